@@ -1,0 +1,61 @@
+"""The `cppcc-archiver` command.
+
+Each command group lives in its own module exposing ``register(subparsers)``; this module only
+assembles them. Names and meanings of commands and options are a contract with users' scripts
+and cron jobs: extend them, never rename them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from archiver import __version__
+
+# Modules that add sub-commands, in the order they appear in --help.
+COMMAND_MODULES = (
+    "archiver.cli.crawl",
+    "archiver.cli.archive",
+    "archiver.cli.extract_cmd",
+    "archiver.cli.sites_cmd",
+    "archiver.cli.demo",
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cppcc-archiver",
+        description="Crawl CPPCC (政协) committee websites, archive their leadership speeches "
+        "with full provenance, and query or export the archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a command group not built yet
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`cppcc-archiver crawl` (and `worker`): fetch columns into the archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from archiver.sites import RegistryError, load_registry, slug_for_url
+from archiver.spiders.column import CrawlTarget
+
+EXIT_USAGE = 2
+REVISIT_CHOICES = ("due", "all", "none")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="SQLAlchemy URL of the archive (default: $ARCHIVER_DB, else sqlite:///data/archive.sqlite3)",
+    )
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "crawl",
+        help="crawl registered sites or listing URLs into the archive",
+        description="Crawl speech columns into the archive. Give --all, one or more --site SLUG, "
+        "or listing URLs of unregistered sites (the CMS family is detected). Exit status: 0 when "
+        "every site was fine, 1 when any site failed or looks unhealthy, 2 on a usage or "
+        "configuration error or when another crawl holds the archive.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--site", action="append", default=[], metavar="SLUG",
+                        help="a registered site to crawl (repeatable); see `cppcc-archiver sites`")
+    parser.add_argument("--all", action="store_true", help="crawl every registered site")
+    parser.add_argument("listing_urls", nargs="*", metavar="LISTING_URL",
+                        help="listing (column) URL of a site, registered or not")
+    parser.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                        help="politeness delay between requests to one host (default 1.0; 0 turns "
+                        "politeness delays and AutoThrottle off, for your own test servers only)")
+    parser.add_argument("--revisit", choices=REVISIT_CHOICES, default="due",
+                        help="known articles to fetch again: 'due' (recent often, old rarely; "
+                        "default), 'all' (walk every listing page, find every edit and takedown), "
+                        "'none' (new articles only)")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=parse_setting,
+                        metavar="NAME=VALUE", help="a Scrapy or ARCHIVER_* setting (repeatable)")
+    parser.add_argument("--registry", metavar="FILE", default=None,
+                        help="a site registry TOML file instead of the bundled one")
+    parser.add_argument("--log-file", metavar="FILE", default=None,
+                        help="also log to FILE, rotated at 10 MB keeping 5 files "
+                        "(default: logs/crawl.log beside a SQLite archive)")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a live progress table (default when stderr is a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="plain log lines only (default under cron)")
+    parser.add_argument("--redis", metavar="URL", default=None,
+                        help="share the crawl frontier through Redis (scrapy-redis) with workers")
+    parser.add_argument("--idle-exit", type=float, default=30.0, metavar="SECONDS",
+                        help="with --redis: stop after the shared frontier was empty this long")
+    parser.set_defaults(handler=run)
+
+
+def build_targets(args, registry) -> list[CrawlTarget]:
+    targets: list[CrawlTarget] = []
+    slugs = list(registry) if args.all else args.site
+    for slug in slugs:
+        profile = registry.get(slug)
+        if profile is None:
+            raise RegistryError(f"unknown site {slug!r}; `cppcc-archiver sites` lists the registered ones")
+        for column in profile.columns:
+            targets.append(CrawlTarget(profile.slug, column, profile.family, profile.overrides))
+    for url in args.listing_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise RegistryError(f"not an http(s) listing URL: {url!r}")
+        slug = slug_for_url(url, registry)
+        profile = registry.get(slug)
+        family = profile.family if profile else None
+        overrides = profile.overrides if profile else {}
+        targets.append(CrawlTarget(slug, url, family, overrides))
+    seen, unique = set(), []
+    for target in targets:
+        if target.listing_url not in seen:
+            seen.add(target.listing_url)
+            unique.append(target)
+    return unique
+
+
+def default_log_file(db_url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve().parent / "logs" / "crawl.log")
+    return str(Path("logs") / "crawl.log")
+
+
+def run(args) -> int:
+    from storage.db import default_url, prepare_url
+
+    if not (args.all or args.site or args.listing_urls):
+        print("cppcc-archiver crawl: give --all, --site SLUG or a LISTING_URL", file=sys.stderr)
+        return EXIT_USAGE
+    if args.delay < 0:
+        print("cppcc-archiver crawl: --delay must be >= 0", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        registry = load_registry(args.registry)
+        targets = build_targets(args, registry)
+    except RegistryError as exc:
+        print(f"cppcc-archiver crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    db_url = prepare_url(args.db) if args.db else default_url()
+    if args.redis:
+        from archiver.distributed import run_distributed_crawl
+
+        return run_distributed_crawl(args, targets, db_url)
+    from archiver.runner import CrawlRequest, run_crawl
+
+    request = CrawlRequest(
+        db_url=db_url, targets=targets, delay=args.delay, revisit=args.revisit,
+        settings=dict(args.settings), log_file=args.log_file or default_log_file(db_url),
+        progress=args.progress, argv=sys.argv[1:],
+    )
+    return run_crawl(request).exit_code

@@ -1,0 +1,81 @@
+"""`cppcc-archiver sites`: list the registry, or check a site's column live."""
+
+from __future__ import annotations
+
+import sys
+import urllib.request
+
+from archiver import __version__
+from archiver.settings import USER_AGENT
+from archiver.sites import RegistryError, load_registry
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+CHECK_TIMEOUT = 30
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "sites", help="list registered sites, or check one",
+        description="Without arguments, list the registered sites (slug, family, verified, name, "
+        "columns). `sites check SLUG` fetches the site's columns and reports what a crawl would "
+        "find there (family, articles on the first page, further listing pages).",
+    )
+    parser.add_argument("--registry", metavar="FILE", default=None,
+                        help="a site registry TOML file instead of the bundled one")
+    parser.add_argument("action", nargs="?", choices=["list", "check"], default="list",
+                        help="list (default) or check")
+    parser.add_argument("slugs", nargs="*", metavar="SLUG", help="sites to check")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    try:
+        registry = load_registry(args.registry)
+    except RegistryError as exc:
+        print(f"cppcc-archiver sites: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "list":
+        for profile in registry.values():
+            mark = "verified" if profile.verified else "unverified"
+            print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t{' '.join(profile.columns)}")
+        return EXIT_OK
+    if not args.slugs:
+        print("cppcc-archiver sites check: name at least one SLUG", file=sys.stderr)
+        return EXIT_USAGE
+    code = EXIT_OK
+    for slug in args.slugs:
+        profile = registry.get(slug)
+        if profile is None:
+            print(f"cppcc-archiver sites check: unknown site {slug!r}", file=sys.stderr)
+            return EXIT_USAGE
+        for column in profile.columns:
+            if not check_column(slug, column, profile.family):
+                code = EXIT_FAILED
+    return code
+
+
+def check_column(slug: str, url: str, family: str | None) -> bool:
+    from archiver.cms import parse_listing
+    from archiver.extract.encoding import decode_html
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=CHECK_TIMEOUT) as response:
+            body = response.read()
+            charset = response.headers.get_content_charset()
+            content_type = response.headers.get("Content-Type", "")
+    except Exception as exc:  # any network failure is a check failure, reported plainly
+        print(f"{slug}: {url}: FAILED: {type(exc).__name__}: {exc}")
+        return False
+    text = decode_html(body, header_charset=charset).text
+    listing = parse_listing(url, text, family=family, content_type=content_type)
+    print(f"{slug}: {url}: family {listing.family}, {len(listing.entries)} articles on this page, "
+          f"{len(listing.follow)} further listing pages known"
+          + (f", {listing.total_pages} pages in all" if listing.total_pages else ""))
+    for entry in listing.entries[:10]:
+        print(f"  {entry.date_raw or '':<20} {entry.title}  {entry.url}")
+    if not listing.entries:
+        print(f"{slug}: no articles recognised: the layout needs an override in sites.toml")
+        return False
+    print(f"{slug}: OK (mark it verified = true in the registry) — cppcc-archiver {__version__}")
+    return True

@@ -1,0 +1,116 @@
+"""Downloader middlewares that make the crawler polite in the ways Scrapy's defaults are not.
+
+- robots.txt that cannot be read (5xx, 429, network error) means "try later", not "allow
+  everything" (Scrapy's default): every request to that host is skipped with a clear reason.
+- Retries wait before trying again, exponentially, honouring ``Retry-After`` (Scrapy's default
+  retries immediately, which hammers a server that just said it is overloaded).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import deferred_to_future
+from scrapy.utils.response import response_status_message
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+logger = logging.getLogger(__name__)
+
+
+class RobotsUnreachable:
+    """Stands in for a parser when robots.txt could not be read: nothing is allowed."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def allowed(self, url, user_agent) -> bool:
+        return False
+
+
+class RobotsTryLaterMiddleware(RobotsTxtMiddleware):
+    def process_request_2(self, rp, request) -> None:
+        if isinstance(rp, RobotsUnreachable):
+            self._stats.inc_value("archiver/robots/unreachable_skipped")
+            raise IgnoreRequest(f"robots.txt unreachable ({rp.reason}); try later")
+        super().process_request_2(rp, request)
+
+    async def _parse_robots(self, response, netloc, request) -> None:
+        if response.status >= 500 or response.status == 429:
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            self._resolve(netloc, RobotsUnreachable(f"HTTP {response.status}"))
+            return
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc, netloc) -> None:
+        if isinstance(exc, IgnoreRequest):
+            super()._robots_error(exc, netloc)
+            return
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._resolve(netloc, RobotsUnreachable(type(exc).__name__))
+
+    def _resolve(self, netloc, parser) -> None:
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if hasattr(pending, "callback"):
+            pending.callback(parser)
+
+
+def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("ARCHIVER_RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("ARCHIVER_RETRY_BACKOFF_MAX", 120.0)
+
+    def backoff(self, request, response=None) -> float:
+        retries = request.meta.get("retry_times", 0)
+        header = response.headers.get("Retry-After") if response is not None else None
+        told = retry_after_seconds(header.decode("latin-1") if header else None, now=datetime.now(UTC))
+        if told is not None:
+            return min(told, self.cap)
+        delay = self.base * (2 ** retries)
+        return min(delay * random.uniform(0.5, 1.0), self.cap)  # jitter spreads retry storms
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await self._sleep(self.backoff(request, response))
+        return retry
+
+    async def process_exception(self, request, exception, spider=None):
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await self._sleep(self.backoff(request))
+        return retry
+
+    async def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.crawler.stats.inc_value("archiver/retry/backoff_seconds", int(round(seconds)))
+            await deferred_to_future(deferLater(reactor, seconds, lambda: None))

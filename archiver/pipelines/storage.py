@@ -1,0 +1,122 @@
+"""Persist every item: raw exchanges always, versions when content changed, removals.
+
+One transaction per item: an article, its version and its fetches are committed together, so a
+crash at any moment leaves the archive consistent and loses nothing committed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+
+from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
+from storage import repository
+from storage.db import make_engine, make_session_factory
+
+logger = logging.getLogger(__name__)
+
+
+class StoragePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_url = crawler.settings.get("ARCHIVER_DB")
+        self.engine = None
+        self.sessions = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
+        return cls(crawler)
+
+    def open_spider(self, spider=None) -> None:
+        from storage.db import default_url
+
+        self.engine = make_engine(self.db_url or default_url())
+        self.sessions = make_session_factory(self.engine)
+
+    def close_spider(self, spider=None) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    @property
+    def reports(self):
+        return self.crawler.spider.reports
+
+    def process_item(self, item):
+        try:
+            with self.sessions.begin() as session:
+                self.store(session, item)
+        except Exception:
+            # One bad item never stops the crawl; it is counted, logged and reported.
+            self.stats.inc_value("archiver/storage/errors")
+            logger.exception("could not store %s", getattr(item, "url", None) or item.page.url)
+            report = self.reports.get(item.site)
+            if report is not None:
+                report.errors += 1
+                report.note(f"storage error for {getattr(item, 'url', None) or item.page.url}")
+        return item
+
+    def store(self, session, item) -> None:
+        inc = self.stats.inc_value
+        report = self.reports[item.site]
+        if isinstance(item, FetchItem):
+            repository.record_fetch(
+                session, run_id=item.run_id, site_slug=item.site, page=item.page,
+                kind=item.kind, error=item.error,
+            )
+            inc(f"archiver/storage/fetches/{item.kind}")
+        elif isinstance(item, GoneItem):
+            fetch = repository.record_fetch(
+                session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
+            )
+            if repository.mark_removed(
+                session, run_id=item.run_id, url=item.url, how=item.how,
+                seen_at=item.page.fetched_at, fetch=fetch,
+            ):
+                report.removed += 1
+                inc(f"archiver/storage/removed/{item.how}")
+        elif isinstance(item, UnchangedItem):
+            fetch = repository.record_fetch(
+                session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
+            )
+            repository.touch_article(session, url=item.url, seen_at=item.page.fetched_at, fetch=fetch)
+            report.not_modified += 1
+            inc("archiver/storage/not_modified")
+        elif isinstance(item, ArticleItem):
+            self.store_article(session, item, report)
+
+    def store_article(self, session, item: ArticleItem, report) -> None:
+        inc = self.stats.inc_value
+        fetches = [
+            repository.record_fetch(
+                session, run_id=item.run_id, site_slug=item.site, page=page, kind="article",
+                listing_url=item.listing_url,
+            )
+            for page in item.pages
+        ]
+        if item.soft_404:
+            report.errors += 1
+            report.note(f"{item.url}: soft 404")
+            return
+        if not item.fields.get("title") and not item.fields.get("body"):
+            report.errors += 1
+            report.note(f"{item.url}: no title and no body extracted; raw page kept")
+            inc("archiver/storage/empty_extractions")
+            return
+        outcome = repository.add_version(
+            session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
+            audit=item.audit, extractor=item.extractor, fetches=fetches,
+            seen_at=item.pages[0].fetched_at,
+        )
+        if outcome.restored:
+            report.restored += 1
+        if not outcome.created:
+            report.unchanged += 1
+            inc("archiver/storage/unchanged")
+        elif outcome.version == 1:
+            report.new += 1
+            inc("archiver/storage/new")
+        else:
+            report.updated += 1
+            inc("archiver/storage/changed")

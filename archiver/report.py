@@ -1,0 +1,68 @@
+"""Per-site outcome of one crawl: what the summary line, `runs` and the exit code are made of."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+OK, FAILED, CHALLENGED, UNHEALTHY = "ok", "failed", "challenged", "unhealthy"
+
+
+@dataclass
+class SiteReport:
+    site: str
+    listing_url: str
+    listing_pages: int = 0
+    listing_errors: int = 0
+    listed: int = 0  # article links found in listings
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    removed: int = 0
+    restored: int = 0
+    errors: int = 0
+    requests: int = 0
+    challenged: bool = False
+    # Columns whose walk ended normally (last page, or an incremental stop): a later run may
+    # then stop at the first page with nothing new. A killed run leaves this empty.
+    complete_columns: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    health: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        # Keep the report small even when a site fails on every page.
+        if len(self.messages) < 20:
+            self.messages.append(message)
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.updated + self.unchanged + self.not_modified
+
+    @property
+    def outcome(self) -> str:
+        if self.challenged:
+            return CHALLENGED
+        if self.listing_pages == 0:
+            return FAILED
+        if self.health:
+            return UNHEALTHY
+        return OK
+
+    def summary_line(self) -> str:
+        parts = [
+            f"{self.site}: {self.outcome}",
+            f"{self.new} new",
+            f"{self.updated} changed",
+            f"{self.unchanged + self.not_modified} unchanged",
+            f"{self.removed} removed",
+            f"{self.errors} errors",
+            f"{self.requests} requests",
+        ]
+        line = ", ".join(parts)
+        detail = self.health + self.messages[:1]
+        return f"{line} ({'; '.join(detail)})" if detail else line
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["outcome"] = self.outcome
+        return data

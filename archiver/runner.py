@@ -1,0 +1,192 @@
+"""Run one crawl: lock the archive, record the run, drive Scrapy, judge each site's health.
+
+Used by ``cppcc-archiver crawl``. Everything a cron job needs is here: a refusal to start when
+another crawl holds the archive, one summary line per site, and an exit code that says whether
+every site was fine.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import socket
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.log import configure_logging
+
+from archiver import __version__
+from archiver import settings as default_settings
+from archiver.lock import ArchiveLock, LockHeld
+from archiver.report import OK, SiteReport
+from archiver.spiders.column import ColumnSpider, CrawlTarget
+from archiver.state import completed_columns, load_known
+from storage import repository
+from storage.db import make_engine, make_session_factory, upgrade
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# A column whose full walk lists fewer than this share of what the last full walk listed is
+# reported as shrunk: articles vanishing in bulk usually means a changed layout or a purge.
+SHRINK_RATIO = 0.5
+
+
+@dataclass
+class CrawlRequest:
+    db_url: str
+    targets: list[CrawlTarget]
+    delay: float = 1.0
+    revisit: str = "due"
+    settings: dict[str, Any] = field(default_factory=dict)
+    log_file: str | None = None
+    progress: bool | None = None  # None: only when stderr is a terminal
+    argv: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CrawlResult:
+    exit_code: int
+    run_id: int | None
+    reports: list[SiteReport]
+
+
+def build_settings(request: CrawlRequest) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("ARCHIVER_DB", request.db_url, priority="cmdline")
+    settings.set("ARCHIVER_REVISIT", request.revisit, priority="cmdline")
+    settings.set("DOWNLOAD_DELAY", request.delay, priority="cmdline")
+    settings.set("AUTOTHROTTLE_START_DELAY", max(request.delay, 0.01), priority="cmdline")
+    if request.delay <= 0:
+        # Politeness explicitly switched off (tests, benchmarks against our own replica).
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+        settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
+    for name, value in request.settings.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def setup_logging(settings: Settings, log_file: str | None) -> None:
+    configure_logging(settings, install_root_handler=False)
+    root = logging.getLogger()
+    root.setLevel(settings.get("LOG_LEVEL", "INFO"))
+    formatter = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(formatter)
+    console.setLevel(logging.WARNING if log_file else logging.INFO)
+    root.addHandler(console)
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        rotating = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8"
+        )
+        rotating.setFormatter(formatter)
+        root.addHandler(rotating)
+
+
+def judge_health(report: SiteReport, previous_listed: dict[str, int], targets: list[CrawlTarget]) -> None:
+    """Add what is wrong with a site that answered: nothing listed, a shrunk column."""
+    if report.challenged or report.listing_pages == 0:
+        return
+    if report.listed == 0:
+        report.health.append("listing matched no articles (layout changed?)")
+        return
+    for target in targets:
+        if target.site != report.site or target.full_walk is False:
+            continue
+        before = previous_listed.get(target.listing_url)
+        if before and target.listing_url in report.complete_columns and report.listed < before * SHRINK_RATIO:
+            report.health.append(f"column shrank from {before} to {report.listed} articles")
+
+
+def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
+    upgrade(request.db_url)
+    lock = ArchiveLock(request.db_url)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
+        return CrawlResult(EXIT_USAGE, None, [])
+    try:
+        return _run_locked(request, lock, out)
+    finally:
+        lock.release()
+
+
+def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:
+    settings = build_settings(request)
+    setup_logging(settings, request.log_file)
+    if lock.recovered:
+        logger.warning(lock.recovered)
+    engine = make_engine(request.db_url)
+    sessions = make_session_factory(engine)
+    sites = sorted({t.site for t in request.targets})
+    now = datetime.now(UTC)
+    with sessions.begin() as session:
+        for target in request.targets:
+            repository.get_or_add_site(session, target.site, base_url=target.listing_url)
+        run = repository.start_run(
+            session,
+            args={"argv": request.argv, "sites": sites, "revisit": request.revisit,
+                  "delay": request.delay, "pid": os.getpid(), "host": socket.gethostname()},
+            software_version=__version__,
+        )
+        run_id = run.id
+        previous = completed_columns(session, sites)
+        known = load_known(
+            session, sites, now=now, intervals=settings.getlist("ARCHIVER_REVISIT_INTERVALS")
+        )
+    # A column walked to its end before may stop at the first page with nothing new.
+    targets = [
+        CrawlTarget(t.site, t.listing_url, t.family, t.overrides,
+                    full_walk=request.revisit == "all" or t.listing_url not in previous)
+        for t in request.targets
+    ]
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(ColumnSpider)
+    process.crawl(crawler, targets=targets, run_id=run_id, known=known, revisit=request.revisit)
+    if _want_progress(request):
+        from archiver.progress import attach_progress
+
+        attach_progress(crawler)
+    process.start()
+    spider = crawler.spider
+    reports = list(spider.reports.values()) if spider is not None else []
+    for report in reports:
+        judge_health(report, previous, targets)
+    interrupted = crawler.stats.get_value("finish_reason") not in (None, "finished")
+    outcome = "interrupted" if interrupted else ("ok" if all(r.outcome == OK for r in reports) else "failed")
+    with sessions.begin() as session:
+        repository.finish_run(
+            session, run_id, stats=_jsonable(crawler.stats.get_stats()), outcome=outcome,
+            sites_summary={r.site: r.to_dict() for r in reports},
+        )
+    engine.dispose()
+    for report in sorted(reports, key=lambda r: r.site):
+        print(report.summary_line(), file=out)
+    failed = [r for r in reports if r.outcome != OK]
+    print(
+        f"run {run_id}: {len(reports) - len(failed)}/{len(reports)} sites ok, "
+        f"{sum(r.new for r in reports)} new, {sum(r.updated for r in reports)} changed, "
+        f"{sum(r.removed for r in reports)} removed ({outcome})",
+        file=out,
+    )
+    code = EXIT_FAILED if failed or interrupted else EXIT_OK
+    return CrawlResult(code, run_id, reports)
+
+
+def _want_progress(request: CrawlRequest) -> bool:
+    if request.progress is not None:
+        return request.progress
+    return sys.stderr.isatty()
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in stats.items()}

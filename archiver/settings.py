@@ -1,0 +1,63 @@
+"""Scrapy settings for cppcc-archiver.
+
+Politeness is on by default (robots.txt, one request at a time per host, a delay, AutoThrottle,
+an honest User-Agent). ARCHIVER_* keys are ours; everything else is a Scrapy setting and can be
+overridden with ``cppcc-archiver crawl -s NAME=VALUE``.
+"""
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+
+# --- our settings -------------------------------------------------------------------------
+ARCHIVER_CONTACT_URL = "https://github.com/cppcc-archiver/cppcc-archiver"
+ARCHIVER_DB = None  # SQLAlchemy URL; None means storage.db.default_url()
+ARCHIVER_MAX_LISTING_PAGES = 200  # per column: bounds calendar-style pagination traps
+ARCHIVER_MAX_ARTICLE_PAGES = 50  # per article: bounds `_N` continuation chains
+ARCHIVER_REVISIT = "due"  # due | all | none
+# (max age of the article in days, revisit interval in days): recent articles often, old rarely.
+ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
+ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"
+
+# --- politeness -----------------------------------------------------------------------------
+USER_AGENT = f"cppcc-archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- robustness -----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # largest real article pages are ~1 MB; refuses bombs
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 0
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "archiver.pipelines.extract.ExtractPipeline": 300,
+    "archiver.pipelines.storage.StoragePipeline": 800,
+}
+
+ARCHIVER_RETRY_BACKOFF_BASE = 1.0  # seconds; doubles with every retry (with jitter)
+ARCHIVER_RETRY_BACKOFF_MAX = 120.0  # a longer Retry-After is capped here
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.middlewares.RobotsTryLaterMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.BackoffRetryMiddleware": 550,
+}

@@ -1,0 +1,368 @@
+"""The column spider: walks a speech column's listing pages and fetches its articles.
+
+It knows nothing about any particular site: the CMS family's module (archiver/cms/) reads the
+listings, the registry (archiver/sites/) supplies per-site data. It only fetches and records
+raw exchanges; the pipelines extract and store.
+
+Incremental by design: listing pages are read newest first, one after another, and paging stops
+at the first page with nothing new unless a full walk is wanted (first crawl of a column, an
+unfinished earlier walk, or ``--revisit all``). Known articles are revisited from the archive,
+not from the listings, with conditional requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, AsyncIterator, Iterator, Mapping
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_listing
+from archiver.extract.encoding import decode_html
+from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
+from archiver.report import SiteReport
+
+# Statuses handed to our callbacks instead of being dropped; 3xx stay with the redirect
+# middleware so that a redirect to the home page can be seen in `redirect_urls`.
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 504, 521]
+CHALLENGE_STATUSES = (412, 521)
+GONE_STATUSES = {404: "http-404", 410: "http-410"}
+HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php", "/default.aspx"}
+
+
+@dataclass(frozen=True)
+class CrawlTarget:
+    site: str
+    listing_url: str
+    family: str | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    full_walk: bool = True
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    url: str
+    status: str
+    etag: str | None = None
+    last_modified: str | None = None
+    due: bool = False
+
+
+def to_page(response: Response, *, referer: str | None = None) -> FetchedPage:
+    request = response.request
+    return FetchedPage(
+        url=response.url,
+        status=response.status,
+        body=response.body,
+        fetched_at=datetime.now(UTC),
+        response_headers=_header_pairs(response.headers),
+        request_headers=_header_pairs(request.headers) if request is not None else [],
+        method=request.method if request is not None else "GET",
+        request_body=request.body if request is not None else b"",
+        referer=referer,
+    )
+
+
+def failed_page(request: Request, error: str) -> FetchedPage:
+    return FetchedPage(
+        url=request.url,
+        status=0,
+        body=b"",
+        fetched_at=datetime.now(UTC),
+        request_headers=_header_pairs(request.headers),
+        method=request.method,
+        request_body=request.body,
+        referer=request.meta.get("listing_url"),
+    )
+
+
+def _header_pairs(headers) -> list[tuple[str, str]]:
+    pairs = []
+    for key, values in headers.items():
+        name = key.decode("latin-1")
+        for value in values:
+            pairs.append((name, value.decode("latin-1")))
+    return pairs
+
+
+def is_redirect_home(response: Response) -> bool:
+    if not response.meta.get("redirect_urls"):
+        return False
+    return urlsplit(response.url).path.lower() in HOME_PATHS
+
+
+class ColumnSpider(scrapy.Spider):
+    name = "column"
+
+    def __init__(
+        self,
+        targets: list[CrawlTarget],
+        *,
+        run_id: int | None = None,
+        known: Mapping[str, KnownArticle] | None = None,
+        revisit: str = "due",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.targets = {t.listing_url: t for t in targets}
+        self.run_id = run_id
+        self.known = dict(known or {})
+        self.revisit = revisit
+        self.reports: dict[str, SiteReport] = {}
+        for t in targets:
+            self.reports.setdefault(t.site, SiteReport(site=t.site, listing_url=t.listing_url))
+        self.requested_articles: set[str] = set()
+        self.seen_listings: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for target in self.targets.values():
+            yield self.listing_request(target, target.listing_url, pending=[])
+        for request in self.revisit_requests():
+            yield request
+
+    # -- requests --------------------------------------------------------------------------
+    def _meta(self, site: str, url: str, **extra: Any) -> dict[str, Any]:
+        netloc = urlsplit(url).netloc
+        # One slot per host:port, so that "one request at a time per host" holds per site.
+        return {"site": site, "download_slot": netloc, "handle_httpstatus_list": HANDLED_STATUSES, **extra}
+
+    def listing_request(self, target: CrawlTarget, spec: Any, *, pending: list, page_no: int = 1) -> Request:
+        url, method, formdata = _request_spec(spec)
+        self.seen_listings.add(_listing_key(url, method, formdata))
+        meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no)
+        if formdata is not None:
+            return scrapy.FormRequest(
+                url, formdata=formdata, method=method, callback=self.parse_listing,
+                errback=self.listing_failed, meta=meta, dont_filter=True,
+            )
+        return Request(
+            url, method=method, callback=self.parse_listing, errback=self.listing_failed,
+            meta=meta, dont_filter=True,
+        )
+
+    def article_request(
+        self, site: str, url: str, *, listing_url: str | None, family: str | None,
+        title: str | None = None, date: str | None = None, known: KnownArticle | None = None,
+    ) -> Request:
+        headers = {}
+        if known is not None and known.status == "live":
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        meta = self._meta(
+            site, url, article_url=url, listing_url=listing_url, listing_title=title,
+            listing_date=date, family=family, pages=[],
+        )
+        return Request(
+            url, headers=headers, callback=self.parse_article, errback=self.article_failed,
+            meta=meta, dont_filter=True,
+        )
+
+    def revisit_requests(self) -> Iterator[Request]:
+        if self.revisit == "none":
+            return
+        for article in self.known.values():
+            target = _target_of(article.url, self.targets)
+            if target is None or article.url in self.requested_articles:
+                continue
+            if self.revisit == "all" or article.due:
+                self.requested_articles.add(article.url)
+                yield self.article_request(
+                    target.site, article.url, listing_url=None, family=target.family, known=article,
+                )
+
+    # -- listings --------------------------------------------------------------------------
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        site = response.meta["site"]
+        target, report = self.targets[response.meta["target"]], self.reports[site]
+        report.requests += 1
+        yield FetchItem(site=site, page=to_page(response), run_id=self.run_id, kind="listing")
+        if response.status in CHALLENGE_STATUSES:
+            report.challenged = True
+            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            return
+        if response.status >= 400:
+            report.listing_errors += 1
+            report.note(f"listing {response.url} answered HTTP {response.status}")
+            return
+        report.listing_pages += 1
+        text = decode_html(response.body, header_charset=_header_charset(response)).text
+        listing = parse_listing(
+            response.url, text, family=target.family,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+        )
+        new = 0
+        for entry in listing.entries:
+            url = canonical_url(entry.url)
+            if not _same_site(url, target.listing_url):
+                continue
+            report.listed += 1
+            if url in self.requested_articles:
+                continue
+            known = self.known.get(url)
+            if known is not None and not (self.revisit == "all" or known.due):
+                continue
+            if known is None:
+                new += 1
+            self.requested_articles.add(url)
+            yield self.article_request(
+                site, url, listing_url=response.url, family=target.family or listing.family,
+                title=entry.title, date=entry.date_raw, known=known,
+            )
+        pending = list(response.meta["pending"])
+        for spec in listing.follow:
+            url, method, formdata = _request_spec(spec)
+            key = _listing_key(url, method, formdata)
+            if key not in self.seen_listings and _same_site(url, target.listing_url):
+                self.seen_listings.add(key)
+                pending.append(spec)
+        page_no = response.meta["page_no"]
+        keep_walking = target.full_walk or self.revisit == "all" or new > 0
+        max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
+        if pending and keep_walking and page_no < max_pages:
+            yield self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
+        elif not pending:
+            report.complete_columns.append(target.listing_url)
+        elif page_no >= max_pages:
+            report.note(f"stopped after {max_pages} listing pages (ARCHIVER_MAX_LISTING_PAGES)")
+        else:
+            # Incremental stop: this page held nothing new, so the older pages hold nothing new.
+            report.complete_columns.append(target.listing_url)
+
+    def listing_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        site = request.meta["site"]
+        report = self.reports[site]
+        report.requests += 1
+        report.listing_errors += 1
+        error = _describe_failure(failure)
+        report.note(f"listing {request.url}: {error}")
+        yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
+
+    # -- articles --------------------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        site, article_url = meta["site"], meta["article_url"]
+        report = self.reports[site]
+        report.requests += 1
+        page = to_page(response, referer=meta.get("listing_url"))
+        first_page = not meta["pages"]
+        known = self.known.get(article_url)
+        if first_page and response.status == 304:
+            yield UnchangedItem(site=site, url=article_url, page=page, run_id=self.run_id)
+            return
+        if first_page and (response.status in GONE_STATUSES or is_redirect_home(response)):
+            how = GONE_STATUSES.get(response.status, "redirect-home")
+            if known is not None:
+                yield GoneItem(site=site, url=article_url, how=how, page=page, run_id=self.run_id)
+            else:
+                report.errors += 1
+                report.note(f"{article_url}: {how}")
+                yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error=how)
+            return
+        if response.status in CHALLENGE_STATUSES:
+            report.challenged = True
+            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="challenged")
+            return
+        if response.status != 200:
+            report.errors += 1
+            report.note(f"{response.url} answered HTTP {response.status}")
+            yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error",
+                            error=f"HTTP {response.status}")
+            return
+        pages = [*meta["pages"], page]
+        remaining = meta.get("continuations")
+        if first_page:
+            text = decode_html(response.body, header_charset=_header_charset(response)).text
+            if is_soft_404(text):
+                if known is not None:
+                    yield GoneItem(site=site, url=article_url, how="soft-404", page=page, run_id=self.run_id)
+                else:
+                    report.errors += 1
+                    report.note(f"{article_url}: soft 404")
+                    yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="soft-404")
+                return
+            family = meta.get("family")
+            limit = self.settings.getint("ARCHIVER_MAX_ARTICLE_PAGES")
+            found = [canonical_url(u) for u in continuation_urls(response.url, text, family)]
+            remaining = [u for u in dict.fromkeys(found) if u != article_url][: limit - 1]
+        if remaining:
+            next_url, rest = remaining[0], remaining[1:]
+            yield Request(
+                next_url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
+                meta={**meta, "pages": pages, "continuations": rest,
+                      "download_slot": urlsplit(next_url).netloc},
+            )
+            return
+        yield ArticleItem(
+            site=site, url=article_url, pages=pages, run_id=self.run_id,
+            family=meta.get("family"), listing_url=meta.get("listing_url"),
+            listing_title=meta.get("listing_title"), listing_date=meta.get("listing_date"),
+        )
+
+    def article_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        site = request.meta["site"]
+        report = self.reports[site]
+        report.requests += 1
+        report.errors += 1
+        error = _describe_failure(failure)
+        report.note(f"{request.url}: {error}")
+        # Pages fetched before a failed continuation page are recorded, but the article is not
+        # stored as if complete: the next run fetches it again.
+        for page in request.meta.get("pages", []):
+            yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-incomplete", error=error)
+        yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id,
+                        kind="article-error", error=error)
+
+
+def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
+    if isinstance(spec, str):
+        return spec, "GET", None
+    return spec.url, getattr(spec, "method", "GET") or "GET", getattr(spec, "formdata", None)
+
+
+def _listing_key(url: str, method: str, formdata: dict | None) -> str:
+    form = "&".join(f"{k}={v}" for k, v in sorted((formdata or {}).items()))
+    return f"{method} {url} {form}"
+
+
+def _header_charset(response: Response) -> str | None:
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    if "charset=" in content_type:
+        return content_type.split("charset=", 1)[1].split(";")[0].strip().strip("\"'") or None
+    return None
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _same_site(url: str, listing_url: str) -> bool:
+    """Same host (ignoring a leading www.) and port; http and https count as one site."""
+    a, b = urlsplit(url), urlsplit(listing_url)
+    if a.scheme not in DEFAULT_PORTS or not a.hostname or not b.hostname:
+        return False
+    host_a, host_b = a.hostname.removeprefix("www."), b.hostname.removeprefix("www.")
+    port_a = a.port or DEFAULT_PORTS[a.scheme]
+    port_b = b.port or DEFAULT_PORTS.get(b.scheme, 0)
+    return host_a == host_b and (port_a == port_b or {port_a, port_b} == {80, 443})
+
+
+def _target_of(url: str, targets: Mapping[str, CrawlTarget]) -> CrawlTarget | None:
+    for target in targets.values():
+        if _same_site(url, target.listing_url):
+            return target
+    return None
+
+
+def _describe_failure(failure: Failure) -> str:
+    value = failure.value
+    name = type(value).__name__
+    text = str(value).strip()
+    return f"{name}: {text}"[:500] if text else name

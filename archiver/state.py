@@ -1,0 +1,65 @@
+"""What the crawler needs to know from the archive before it starts: known articles per site,
+which of them are due for a revisit, and which columns need a full walk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from archiver.revisit import Interval, is_revisit_due
+from archiver.spiders.column import KnownArticle
+from storage.models import Article, CrawlRun, Site, Snapshot
+
+
+def load_known(
+    session: Session, sites: Iterable[str], *, now: datetime, intervals: Sequence[Interval]
+) -> dict[str, KnownArticle]:
+    query = (
+        select(
+            Article.url, Article.status, Article.etag, Article.last_modified,
+            Article.first_seen_at, Article.last_seen_at, Snapshot.published_at,
+        )
+        .join(Site, Site.id == Article.site_id)
+        .outerjoin(
+            Snapshot,
+            and_(Snapshot.article_id == Article.id, Snapshot.version == Article.current_version),
+        )
+        .where(Site.slug.in_(list(sites)))
+    )
+    known: dict[str, KnownArticle] = {}
+    for url, status, etag, last_modified, first_seen, last_seen, published_at in session.execute(query):
+        due = is_revisit_due(
+            published_at=published_at, first_seen_at=first_seen, last_seen_at=last_seen,
+            now=now, intervals=intervals,
+        )
+        known[url] = KnownArticle(url=url, status=status, etag=etag, last_modified=last_modified, due=due)
+    return known
+
+
+def completed_columns(session: Session, sites: Iterable[str]) -> dict[str, int]:
+    """Listing URLs whose last walk ended normally -> how many articles that walk listed.
+
+    Only the most recent run touching a site counts: if it was killed (never finished) or its
+    walk broke off, the next run walks the whole column again so nothing is missed.
+    """
+    wanted = set(sites)
+    result: dict[str, int] = {}
+    decided: set[str] = set()
+    runs = session.execute(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(200)).scalars()
+    for run in runs:
+        summary = run.sites_summary or {}
+        for site in wanted - decided:
+            entry = summary.get(site)
+            if entry is None:
+                if run.finished_at is None and site in (run.args or {}).get("sites", []):
+                    decided.add(site)  # killed mid-run: walk again
+                continue
+            decided.add(site)
+            for column in entry.get("complete_columns", []):
+                result[column] = entry.get("listed", 0)
+        if decided == wanted:
+            break
+    return result
