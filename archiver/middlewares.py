@@ -16,6 +16,11 @@ from datetime import UTC, datetime
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from scrapy.utils.defer import deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
@@ -35,6 +40,30 @@ class RobotsUnreachable:
 
 
 class RobotsTryLaterMiddleware(RobotsTxtMiddleware):
+    async def robot_parser(self, request):
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots_request = Request(
+                f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                # Same slot as the site's own requests: robots.txt counts toward politeness too.
+                meta={"dont_obey_robotstxt": True, "download_slot": netloc}, callback=NO_CALLBACK,
+            )
+            try:
+                response = await self.crawler.engine.download_async(robots_request)
+            except Exception as exc:  # unreachable: logged in one line, the host is skipped
+                logger.warning("robots.txt of %s unreachable (%s: %s); skipping the host, try later",
+                               netloc, type(exc).__name__, exc)
+                self._robots_error(exc, netloc)
+            else:
+                await self._parse_robots(response, netloc, request)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
     def process_request_2(self, rp, request) -> None:
         if isinstance(rp, RobotsUnreachable):
             self._stats.inc_value("archiver/robots/unreachable_skipped")
@@ -58,7 +87,7 @@ class RobotsTryLaterMiddleware(RobotsTxtMiddleware):
     def _resolve(self, netloc, parser) -> None:
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser
-        if hasattr(pending, "callback"):
+        if isinstance(pending, Deferred):
             pending.callback(parser)
 
 

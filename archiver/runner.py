@@ -67,14 +67,14 @@ def build_settings(request: CrawlRequest) -> Settings:
     if request.delay <= 0:
         # Politeness explicitly switched off (tests, benchmarks against our own replica).
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-        settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
+        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
     return settings
 
 
 def setup_logging(settings: Settings, log_file: str | None) -> None:
-    configure_logging(settings, install_root_handler=False)
+    configure_logging(settings)
     root = logging.getLogger()
     root.setLevel(settings.get("LOG_LEVEL", "INFO"))
     formatter = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
@@ -149,7 +149,7 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
                     full_walk=request.revisit == "all" or t.listing_url not in previous)
         for t in request.targets
     ]
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ColumnSpider)
     process.crawl(crawler, targets=targets, run_id=run_id, known=known, revisit=request.revisit)
     if _want_progress(request):

@@ -11,7 +11,7 @@ import logging
 
 from scrapy.crawler import Crawler
 
-from archiver.extract.record import extract_record
+from archiver.extract.record import EXTRACTOR, extract_record
 from archiver.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class ExtractPipeline:
         item.family = item.family or extraction.family
         item.soft_404 = extraction.soft_404
         item.date_candidates = list(extraction.date_candidates)
-        item.extractor = extraction.extractor if hasattr(extraction, "extractor") else None
+        item.extractor = EXTRACTOR
         self.count(item, extraction)
         return item
 

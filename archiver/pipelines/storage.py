@@ -108,6 +108,9 @@ class StoragePipeline:
             session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
             audit=item.audit, extractor=item.extractor, fetches=fetches,
             seen_at=item.pages[0].fetched_at,
+            # Stored with the version so `reprocess` re-runs extraction with the same inputs.
+            context={"family": item.family, "listing_url": item.listing_url,
+                     "listing_title": item.listing_title, "listing_date": item.listing_date},
         )
         if outcome.restored:
             report.restored += 1

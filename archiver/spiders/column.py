@@ -31,6 +31,9 @@ from archiver.report import SiteReport
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 504, 521]
 CHALLENGE_STATUSES = (412, 521)
 GONE_STATUSES = {404: "http-404", 410: "http-410"}
+# What an article's continuation requests inherit from its first page's request.
+ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
+                "handle_httpstatus_list")
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php", "/default.aspx"}
 
 
@@ -160,7 +163,7 @@ class ColumnSpider(scrapy.Spider):
         )
         return Request(
             url, headers=headers, callback=self.parse_article, errback=self.article_failed,
-            meta=meta, dont_filter=True,
+            meta=meta,  # the dupe filter (shared through Redis when distributed) sees articles
         )
 
     def revisit_requests(self) -> Iterator[Request]:
@@ -295,9 +298,9 @@ class ColumnSpider(scrapy.Spider):
         if remaining:
             next_url, rest = remaining[0], remaining[1:]
             yield Request(
-                next_url, callback=self.parse_article, errback=self.article_failed, dont_filter=True,
-                meta={**meta, "pages": pages, "continuations": rest,
-                      "download_slot": urlsplit(next_url).netloc},
+                next_url, callback=self.parse_article, errback=self.article_failed,
+                meta={**{k: meta[k] for k in ARTICLE_META if k in meta}, "pages": pages,
+                      "continuations": rest, "download_slot": urlsplit(next_url).netloc},
             )
             return
         yield ArticleItem(

@@ -1,0 +1,131 @@
+"""Issue #2: one command crawls a TRS column into SQLite and exports it as JSONL.
+
+The expected values come from the seed page's text (archiver/replica/data, a copy of
+../shared/seed/), never from what the crawler produced.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import sqlite3
+import urllib.request
+from pathlib import Path
+
+import zstandard
+
+from tests.clirun import crawl, export_jsonl, run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+# The real page's text lies in ../shared/seed/ beside a checkout (and in CI); the replica bundles a
+# copy of its body for machines without it.
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "jingzhou-ldjh-2023-05-22.txt"
+BUNDLED_SEED = ROOT / "archiver" / "replica" / "data" / "seed_jingzhou_ldjh.txt"
+SEED_TITLE = "市政协主席蒋鸿在全市县市区政协主席座谈会上的讲话"
+CHROME = ["您现在的位置", "首页>领导讲话", "打印", "关闭", "地址:荆州市", "邮政编码", "版权所有",
+          "技术支持", "鄂ICP备12009254-1号", "京公网安备42100302000031", "信息来源", "发布时间"]
+
+
+def seed_body_paragraphs() -> list[str]:
+    seed = SHARED_SEED if SHARED_SEED.exists() else BUNDLED_SEED
+    lines = [line.strip() for line in seed.read_text("utf-8").splitlines()]
+    start = lines.index("奋力书写加强和改进政协工作的荆州答卷")
+    end = next((i for i, line in enumerate(lines) if line.startswith("打印")), len(lines))
+    return [line for line in lines[start:end] if line]
+
+
+def test_crawl_then_export_reproduces_the_seed_article_exactly(replica, tmp_path):
+    db = f"sqlite:///{tmp_path}/archive.sqlite3"
+    proc = crawl(db, replica.sites["trs"]["listing"], cwd=tmp_path)
+    assert " ok, " in proc.stdout and "run 1:" in proc.stdout
+
+    records = export_jsonl(db, cwd=tmp_path)
+    seed = [r for r in records if r["title"] == SEED_TITLE]
+    assert len(seed) == 1, [r["title"] for r in records]
+    record = seed[0]
+    assert record["published_at"] == "2023-05-22T11:15:00+08:00"
+    assert record["source"] == "荆州市政协"
+    assert record["body"].split("\n") == seed_body_paragraphs()
+    for chrome in CHROME:
+        assert chrome not in record["body"], chrome
+    assert record["speaker"] == "蒋鸿" and record["speaker_title"] == "市政协主席"
+    assert record["status"] == "live" and record["version"] == 1 and record["versions"] == 1
+    assert record["url"].startswith(replica.sites["trs"]["base"])
+    assert record["extractor"].startswith("cppcc-archiver/")
+
+    # Every gold article of the column is there, once.
+    gold_urls = {g["url"] for g in replica.gold(site="trs") if g["status"] == "live" and g.get("column", "main") == "main"}
+    assert gold_urls <= {r["url"] for r in records}
+    assert len({r["url"] for r in records}) == len(records)
+
+
+def test_raw_bytes_and_headers_are_stored_and_sha256_matches_what_the_server_sent(replica, tmp_path):
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    crawl(db, replica.sites["trs"]["listing"], cwd=tmp_path)
+    records = export_jsonl(db, cwd=tmp_path)
+    record = next(r for r in records if r["title"] == SEED_TITLE)
+
+    with urllib.request.urlopen(record["url"]) as response:
+        served = response.read()
+    assert hashlib.sha256(served).hexdigest() == record["sha256"]
+
+    con = sqlite3.connect(db_path)
+    rows = con.execute(
+        "SELECT f.status, f.response_headers, b.data, b.sha256 FROM fetches f "
+        "JOIN bodies b ON b.sha256 = f.body_sha256 WHERE f.url = ?", (record["url"],)
+    ).fetchall()
+    assert rows, "no fetch stored for the article"
+    for status, headers, data, sha in rows:
+        assert status == 200 and "Content-Type" in headers
+        raw = zstandard.ZstdDecompressor().decompress(data)
+        assert raw == served and hashlib.sha256(raw).hexdigest() == sha
+    # Every exchange was recorded, listings included, each with a body hash.
+    kinds = dict(con.execute("SELECT kind, count(*) FROM fetches GROUP BY kind").fetchall())
+    assert kinds.get("listing", 0) >= 2 and kinds.get("article", 0) >= len(records)
+
+
+def test_export_is_utf8_without_escapes(replica, tmp_path):
+    db = f"sqlite:///{tmp_path}/archive.sqlite3"
+    crawl(db, replica.sites["trs"]["listing"], cwd=tmp_path)
+    out = tmp_path / "export.jsonl"
+    run_cli("export", "--db", db, "--format", "jsonl", "--output", str(out), cwd=tmp_path, check=True)
+    raw = out.read_bytes()
+    assert "荆州".encode("utf-8") in raw and b"\\u" not in raw
+
+
+def test_every_command_documents_every_option():
+    proc = run_cli("--help", check=True)
+    commands = ["crawl", "export", "search", "show", "verify", "reprocess", "extract", "sites", "runs", "stats", "db", "demo"]
+    for command in commands:
+        assert command in proc.stdout, command
+        sub = run_cli(command, "--help", check=True)
+        assert "usage: cppcc-archiver " + command in sub.stdout
+        for line in sub.stdout.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("--") and "  " not in stripped and "," not in stripped:
+                # an option line whose help is on the next line is fine; a bare option is not
+                continue
+    crawl_help = run_cli("crawl", "--help", check=True).stdout
+    for option in ["--db", "--site", "--all", "--delay", "--revisit", "-s NAME=VALUE", "LISTING_URL"]:
+        assert option in crawl_help, option
+
+
+def test_crawl_without_targets_is_a_usage_error(tmp_path):
+    proc = run_cli("crawl", "--db", f"sqlite:///{tmp_path}/a.sqlite3", cwd=tmp_path)
+    assert proc.returncode == 2 and "--all" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unreachable_site_ends_with_a_summary_and_exit_1_not_a_traceback(tmp_path):
+    # A closed port on 127.0.0.1: connection refused, like a machine without network.
+    import socket
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    proc = crawl(db, f"http://127.0.0.1:{port}/ldjh/index.shtml", cwd=tmp_path, check=False,
+                 extra=("-s", "RETRY_TIMES=0"))
+    assert proc.returncode == 1
+    assert f"site_127_0_0_1_{port}: failed" in proc.stdout
+    assert "Traceback" not in proc.stderr

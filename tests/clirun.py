@@ -1,0 +1,34 @@
+"""Run `cppcc-archiver` as a user would: a real process, real arguments, real exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, env: dict | None = None,
+            check: bool = False) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env.pop("ARCHIVER_DB", None) if env is None or "ARCHIVER_DB" not in env else None
+    proc = subprocess.run(
+        [sys.executable, "-m", "archiver", *args], cwd=cwd or ROOT, env=full_env,
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def crawl(db_url: str, *urls: str, cwd: Path, extra: tuple[str, ...] = (), check: bool = True):
+    return run_cli("crawl", "--db", db_url, "--delay", "0", "--no-progress", *extra, *urls,
+                   cwd=cwd, check=check)
+
+
+def export_jsonl(db_url: str, *extra: str, cwd: Path) -> list[dict]:
+    proc = run_cli("export", "--db", db_url, "--format", "jsonl", "--output", "-", *extra, cwd=cwd, check=True)
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
