@@ -26,6 +26,8 @@ class SiteReport:
     # Columns whose walk ended normally (last page, or an incremental stop): a later run may
     # then stop at the first page with nothing new. A killed run leaves this empty.
     complete_columns: list[str] = field(default_factory=list)
+    # Column URL -> the list API its page merely points at (start there next time).
+    entry_points: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     health: list[str] = field(default_factory=list)
 

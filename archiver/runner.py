@@ -26,7 +26,7 @@ from archiver import settings as default_settings
 from archiver.lock import ArchiveLock, LockHeld
 from archiver.report import OK, SiteReport
 from archiver.spiders.column import ColumnSpider, CrawlTarget
-from archiver.state import completed_columns, load_known
+from archiver.state import PreviousWalks, load_known, previous_walks
 from storage import repository
 from storage.db import make_engine, make_session_factory, upgrade
 
@@ -91,7 +91,7 @@ def setup_logging(settings: Settings, log_file: str | None) -> None:
         root.addHandler(rotating)
 
 
-def judge_health(report: SiteReport, previous_listed: dict[str, int], targets: list[CrawlTarget]) -> None:
+def judge_health(report: SiteReport, previous: PreviousWalks, targets: list[CrawlTarget]) -> None:
     """Add what is wrong with a site that answered: nothing listed, a shrunk column."""
     if report.challenged or report.listing_pages == 0:
         return
@@ -101,7 +101,7 @@ def judge_health(report: SiteReport, previous_listed: dict[str, int], targets: l
     for target in targets:
         if target.site != report.site or target.full_walk is False:
             continue
-        before = previous_listed.get(target.listing_url)
+        before = previous.complete.get(target.listing_url)
         if before and target.listing_url in report.complete_columns and report.listed < before * SHRINK_RATIO:
             report.health.append(f"column shrank from {before} to {report.listed} articles")
 
@@ -132,6 +132,8 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
     with sessions.begin() as session:
         for target in request.targets:
             repository.get_or_add_site(session, target.site, base_url=target.listing_url)
+        # Read before this run is recorded, so that the run does not count as an earlier one.
+        previous = previous_walks(session, sites)
         run = repository.start_run(
             session,
             args={"argv": request.argv, "sites": sites, "revisit": request.revisit,
@@ -139,14 +141,14 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
             software_version=__version__,
         )
         run_id = run.id
-        previous = completed_columns(session, sites)
         known = load_known(
             session, sites, now=now, intervals=settings.getlist("ARCHIVER_REVISIT_INTERVALS")
         )
     # A column walked to its end before may stop at the first page with nothing new.
     targets = [
         CrawlTarget(t.site, t.listing_url, t.family, t.overrides,
-                    full_walk=request.revisit == "all" or t.listing_url not in previous)
+                    full_walk=request.revisit == "all" or t.listing_url not in previous.complete,
+                    start_url=previous.entry_points.get(t.listing_url))
         for t in request.targets
     ]
     process = CrawlerProcess(settings)

@@ -3,6 +3,7 @@ which of them are due for a revisit, and which columns need a full walk."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
 
@@ -39,14 +40,23 @@ def load_known(
     return known
 
 
-def completed_columns(session: Session, sites: Iterable[str]) -> dict[str, int]:
-    """Listing URLs whose last walk ended normally -> how many articles that walk listed.
+@dataclass
+class PreviousWalks:
+    complete: dict[str, int] = field(default_factory=dict)  # listing URL -> articles listed
+    entry_points: dict[str, str] = field(default_factory=dict)  # listing URL -> where its list really is
 
+
+def previous_walks(session: Session, sites: Iterable[str]) -> PreviousWalks:
+    """What earlier runs learnt about each column.
+
+    ``complete``: listing URLs whose last walk ended normally (and how many articles it listed).
     Only the most recent run touching a site counts: if it was killed (never finished) or its
     walk broke off, the next run walks the whole column again so nothing is missed.
+    ``entry_points``: columns whose HTML page only points at a list API (the 集约化 JSON lists):
+    later runs start at the API and save a request.
     """
     wanted = set(sites)
-    result: dict[str, int] = {}
+    found = PreviousWalks()
     decided: set[str] = set()
     runs = session.execute(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(200)).scalars()
     for run in runs:
@@ -59,7 +69,9 @@ def completed_columns(session: Session, sites: Iterable[str]) -> dict[str, int]:
                 continue
             decided.add(site)
             for column in entry.get("complete_columns", []):
-                result[column] = entry.get("listed", 0)
+                found.complete[column] = entry.get("listed", 0)
+            for column, url in (entry.get("entry_points") or {}).items():
+                found.entry_points.setdefault(column, url)
         if decided == wanted:
             break
-    return result
+    return found

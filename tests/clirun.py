@@ -32,3 +32,14 @@ def crawl(db_url: str, *urls: str, cwd: Path, extra: tuple[str, ...] = (), check
 def export_jsonl(db_url: str, *extra: str, cwd: Path) -> list[dict]:
     proc = run_cli("export", "--db", db_url, "--format", "jsonl", "--output", "-", *extra, cwd=cwd, check=True)
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+SPEECH_COLUMN = "领导讲话"  # every replica site's crawled column; other columns hold cross-posts
+
+
+def speech_gold(replica, *, day: int = 1, site: str | None = None, status: str | None = "live") -> dict[str, dict]:
+    """Gold records of the speech columns (what crawling the listing URLs must find), by URL."""
+    return {
+        g["url"]: g for g in replica.gold(day=day, site=site)
+        if g["column"] == SPEECH_COLUMN and (status is None or g["status"] == status)
+    }

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "archiver.cli.extract_cmd",
     "archiver.cli.sites_cmd",
     "archiver.cli.demo",
+    "archiver.cli.worker",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.sites import RegistryError, load_registry, slug_for_url
-from archiver.spiders.column import CrawlTarget
 
 EXIT_USAGE = 2
 REVISIT_CHOICES = ("due", "all", "none")
@@ -69,7 +68,9 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def build_targets(args, registry) -> list[CrawlTarget]:
+def build_targets(args, registry) -> list:
+    from archiver.spiders.column import CrawlTarget  # Scrapy loads only when crawling
+
     targets: list[CrawlTarget] = []
     slugs = list(registry) if args.all else args.site
     for slug in slugs:

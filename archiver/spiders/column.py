@@ -44,6 +44,7 @@ class CrawlTarget:
     family: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     full_walk: bool = True
+    start_url: str | None = None  # a list API found behind the column page by an earlier run
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class ColumnSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
-            yield self.listing_request(target, target.listing_url, pending=[])
+            yield self.listing_request(target, target.start_url or target.listing_url, pending=[])
         for request in self.revisit_requests():
             yield request
 
@@ -189,6 +190,9 @@ class ColumnSpider(scrapy.Spider):
             report.challenged = True
             report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
             return
+        if response.status >= 400 and self._is_stale_entry_point(target, response.url):
+            yield self.listing_request(target, target.listing_url, pending=[])
+            return
         if response.status >= 400:
             report.listing_errors += 1
             report.note(f"listing {response.url} answered HTTP {response.status}")
@@ -225,6 +229,10 @@ class ColumnSpider(scrapy.Spider):
                 self.seen_listings.add(key)
                 pending.append(spec)
         page_no = response.meta["page_no"]
+        if page_no == 1 and not listing.entries and len(pending) == 1:
+            url, method, formdata = _request_spec(pending[0])
+            if method == "GET" and formdata is None and response.url == target.listing_url:
+                report.entry_points[target.listing_url] = url
         keep_walking = target.full_walk or self.revisit == "all" or new > 0
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
         if pending and keep_walking and page_no < max_pages:
@@ -237,9 +245,17 @@ class ColumnSpider(scrapy.Spider):
             # Incremental stop: this page held nothing new, so the older pages hold nothing new.
             report.complete_columns.append(target.listing_url)
 
+    def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
+        return bool(target.start_url) and url == target.start_url != target.listing_url
+
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         site = request.meta["site"]
+        target = self.targets[request.meta["target"]]
+        if self._is_stale_entry_point(target, request.url):
+            # The list API learnt last time moved: start again from the column page.
+            yield self.listing_request(target, target.listing_url, pending=[])
+            return
         report = self.reports[site]
         report.requests += 1
         report.listing_errors += 1

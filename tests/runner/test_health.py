@@ -1,0 +1,83 @@
+"""Issue #6: each site's health after a run: challenged, robots.txt unreachable, a layout that
+stopped matching, takedowns and returns. Faults come from the replica's control server."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+
+from tests.clirun import crawl, export_jsonl, speech_gold
+
+
+def site_line(stdout: str, replica, family: str) -> str:
+    port = replica.sites[family]["base"].rsplit(":", 1)[1]
+    return next(line for line in stdout.splitlines() if line.startswith(f"site_127_0_0_1_{port}:"))
+
+
+def test_anti_crawler_challenge_is_reported_not_circumvented(fresh_replica, tmp_path):
+    listing = fresh_replica.sites["trs"]["listing"]
+    fresh_replica.fault("trs", "/ldjh/index.shtml", "challenge", status=412)
+    proc = crawl(f"sqlite:///{tmp_path}/a.sqlite3", listing, fresh_replica.sites["detail"]["listing"],
+                 cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    line = site_line(proc.stdout, fresh_replica, "trs")
+    assert ": challenged" in line and "412" in line
+    assert ": ok" in site_line(proc.stdout, fresh_replica, "detail")  # one bad site never stops the rest
+    paths = Counter(e["path"] for e in fresh_replica.access_log(site="trs"))
+    assert paths["/ldjh/index.shtml"] == 1  # no retry, no cookie replay, no JS execution
+    assert set(paths) == {"/robots.txt", "/ldjh/index.shtml"}
+
+
+def test_unreachable_robots_txt_means_try_later(fresh_replica, tmp_path):
+    fresh_replica.fault("hanweb", "/robots.txt", "status", status=503)
+    proc = crawl(f"sqlite:///{tmp_path}/a.sqlite3", fresh_replica.sites["hanweb"]["listing"],
+                 cwd=tmp_path, check=False, extra=("-s", "RETRY_TIMES=1", "-s", "ARCHIVER_RETRY_BACKOFF_BASE=0.05"))
+    assert proc.returncode == 1
+    assert "robots.txt unreachable" in site_line(proc.stdout, fresh_replica, "hanweb")
+    assert {e["path"] for e in fresh_replica.access_log(site="hanweb")} == {"/robots.txt"}
+
+
+def test_robots_disallow_is_obeyed(fresh_replica, tmp_path):
+    gold = speech_gold(fresh_replica, site="trs")
+    banned = sorted(gold)[0]
+    path = banned.split("/", 3)[3]
+    fresh_replica.fault("trs", None, "robots", disallow=["/" + path])
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    crawl(db, fresh_replica.sites["trs"]["listing"], cwd=tmp_path)
+    urls = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    assert banned not in urls and len(urls) >= len(gold) - 1
+    assert "/" + path not in {e["path"] for e in fresh_replica.access_log(site="trs")}
+
+
+def test_listing_that_matches_nothing_is_unhealthy(fresh_replica, tmp_path):
+    fresh_replica.fault("datepath", "/cqzx_content/node_115.htm", "soft404")
+    proc = crawl(f"sqlite:///{tmp_path}/a.sqlite3", fresh_replica.sites["datepath"]["listing"],
+                 cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    assert "unhealthy" in site_line(proc.stdout, fresh_replica, "datepath")
+    assert "matched no articles" in proc.stdout
+
+
+def test_takedowns_by_soft_404_and_redirect_home_then_return(fresh_replica, tmp_path):
+    db_path = tmp_path / "a.sqlite3"
+    db = f"sqlite:///{db_path}"
+    listing = fresh_replica.sites["post"]["listing"]
+    crawl(db, listing, cwd=tmp_path)
+    gold = sorted(speech_gold(fresh_replica, site="post"))
+    soft, moved = gold[0], gold[1]
+    fresh_replica.fault("post", "/" + soft.split("/", 3)[3], "soft404")
+    fresh_replica.fault("post", "/" + moved.split("/", 3)[3], "redirect_home")
+    proc = crawl(db, listing, cwd=tmp_path, extra=("--revisit", "all"))
+    assert " 2 removed" in proc.stdout
+    records = {r["url"]: r for r in export_jsonl(db, cwd=tmp_path)}
+    assert records[soft]["status"] == "removed" and records[moved]["status"] == "removed"
+    assert sum(r["status"] == "removed" for r in records.values()) == 2
+    con = sqlite3.connect(db_path)
+    hows = {row[0] for row in con.execute("SELECT removed_how FROM articles WHERE status = 'removed'")}
+    assert hows == {"soft-404", "redirect-home"}
+
+    fresh_replica.clear_faults()
+    crawl(db, listing, cwd=tmp_path, extra=("--revisit", "all"))
+    records = {r["url"]: r for r in export_jsonl(db, cwd=tmp_path)}
+    assert records[soft]["status"] == "live" and records[moved]["status"] == "live"
+    assert records[soft]["versions"] == 1  # the same text came back: no new version
