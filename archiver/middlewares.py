@@ -143,3 +143,32 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if seconds > 0:
             self.crawler.stats.inc_value("archiver/retry/backoff_seconds", int(round(seconds)))
             await deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+class SameSiteRedirectMiddleware:
+    """Refuses redirects that leave the site (another host, another port, another scheme than
+    http/https): a CPPCC column has no business sending the crawler to file://, data: or a
+    neighbour's server, and following such redirects is how crawlers get abused (SSRF)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls()
+        middleware.stats = crawler.stats
+        return middleware
+
+    def process_request(self, request, spider=None):
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return None
+        origin, target = urlparse_cached(Request(chain[0])), urlparse_cached(request)
+        if target.scheme not in ("http", "https") or _site_key(origin) != _site_key(target):
+            self.stats.inc_value("archiver/redirect/offsite_refused")
+            raise IgnoreRequest(f"offsite redirect refused: {chain[0]} -> {request.url}")
+        return None
+
+
+def _site_key(parts) -> tuple[str, int]:
+    default = 443 if parts.scheme == "https" else 80
+    host = (parts.hostname or "").removeprefix("www.")
+    port = parts.port or default
+    return host, (80 if port in (80, 443) else port)

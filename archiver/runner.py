@@ -163,8 +163,12 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
     reports = list(spider.reports.values()) if spider is not None else []
     for report in reports:
         judge_health(report, previous, targets)
-    interrupted = crawler.stats.get_value("finish_reason") not in (None, "finished")
-    outcome = "interrupted" if interrupted else ("ok" if all(r.outcome == OK for r in reports) else "failed")
+    reason = crawler.stats.get_value("finish_reason") or "finished"
+    interrupted = reason != "finished"
+    if interrupted:  # SIGTERM/Ctrl-C ("shutdown"), a full disk ("disk_full"), …
+        outcome = "interrupted" if reason == "shutdown" else reason
+    else:
+        outcome = "ok" if all(r.outcome == OK for r in reports) else "failed"
     with sessions.begin() as session:
         repository.finish_run(
             session, run_id, stats=_jsonable(crawler.stats.get_stats()), outcome=outcome,

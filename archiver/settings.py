@@ -61,4 +61,5 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.RobotsTryLaterMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
+    "archiver.middlewares.SameSiteRedirectMiddleware": 120,
 }

@@ -9,12 +9,28 @@ from __future__ import annotations
 import logging
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
 from storage import repository
 from storage.db import make_engine, make_session_factory
 
 logger = logging.getLogger(__name__)
+
+DISK_FULL_MARKERS = ("database or disk is full", "no space left", "file too large", "disk full")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC/EFBIG, from SQLite ("database or disk is full") or the OS, however wrapped."""
+    import errno
+
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+            return True
+        if any(marker in str(exc).lower() for marker in DISK_FULL_MARKERS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 class StoragePipeline:
@@ -24,6 +40,7 @@ class StoragePipeline:
         self.db_url = crawler.settings.get("ARCHIVER_DB")
         self.engine = None
         self.sessions = None
+        self.disk_full = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
@@ -44,10 +61,23 @@ class StoragePipeline:
         return self.crawler.spider.reports
 
     def process_item(self, item):
+        if self.disk_full:
+            return item  # the crawl is stopping; nothing more can be written
         try:
             with self.sessions.begin() as session:
                 self.store(session, item)
-        except Exception:
+        except Exception as exc:
+            if is_disk_full(exc):
+                # Nothing half-written: the transaction rolled back. Stop instead of failing on
+                # every following item.
+                self.disk_full = True
+                self.stats.set_value("archiver/storage/disk_full", str(exc)[:300])
+                logger.error("disk full while storing %s: stopping the crawl (%s)",
+                             getattr(item, "url", None) or item.page.url, exc)
+                for report in self.reports.values():
+                    report.note("disk full: crawl stopped, nothing half-written")
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
+                return item
             # One bad item never stops the crawl; it is counted, logged and reported.
             self.stats.inc_value("archiver/storage/errors")
             logger.exception("could not store %s", getattr(item, "url", None) or item.page.url)
