@@ -1,0 +1,118 @@
+"""What every family shares: the request object, asset serving, page encoding, gold helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from archiver.replica import assets, corpus
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome
+from archiver.replica.model import Article, Block, Response
+from archiver.replica.sites import SiteSpec
+from archiver.replica.store import SiteStore
+
+
+@dataclass
+class Req:
+    method: str
+    path: str  # without query, session suffix removed
+    query: dict[str, str] = field(default_factory=dict)
+    raw_query: str = ""
+    body: bytes = b""
+    form: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict] = field(default_factory=dict)  # site options from faults.py
+
+
+class Family:
+    """Base class: a family renders one site; subclasses implement the URL scheme and markup."""
+
+    name = ""
+    listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
+    counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
+    asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc)$")
+
+    def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
+        self.spec = spec
+        self.store = store
+
+    # ----- to implement -----------------------------------------------------------------
+    def route(self, req: Req, day: int) -> Response | None:
+        raise NotImplementedError
+
+    def article_path(self, a: Article, page: int = 0) -> str:
+        raise NotImplementedError
+
+    def asset_path(self, a: Article, i: int, b: Block) -> str:
+        raise NotImplementedError
+
+    def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
+        raise NotImplementedError
+
+    def aliases(self, a: Article) -> list[str]:
+        """Other paths that serve the same article page (e.g. static aliases)."""
+        return []
+
+    def listing_title(self, a: Article) -> str:
+        """The link text the column listing shows for ``a``."""
+        return corpus.truncate_title(a.title, self.listing_width) if self.listing_width else a.title
+
+    def column_name(self, a: Article) -> str:
+        return self.spec.column_name
+
+    def precision(self, a: Article) -> str:
+        return a.precision or self.spec.precision
+
+    # ----- shared -----------------------------------------------------------------------
+    def html(self, text: str, *, status: int = 200, header_charset: bool = True,
+             last_modified: datetime | None = None) -> Response:
+        body = text.encode(self.spec.charset, errors="xmlcharrefreplace")
+        ctype = f"text/html; charset={self.spec.declared}" if header_charset else "text/html"
+        return Response(status=status, body=body, content_type=ctype, last_modified=last_modified)
+
+    def not_found(self) -> Response:
+        return Response(status=404, body=NOT_FOUND_HTML.encode("utf-8"), cacheable=False)
+
+    def asset_blocks(self, a: Article) -> list[tuple[int, Block]]:
+        """(per-kind index, block) for images and attachments, in body order."""
+        out, counts = [], {"img": 0, "att": 0}
+        for b in a.blocks:
+            if b.kind in counts:
+                out.append((counts[b.kind], b))
+                counts[b.kind] += 1
+        return out
+
+    def serve_asset(self, req: Req, day: int) -> Response | None:
+        m = self.asset_re.search(req.path)
+        if not m:
+            return None
+        a = self.store.by_num(int(m.group(1)), day)
+        if a is None or self.store.status(a, day) != "live":
+            return None
+        for i, b in self.asset_blocks(a):
+            if self.asset_path(a, i, b) == req.path:
+                if b.kind == "img":
+                    data = assets.image(b.ext)
+                elif b.ext == "pdf":
+                    data = assets.pdf(f"cppcc-archiver replica attachment {a.site}/{a.num}/{i}")
+                else:
+                    data = assets.doc(b.text)
+                return Response(body=data, content_type=assets.CONTENT_TYPES[b.ext],
+                                last_modified=a.published)
+        return None
+
+    def article_page(self, a: Article | None, page: int, day: int) -> Response | None:
+        if a is None or not 0 <= page < a.pages or self.store.status(a, day) != "live":
+            return None
+        return self.html(self.render_article(a, page, day, Chrome()))
+
+    def boilerplate(self, a: Article, day: int) -> list[str]:
+        ch = Chrome()
+        for page in range(a.pages):
+            self.render_article(a, page, day, ch)
+        body = "\n".join(a.paragraphs)
+        # The page's own title can show up in its sidebars; it is not chrome of *this* page.
+        return [t for t in ch.texts if t not in body and t != a.title]
+
+    def paragraphs_on(self, a: Article, page: int) -> list[Block]:
+        return a.page_blocks()[page]
