@@ -1,0 +1,581 @@
+"""Archive commands: export, verify, reprocess, show, search, stats, runs, db.
+
+Each command opens the archive named by ``--db`` (default ``ARCHIVER_DB``, else
+``sqlite:///data/archive.sqlite3``), upgrading its schema first, and never crawls. Exit codes:
+0 ok, 1 something failed (a damaged body, a page that would not re-extract), 2 usage error.
+This file is over 400 lines because it holds the argument definitions and terminal rendering
+of eight commands; the work itself lives in ``storage/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: printed, exit code 2."""
+
+
+# --- argument types --------------------------------------------------------------------------
+
+
+def date_arg(value: str) -> str:
+    if not DATE_RE.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def timestamp_arg(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO 8601 date or timestamp") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="database URL (sqlite:///path.sqlite3 or postgresql://…); "
+        "default: $ARCHIVER_DB, else sqlite:///data/archive.sqlite3",
+    )
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", metavar="SLUG", help="only this site (slug, e.g. hubei_jingzhou)")
+    parser.add_argument("--since", metavar="DATE", type=date_arg,
+                        help="only articles published on or after DATE (YYYY[-MM[-DD]])")
+    parser.add_argument("--until", metavar="DATE", type=date_arg,
+                        help="only articles published on or before DATE (YYYY[-MM[-DD]])")
+    parser.add_argument("--speaker", metavar="NAME",
+                        help="only speeches by this speaker (spaces in the name are ignored)")
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "export", help="export the archive as JSON Lines or WARC",
+        description="Stream archived articles as JSON Lines (one record per article, or per "
+        "version with --all-versions) or every stored HTTP exchange as a WARC 1.1 file.",
+    )
+    _db_option(p)
+    p.add_argument("--format", choices=("jsonl", "warc"), default="jsonl",
+                   help="jsonl: one JSON record per line (default); warc: gzipped WARC 1.1")
+    p.add_argument("--output", "-o", metavar="FILE", default="-",
+                   help="output file ('-' = standard output, the default); WARC files end in "
+                   ".warc.gz; written to FILE.part and renamed when complete")
+    p.add_argument("--all-versions", action="store_true",
+                   help="one record per stored version instead of the latest only")
+    _filter_options(p)
+    p.add_argument("--changed-since", metavar="TIMESTAMP", type=timestamp_arg,
+                   help="only versions stored, or articles removed/restored, at or after this "
+                   "ISO 8601 time (UTC when no zone is given); for WARC: fetches made since")
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser(
+        "verify", help="re-hash every stored body (fixity check)",
+        description="Decompress and re-hash every stored raw body; exit 1 naming each body "
+        "(and the fetches using it) whose bytes no longer match their SHA-256.",
+    )
+    _db_option(p)
+    p.set_defaults(handler=cmd_verify)
+
+    p = subparsers.add_parser(
+        "reprocess", help="re-extract stored raw pages with the current extractor",
+        description="Run the current extractor over the raw pages behind each article's "
+        "latest version; add a version (reason reextract) only where the result differs.",
+    )
+    _db_option(p)
+    p.add_argument("--site", metavar="SLUG", help="only this site")
+    p.set_defaults(handler=cmd_reprocess)
+
+    p = subparsers.add_parser(
+        "show", help="show one article with its history",
+        description="An archived article: its versions, fetches and removals; --diff shows "
+        "what changed between consecutive versions (by sentence and character).",
+    )
+    p.add_argument("url", metavar="URL", help="the article's URL (its first page)")
+    _db_option(p)
+    p.add_argument("--versions", action="store_true", help="print every version's fields in full")
+    p.add_argument("--diff", action="store_true", help="show differences between consecutive versions")
+    p.set_defaults(handler=cmd_show)
+
+    p = subparsers.add_parser(
+        "search", help="full-text search of titles and bodies",
+        description="Ranked search over the latest version of every article; works for Chinese "
+        "without word segmentation. Title matches rank first. Terms separated by spaces must "
+        "all match; %%, _ and quotes are matched literally.",
+    )
+    p.add_argument("query", metavar="QUERY", nargs="?", default="",
+                   help="text to find (may be empty with --speaker to list a speaker's speeches)")
+    _db_option(p)
+    _filter_options(p)
+    p.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                   help="at most N results (default 20)")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table",
+                   help="table: highlighted snippets (default); jsonl: export records")
+    p.set_defaults(handler=cmd_search)
+
+    p = subparsers.add_parser(
+        "stats", help="counts per site, year and speaker; storage size",
+        description="What the archive holds: articles per site, per publication year and per "
+        "speaker, and bytes fetched vs stored (raw vs zstd-compressed).",
+    )
+    _db_option(p)
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser(
+        "runs", help="list crawl runs with their outcome and stats",
+        description="Crawl runs, newest first: when, with what arguments and software "
+        "version, how they ended, and their statistics.",
+    )
+    _db_option(p)
+    p.add_argument("--limit", type=positive_int, default=20, metavar="N", help="at most N runs (default 20)")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
+    p.set_defaults(handler=cmd_runs)
+
+    p = subparsers.add_parser("db", help="database schema management",
+                              description="Manage the archive database schema (alembic migrations).")
+    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION")
+    up = dbsub.add_parser("upgrade", help="create or upgrade the schema to the newest version",
+                          description="Run the migrations up to the newest revision.")
+    _db_option(up)
+    up.set_defaults(handler=cmd_db_upgrade)
+    cur = dbsub.add_parser("current", help="print the schema revision of the database",
+                           description="Print the database's current schema revision.")
+    _db_option(cur)
+    cur.set_defaults(handler=cmd_db_current)
+    p.set_defaults(handler=lambda args: (p.print_help(), EXIT_USAGE)[1])
+
+
+# --- shared helpers --------------------------------------------------------------------------
+
+
+def _url(args: argparse.Namespace) -> str:
+    from storage import db
+
+    return db.prepare_url(args.db) if args.db else db.default_url()
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """(engine, session factory) for an existing archive, schema upgraded."""
+    from sqlalchemy.engine import make_url
+
+    from storage import db
+
+    url = _url(args)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).exists():
+            raise UsageError(f"no archive at {parsed.database} "
+                             "(crawl first, or run `cppcc-archiver db upgrade`)")
+    try:
+        return db.open_archive(url)
+    except Exception as exc:  # noqa: BLE001 - unreachable server, bad URL…
+        raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
+
+
+def _guarded(handler):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except UsageError as exc:
+            print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except BrokenPipeError:  # `… | head`
+            sys.stderr.close()
+            return EXIT_OK
+
+    run.__name__ = handler.__name__
+    return run
+
+
+def _console(**kwargs: Any):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    console = Console(highlight=False, **kwargs)
+    if not console.is_terminal:  # piped or captured: don't squeeze Chinese text into 80 columns
+        console = Console(highlight=False, width=max(console.width, 200), **kwargs)
+    return console
+
+
+def _check_output(path: str, fmt: str) -> Path | None:
+    if path == "-":
+        return None
+    out = Path(path)
+    if ".." in out.parts:
+        raise UsageError(f"refusing output path with '..': {path}")
+    if fmt == "warc" and not out.name.endswith(".warc.gz"):
+        raise UsageError(f"WARC output is gzipped: name it *.warc.gz (got {out.name})")
+    if not out.parent.exists():
+        raise UsageError(f"folder {out.parent} does not exist")
+    return out
+
+
+# --- export / verify / reprocess -------------------------------------------------------------
+
+
+@_guarded
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.export import iter_export_records, write_jsonl
+    from storage.warc import export_warc
+
+    out_path = _check_output(args.output, args.format)
+    engine, sessions = _open(args)
+    filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
+               "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
+    part = out_path.with_name(out_path.name + ".part") if out_path else None
+    try:
+        with sessions() as session:
+            stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
+            try:
+                if args.format == "jsonl":
+                    n = write_jsonl(iter_export_records(session, **filters), stream)
+                    summary = f"{n} records"
+                else:
+                    name = out_path.name if out_path else "stdout.warc.gz"
+                    counts = export_warc(session, stream, filename=name, **filters)
+                    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+                stream.flush()
+                if part:
+                    os.fsync(stream.fileno())
+            finally:
+                if part:
+                    stream.close()
+        if part and out_path:
+            os.replace(part, out_path)
+        print(f"exported {summary}" + (f" to {out_path}" if out_path else ""), file=sys.stderr)
+        return EXIT_OK
+    finally:
+        if part and part.exists():
+            part.unlink()
+        engine.dispose()
+
+
+@_guarded
+def cmd_verify(args: argparse.Namespace) -> int:
+    from storage.verify import verify_archive
+
+    engine, sessions = _open(args)
+    try:
+        with sessions() as session:
+            report = verify_archive(session)
+    finally:
+        engine.dispose()
+    for problem in report.problems:
+        print(f"DAMAGED {problem.describe()}")
+    for problem in report.version_problems:
+        print(f"DAMAGED {problem}")
+    print(f"checked {report.bodies} bodies ({report.raw_bytes} bytes) and {report.versions} versions: "
+          f"{len(report.problems) + len(report.version_problems)} problem(s)", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+@_guarded
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from storage.reprocess import reprocess
+
+    engine, sessions = _open(args)
+    try:
+        report = reprocess(sessions, site=args.site)
+    finally:
+        engine.dispose()
+    for url in report.changed_urls:
+        print(f"new version: {url}")
+    for failure in report.failures:
+        print(f"FAILED {failure}", file=sys.stderr)
+    print(f"examined {report.examined}: {report.changed} changed, {report.unchanged} unchanged, "
+          f"{report.skipped} skipped, {len(report.failures)} failed", file=sys.stderr)
+    return EXIT_FAILED if report.failures else EXIT_OK
+
+
+# --- show ------------------------------------------------------------------------------------
+
+
+@_guarded
+def cmd_show(args: argparse.Namespace) -> int:
+    from storage import repository
+
+    engine, sessions = _open(args)
+    try:
+        with sessions() as session:
+            article = repository.get_article(session, args.url)
+            if article is None:
+                print(f"not in the archive: {args.url}", file=sys.stderr)
+                return EXIT_FAILED
+            versions = _print_history(session, article, full=args.versions)
+            if args.diff:
+                _print_diffs(_console(), versions)
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-untyped-def]
+    from storage import repository
+    from storage.types import utc_iso as iso
+
+    site = article.site
+    removed = f" since {iso(article.removed_at)} ({article.removed_how})" if article.status == "removed" else ""
+    print(article.url)
+    print(f"  site: {site.slug}" + (f" ({site.name})" if site.name else ""))
+    print(f"  status: {article.status}{removed}")
+    print(f"  first seen: {iso(article.first_seen_at)}   last seen: {iso(article.last_seen_at)}")
+    print(f"  versions: {article.current_version}   next check: {iso(article.next_check_at)}")
+    print("\nversions:")
+    versions = list(repository.iter_versions(session, article.id))
+    for v in versions:
+        pages = repository.iter_snapshot_fetches(session, v.id)
+        page_sha = (pages[0].body_sha256 or "-")[:12] if pages else "-"
+        why = v.reason + (f" (was {v.previous_extractor})" if v.previous_extractor else "")
+        print(f"  v{v.version}  {iso(v.created_at)}  {why}  extractor {v.extractor}  "
+              f"run {v.run_id or '-'}  snapshot {v.id}  content {v.content_hash[:12]}  "
+              f"page sha256 {page_sha}  pages {len(pages)}")
+        who = f"{v.speaker or ''} {v.speaker_title or ''}".strip()
+        print(f"      {v.title}  [{v.published_at}]  {who}".rstrip())
+        if full:
+            _print_version(v)
+    print("\nfetches:")
+    for f in repository.iter_article_fetches(session, article.id):
+        error = f"  error: {f.error}" if f.error else ""
+        print(f"  {iso(f.fetched_at)}  {f.status or 'ERR'}  fetch {f.id}  run {f.run_id or '-'}  "
+              f"sha256 {(f.body_sha256 or '-')[:12]}  {f.url}{error}")
+    events = list(repository.iter_article_events(session, article.id))
+    if events:
+        print("\nevents:")
+        for e in events:
+            print(f"  {iso(e.at)}  {e.kind}  {e.how or ''}  fetch {e.fetch_id or '-'}  "
+                  f"run {e.run_id or '-'}")
+    return versions
+
+
+def _print_version(v) -> None:  # type: ignore[no-untyped-def]
+    for key, value in v.fields.items():
+        if key == "body":
+            continue
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        print(f"      {key}: {shown}")
+    print("      body:")
+    for line in (v.body or "").split("\n"):
+        print(f"        {line}")
+    for entry in v.audit or ():
+        print(f"      removed by {entry.get('rule')}: {entry.get('text')}")
+
+
+def _print_diffs(console, versions) -> None:  # type: ignore[no-untyped-def]
+    from rich.text import Text
+
+    from storage import diff
+
+    if len(versions) < 2:
+        print("\n(only one version: nothing to compare)")
+        return
+    for old, new in zip(versions, versions[1:]):
+        print(f"\ndiff v{old.version} -> v{new.version}:")
+        if not console.is_terminal:
+            for line in diff.format_plain(old.fields, new.fields).split("\n"):
+                print(f"  {line}")
+            continue
+        for name, before, after in diff.diff_fields(old.fields, new.fields):
+            text = Text(f"  {name}: ")
+            if isinstance(before, str) and isinstance(after, str):
+                _styled(text, diff.diff_chars(before, after))
+            else:
+                text.append(f"{before!r} -> {after!r}")
+            console.print(text)
+        lines = diff.diff_text(old.fields.get("body"), new.fields.get("body"))
+        if any(line.kind not in ("same", "skipped") for line in lines):
+            console.print("  body:")
+            for line in lines:
+                quiet = line.kind in ("same", "skipped")
+                text = Text("  " + diff.PREFIX[line.kind], style="dim" if quiet else "")
+                console.print(_styled(text, line.segments))
+
+
+def _styled(text, segments):  # type: ignore[no-untyped-def]
+    for op, value in segments:
+        text.append(value, style={"equal": "", "delete": "red strike", "insert": "bold green"}[op])
+    return text
+
+
+# --- search / stats / runs / db --------------------------------------------------------------
+
+
+@_guarded
+def cmd_search(args: argparse.Namespace) -> int:
+    from storage.export import dumps_record, iter_records_by_snapshot
+    from storage.search import MARK_END, MARK_START, search
+
+    if not args.query.strip() and not (args.speaker or args.site or args.since or args.until):
+        raise UsageError("give a QUERY, or a filter such as --speaker NAME")
+    engine, sessions = _open(args)
+    try:
+        with sessions() as session:
+            hits = search(session, args.query, site=args.site, speaker=args.speaker,
+                          since=args.since, until=args.until, limit=args.limit)
+            if args.format == "jsonl":
+                for record in iter_records_by_snapshot(session, [h.snapshot_id for h in hits]):
+                    sys.stdout.write(dumps_record(record))
+                return EXIT_OK
+    finally:
+        engine.dispose()
+    from rich.table import Table
+    from rich.text import Text
+
+    def marked(value: str) -> Text:
+        text = Text()
+        for i, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", value)):
+            text.append(piece, style="bold black on yellow" if i % 2 else "")
+        return text
+
+    from storage.search import highlight, parse_terms
+
+    terms = parse_terms(args.query)
+    table = Table(title=f"{len(hits)} result(s) for {args.query!r}", show_lines=True)
+    for name in ("#", "title / snippet", "published", "speaker", "site", "status"):
+        table.add_column(name, overflow="fold")
+    for i, hit in enumerate(hits, 1):
+        cell = marked(highlight(hit.title or "(no title)", terms))
+        cell.append("\n")
+        cell.append_text(marked(hit.snippet))
+        cell.append(f"\n{hit.url}", style="dim")
+        table.add_row(str(i), cell, hit.published_at or "", hit.speaker or "", hit.site, hit.status)
+    _console().print(table)
+    return EXIT_OK
+
+
+@_guarded
+def cmd_stats(args: argparse.Namespace) -> int:
+    from storage.stats import archive_stats
+
+    engine, sessions = _open(args)
+    try:
+        with sessions() as session:
+            stats = archive_stats(session)
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.table import Table
+
+    console = _console()
+    size = stats["storage"]
+    console.print(f"{stats['articles']} articles, {stats['versions']} versions, "
+                  f"{stats['fetches']} fetches, {stats['crawl_runs']} crawl runs")
+    console.print(f"storage: {size['bodies']} distinct bodies; fetched {_bytes(size['fetched_bytes'])}, "
+                  f"distinct raw {_bytes(size['raw_bytes'])}, stored (zstd) {_bytes(size['compressed_bytes'])}")
+    for title, rows, columns in (
+        ("per site", stats["per_site"], ("site", "name", "articles", "live", "removed", "versions")),
+        ("per year", stats["per_year"], ("year", "articles")),
+        ("per speaker", stats["per_speaker"], ("speaker", "articles")),
+    ):
+        table = Table(title=title)
+        for c in columns:
+            table.add_column(c, justify="right" if c in ("articles", "live", "removed", "versions") else "left")
+        for row in rows:
+            table.add_row(*(str(row.get(c) or "") if row.get(c) != 0 else "0" for c in columns))
+        console.print(table)
+    return EXIT_OK
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} B" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+@_guarded
+def cmd_runs(args: argparse.Namespace) -> int:
+    from storage import repository
+    from storage.types import utc_iso
+
+    engine, sessions = _open(args)
+    try:
+        with sessions() as session:
+            runs = [
+                {"id": r.id, "started_at": utc_iso(r.started_at), "finished_at": utc_iso(r.finished_at),
+                 "outcome": r.outcome, "software_version": r.software_version, "host": r.host,
+                 "pid": r.pid, "args": r.args, "stats": r.stats, "sites_summary": r.sites_summary}
+                for r in repository.iter_runs(session, args.limit)
+            ]
+    finally:
+        engine.dispose()
+    if args.format == "jsonl":
+        for run in runs:
+            print(json.dumps(run, ensure_ascii=False, default=str))
+        return EXIT_OK
+    from rich.table import Table
+
+    table = Table(title="crawl runs (newest first)")
+    for c in ("run", "started", "finished", "outcome", "software", "host/pid", "args", "stats"):
+        table.add_column(c, overflow="fold")
+    for run in runs:
+        table.add_row(
+            str(run["id"]), run["started_at"] or "", run["finished_at"] or "-", run["outcome"],
+            run["software_version"], f"{run['host']}/{run['pid']}",
+            json.dumps(run["args"], ensure_ascii=False),
+            "\n".join(f"{k}: {v}" for k, v in _key_stats(run["stats"] or {})),
+        )
+    _console().print(table)
+    return EXIT_OK
+
+
+# The numbers an operator looks at first; the rest is in `runs --format jsonl`.
+KEY_STATS = ("archiver/storage/new", "archiver/storage/updated", "archiver/storage/unchanged",
+             "archiver/storage/removed", "archiver/storage/errors", "downloader/request_count",
+             "downloader/response_status_count/200", "downloader/response_status_count/404",
+             "retry/max_reached", "log_count/ERROR", "elapsed_time_seconds")
+
+
+def _key_stats(stats: dict[str, Any]) -> list[tuple[str, Any]]:
+    picked = [(k, v) for k, v in stats.items()
+              if any(k == key or k.startswith(key + "/") for key in KEY_STATS)]
+    picked.sort(key=lambda kv: next(i for i, key in enumerate(KEY_STATS) if kv[0].startswith(key)))
+    return picked
+
+
+@_guarded
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage import db
+
+    url = _url(args)
+    try:
+        db.upgrade(url)
+    except Exception as exc:  # noqa: BLE001
+        raise UsageError(f"upgrade failed: {type(exc).__name__}: {exc}") from exc
+    print(f"schema at {db.current_revision(url)}", file=sys.stderr)
+    return EXIT_OK
+
+
+@_guarded
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from storage import db
+
+    print(db.current_revision(_url(args)) or "(empty database)")
+    return EXIT_OK

@@ -1,0 +1,68 @@
+"""Content-addressed raw bodies: SHA-256 of the bytes as received, zstd-compressed at rest.
+
+The hash is always of the raw (uncompressed) bytes, so ``verify`` can re-hash what it reads back
+and a WARC payload digest can be checked against the archive. Frames carry zstd's own checksum
+too, so a flipped bit is caught even before the SHA-256 comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import zstandard
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import Body
+
+ZSTD_LEVEL = 10
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def compress(data: bytes) -> bytes:
+    return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(data)
+
+
+def decompress(data: bytes, size: int | None = None) -> bytes:
+    """Raw bytes back from a stored frame (raises ``zstandard.ZstdError`` when damaged)."""
+    kwargs = {"max_output_size": size} if size else {}
+    return zstandard.ZstdDecompressor().decompress(data, **kwargs)
+
+
+def insert_ignoring_duplicates(session: Session, table, values: dict):  # type: ignore[no-untyped-def]
+    """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL (another writer may race us)."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return session.execute(module.insert(table).values(**values).on_conflict_do_nothing())
+
+
+def add_body(session: Session, data: bytes) -> str:
+    """Store ``data`` once; return its SHA-256. Storing identical bytes again costs nothing."""
+    digest = sha256_hex(data)
+    exists = session.scalar(select(Body.sha256).where(Body.sha256 == digest))
+    if exists is None:
+        packed = compress(data)
+        insert_ignoring_duplicates(
+            session,
+            Body.__table__,
+            {
+                "sha256": digest,
+                "data": packed,
+                "size": len(data),
+                "compressed_size": len(packed),
+                "compression": "zstd",
+            },
+        )
+    return digest
+
+
+def get_body(session: Session, digest: str) -> bytes | None:
+    """The raw bytes stored under ``digest`` (None when absent)."""
+    row = session.execute(select(Body.data, Body.size).where(Body.sha256 == digest)).first()
+    if row is None:
+        return None
+    return decompress(row.data, row.size)

@@ -1,0 +1,203 @@
+"""Export records: one JSON object per article (latest version) or per stored version.
+
+The record's field names are a contract with archivists' scripts (issue #2): extend, never
+rename. Records are streamed with keyset pagination (``BATCH`` rows per query, column tuples,
+no ORM identity map), so exporting a million versions needs the memory of one batch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Article, Fetch, Site, Snapshot, SnapshotFetch
+from storage.types import utc_iso
+
+BATCH = 500
+
+# The export record, in order (issue #2).
+RECORD_FIELDS = (
+    "url", "site", "title", "published_at", "source", "author", "body", "speaker",
+    "speaker_title", "delivered_on", "images", "attachments", "status", "version", "versions",
+    "first_seen_at", "fetched_at", "sha256", "snapshot_id", "crawl_run_id", "extractor",
+)
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def normalize_speaker(name: str) -> str:
+    """``段  鸣`` and ``段　鸣`` both mean ``段鸣`` (names are stored without padding)."""
+    return _SPACES.sub("", unicodedata.normalize("NFC", name))
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    return value
+
+
+def _columns():  # type: ignore[no-untyped-def]
+    first = aliased(SnapshotFetch)
+    fetch = aliased(Fetch)
+    query = (
+        select(
+            Snapshot.id, Snapshot.article_id, Snapshot.version, Snapshot.fields, Snapshot.title,
+            Snapshot.published_at, Snapshot.source, Snapshot.author, Snapshot.body,
+            Snapshot.speaker, Snapshot.speaker_title, Snapshot.delivered_on, Snapshot.run_id,
+            Snapshot.extractor, Article.url, Article.status, Article.current_version,
+            Article.first_seen_at, Site.slug, fetch.fetched_at, fetch.body_sha256,
+        )
+        .join(Article, Article.id == Snapshot.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .outerjoin(first, (first.snapshot_id == Snapshot.id) & (first.position == 0))
+        .outerjoin(fetch, fetch.id == first.fetch_id)
+    )
+    return query
+
+
+def filter_snapshots(
+    query,  # type: ignore[no-untyped-def]
+    *,
+    all_versions: bool = False,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    speaker: str | None = None,
+    changed_since: datetime | None = None,
+):
+    """Apply the export/search filters to a query over ``Snapshot`` joined to ``Article``/``Site``.
+
+    ``since``/``until`` are inclusive dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) compared
+    with the published date as extracted; ``changed_since`` keeps versions created, or articles
+    whose status changed, at or after that instant.
+    """
+    if not all_versions:
+        query = query.where(Snapshot.version == Article.current_version)
+    if site:
+        query = query.where(Site.slug == site)
+    if since:
+        query = query.where(Snapshot.published_at >= since)
+    if until:
+        query = query.where(func.substr(Snapshot.published_at, 1, len(until)) <= until)
+    if speaker:
+        # Names are stored as extracted; compare without padding (段  鸣 == 段鸣).
+        stored = func.replace(func.replace(Snapshot.speaker, " ", ""), "\u3000", "")
+        query = query.where(stored == normalize_speaker(speaker))
+    if changed_since is not None:
+        query = query.where(
+            or_(Snapshot.created_at >= changed_since, Article.status_changed_at >= changed_since)
+        )
+    return query
+
+
+def record_from_row(row: Any) -> dict[str, Any]:
+    """The export record for one row of the export query."""
+    fields = row.fields or {}
+    record = {
+        "url": row.url,
+        "site": row.slug,
+        "title": row.title,
+        "published_at": row.published_at,
+        "source": row.source,
+        "author": row.author,
+        "body": row.body,
+        "speaker": row.speaker,
+        "speaker_title": row.speaker_title,
+        "delivered_on": row.delivered_on,
+        "images": [
+            {"url": i.get("url"), "caption": i.get("caption")} for i in fields.get("images") or []
+        ],
+        "attachments": [
+            {"url": a.get("url"), "name": a.get("name")} for a in fields.get("attachments") or []
+        ],
+        "status": row.status,
+        "version": row.version,
+        "versions": row.current_version,
+        "first_seen_at": utc_iso(row.first_seen_at),
+        "fetched_at": utc_iso(row.fetched_at),
+        "sha256": row.body_sha256,
+        "snapshot_id": row.id,
+        "crawl_run_id": row.run_id,
+        "extractor": row.extractor,
+    }
+    return _nfc(record)
+
+
+def iter_export_records(
+    session: Session,
+    *,
+    all_versions: bool = False,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    speaker: str | None = None,
+    changed_since: datetime | None = None,
+    batch: int = BATCH,
+) -> Iterator[dict[str, Any]]:
+    """Export records (see ``RECORD_FIELDS``), by article then version, in constant memory.
+
+    One record per article (its current version) unless ``all_versions``. Each batch is its
+    own keyset query ``(article_id, version) > last``, so no cursor is held across batches
+    and memory does not grow with the archive.
+    """
+    base = filter_snapshots(
+        _columns(), all_versions=all_versions, site=site, since=since, until=until,
+        speaker=speaker, changed_since=changed_since,
+    ).order_by(Snapshot.article_id, Snapshot.version)
+    last: tuple[int, int] | None = None
+    while True:
+        query = base
+        if last is not None:
+            query = query.where(
+                tuple_(Snapshot.article_id, Snapshot.version) > tuple_(*last)
+                if session.get_bind().dialect.name != "sqlite"
+                else or_(
+                    Snapshot.article_id > last[0],
+                    and_(Snapshot.article_id == last[0], Snapshot.version > last[1]),
+                )
+            )
+        rows = session.execute(query.limit(batch)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield record_from_row(row)
+        last = (rows[-1].article_id, rows[-1].version)
+        if len(rows) < batch:
+            return
+
+
+def dumps_record(record: dict[str, Any]) -> str:
+    """One JSONL line (UTF-8 text, Chinese kept readable)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_jsonl(records: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
+    """Write records as JSON Lines (UTF-8) to a binary stream; return how many."""
+    count = 0
+    for record in records:
+        out.write(dumps_record(record).encode("utf-8"))
+        count += 1
+    return count
+
+
+def iter_records_by_snapshot(session: Session, snapshot_ids: list[int]) -> Iterator[dict[str, Any]]:
+    """Export records for these versions, in the order given (search results)."""
+    by_id: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(snapshot_ids), BATCH):
+        chunk = snapshot_ids[start:start + BATCH]
+        for row in session.execute(_columns().where(Snapshot.id.in_(chunk))):
+            by_id[row.id] = record_from_row(row)
+        for sid in chunk:
+            if sid in by_id:
+                yield by_id.pop(sid)
