@@ -1,0 +1,50 @@
+"""`cppcc-archiver worker`: join the running distributed crawl from this machine."""
+
+from __future__ import annotations
+
+import sys
+
+from archiver.cli.crawl import add_db_option, parse_setting
+
+EXIT_USAGE = 2
+
+
+def register(subparsers) -> None:  # type: ignore[no-untyped-def]
+    parser = subparsers.add_parser(
+        "worker",
+        help="join a distributed crawl started with `crawl --redis`",
+        description="Join the crawl run that `cppcc-archiver crawl --redis URL` started: its "
+        "targets, revisit policy, delay and settings are read from Redis, requests are taken from "
+        "the shared frontier and articles stored in the archive given with --db (the "
+        "coordinator's). Politeness holds per host across all workers. Stops when the frontier "
+        "has been empty for --idle-exit seconds. Exit status: 0 when the worker finished (or "
+        "found no run to join), 1 when it was interrupted, 2 on a usage or configuration error.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--redis", metavar="URL", required=True,
+                        help="the Redis the coordinator shares the frontier through, e.g. redis://host:6379/0")
+    parser.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
+                        help="stop after the shared frontier was empty this long (default: the run's)")
+    parser.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
+                        help="wait this long for a run to start when none is running (default 60)")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=parse_setting,
+                        metavar="NAME=VALUE", help="a Scrapy or ARCHIVER_* setting for this worker "
+                        "(repeatable); ARCHIVER_REDIS_PREFIX must match the coordinator's")
+    parser.add_argument("--log-file", metavar="FILE", default=None, help="also log to FILE (rotated)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:  # type: ignore[no-untyped-def]
+    from archiver.distributed.keys import DEFAULT_PREFIX
+    from archiver.distributed.worker import run_worker
+    from storage.db import default_url, prepare_url
+
+    if args.wait < 0 or (args.idle_exit is not None and args.idle_exit < 0):
+        print("cppcc-archiver worker: --wait and --idle-exit must be >= 0", file=sys.stderr)
+        return EXIT_USAGE
+    settings = dict(args.settings)
+    db_url = prepare_url(args.db) if args.db else default_url()
+    return run_worker(
+        args.redis, db_url, prefix=settings.get("ARCHIVER_REDIS_PREFIX") or DEFAULT_PREFIX,
+        wait=args.wait, idle_exit=args.idle_exit, settings=settings, log_file=args.log_file,
+    )

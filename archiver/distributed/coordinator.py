@@ -1,0 +1,239 @@
+"""``cppcc-archiver crawl --redis URL``: start a distributed run, crawl in it, finish it.
+
+The coordinator does what ``archiver.runner`` does for a single-process crawl, with the same
+code paths (archive lock, ``start_run``, known articles and completed columns from
+``archiver.state``, ``judge_health``, ``finish_run``, the summary and the exit code), and in
+between publishes the run to Redis, seeds the shared frontier and crawls from it like any
+worker. When the frontier has been empty for ``--idle-exit`` seconds it marks the run
+``draining``, waits for the other workers to flush their reports and leave, then records the
+sum of every worker's reports as the run's outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+from archiver import __version__
+from archiver.distributed.keys import DEFAULT_PREFIX, RunKeys, current_key
+from archiver.distributed.queue import Frontier
+from archiver.distributed.runstate import (
+    DRAINING, FINISHED, INTERRUPTED, RUNNING, STOPPING, RunConfig, current_run, merged_reports, merged_stats,
+    publish_run, run_state,
+)
+from archiver.distributed.settings import DEFAULT_LEASE, new_worker_id
+from archiver.distributed.worker import FrontierCrawl, crawl_frontier, frontier_settings
+from archiver.lock import ArchiveLock, LockHeld
+from archiver.report import OK
+from archiver.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, judge_health, setup_logging
+from archiver.spiders.column import CrawlTarget
+from archiver.state import load_known, previous_walks
+from storage import repository
+from storage.db import make_engine, make_session_factory, upgrade
+
+logger = logging.getLogger(__name__)
+
+KEEP_FINISHED = 24 * 3600  # seconds the finished run's config and state stay readable in Redis
+
+
+def run_distributed_crawl(args: Any, targets: list[CrawlTarget], db_url: str, out: TextIO = sys.stdout) -> int:
+    settings = dict(args.settings)
+    prefix = settings.get("ARCHIVER_REDIS_PREFIX") or DEFAULT_PREFIX
+    server = redis.Redis.from_url(args.redis)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        print(f"cppcc-archiver crawl: cannot reach Redis at {redact(args.redis)}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    busy = live_run(server, prefix)
+    if busy:
+        print(f"cppcc-archiver crawl: not starting: {busy}", file=sys.stderr)
+        return EXIT_USAGE
+    upgrade(db_url)
+    lock = ArchiveLock(db_url)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        print(f"cppcc-archiver crawl: not starting: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _coordinate(args, targets, db_url, server, prefix, lock, out)
+    finally:
+        lock.release()
+
+
+def live_run(server: Any, prefix: str) -> str | None:
+    """Why a new run must not start under ``prefix``: another run's workers are alive."""
+    found = current_run(server, prefix)
+    if found is None or run_state(server, found[0]) not in (RUNNING, DRAINING, STOPPING):
+        return None
+    keys, config = found
+    Frontier(server, keys, "-").reap()  # forget workers whose lease ran out
+    alive = [w.decode() for w in server.zrange(keys.workers, 0, -1)]
+    if not alive:
+        logger.warning("run %s under %r was left running by a dead coordinator; starting anew",
+                       config.run_id, prefix)
+        server.set(keys.state, INTERRUPTED)
+        return None
+    return (f"a distributed crawl (run {config.run_id}) is running under Redis prefix {prefix!r} "
+            f"with workers {', '.join(alive)}")
+
+
+def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any, prefix: str,
+                lock: ArchiveLock, out: TextIO) -> int:
+    worker = new_worker_id()
+    draft = RunConfig(run_id=0, token="", targets=targets, revisit=args.revisit, delay=args.delay,
+                      idle_exit=args.idle_exit, settings=dict(args.settings), coordinator=worker)
+    log_file = args.log_file
+    if log_file is None:
+        from archiver.cli.crawl import default_log_file
+
+        log_file = default_log_file(db_url)
+    base = FrontierCrawl(redis_url=args.redis, prefix=prefix, keys=RunKeys(prefix, "-"), config=draft,
+                         db_url=db_url, worker=worker, role="coordinator", log_file=log_file)
+    scrapy_settings = frontier_settings(base)
+    setup_logging(scrapy_settings, log_file)
+    if lock.recovered:
+        logger.warning(lock.recovered)
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    sites = sorted({t.site for t in targets})
+    with sessions.begin() as session:
+        for target in targets:
+            repository.get_or_add_site(session, target.site, base_url=target.listing_url)
+        # Read before this run is recorded, so that the run does not count as an earlier one.
+        previous = previous_walks(session, sites)
+        run = repository.start_run(
+            session,
+            args={"argv": sys.argv[1:], "sites": sites, "revisit": args.revisit, "delay": args.delay,
+                  "pid": os.getpid(), "host": socket.gethostname(), "redis": redact(args.redis),
+                  "redis_prefix": prefix, "coordinator": worker},
+            software_version=__version__,
+        )
+        run_id, started_at = run.id, run.started_at
+        known = load_known(session, sites, now=datetime.now(UTC),
+                           intervals=scrapy_settings.getlist("ARCHIVER_REVISIT_INTERVALS"))
+    # As archiver.runner: a column walked to its end before may stop at the first page with
+    # nothing new, and a column known to be a list API starts there.
+    targets = [
+        replace(t, full_walk=args.revisit == "all" or t.listing_url not in previous.complete,
+                start_url=previous.entry_points.get(t.listing_url))
+        for t in targets
+    ]
+    keys = RunKeys(prefix, f"{run_id}-{uuid.uuid4().hex[:8]}")
+    config = RunConfig(run_id=run_id, token=keys.token, targets=targets, revisit=args.revisit,
+                       delay=args.delay, idle_exit=args.idle_exit, settings=dict(args.settings),
+                       started_at=_aware(started_at).isoformat(), coordinator=worker)
+    publish_run(server, keys, config, known)
+    logger.info("distributed run %s published under %s; workers may join", run_id, keys.base)
+    crawl = FrontierCrawl(redis_url=args.redis, prefix=prefix, keys=keys, config=config, db_url=db_url,
+                          worker=worker, role="coordinator", log_file=log_file)
+    try:
+        outcome = crawl_frontier(crawl, known=known, on_seeded=lambda: server.set(keys.seeded, 1))
+    except BaseException:
+        server.set(keys.state, STOPPING)
+        raise
+    reason = outcome.finish_reason or "finished"
+    interrupted = reason != "finished"
+    if interrupted:  # Ctrl-C/SIGTERM ("shutdown"), a full disk ("disk_full"), …: the others stop too
+        server.set(keys.state, STOPPING)
+    lease = scrapy_settings.getfloat("ARCHIVER_REDIS_LEASE", DEFAULT_LEASE)
+    stragglers = wait_for_workers(server, keys, worker, timeout=lease + args.idle_exit + 10)
+    reports = merged_reports(server, keys, targets)
+    for report in reports:
+        judge_health(report, previous, targets)
+    if interrupted:  # as archiver.runner
+        run_outcome = "interrupted" if reason == "shutdown" else reason
+    else:
+        run_outcome = "ok" if all(r.outcome == OK for r in reports) else "failed"
+    stats = merged_stats(server, keys)
+    stats.update({k: _jsonable(v) for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
+    workers = worker_summaries(server, keys)
+    stats["distributed/workers"] = len(workers)
+    for info in workers:
+        stats[f"distributed/worker/{info['id']}/requests"] = int(info.get("requests", 0))
+    if stragglers:
+        stats["distributed/stragglers"] = stragglers
+    with sessions.begin() as session:
+        repository.finish_run(session, run_id, stats=stats, outcome=run_outcome,
+                              sites_summary={r.site: r.to_dict() for r in reports})
+    engine.dispose()
+    close_run(server, keys, INTERRUPTED if interrupted else FINISHED)
+    for report in sorted(reports, key=lambda r: r.site):
+        print(report.summary_line(), file=out)
+    failed = [r for r in reports if r.outcome != OK]
+    print(
+        f"run {run_id}: {len(reports) - len(failed)}/{len(reports)} sites ok, "
+        f"{sum(r.new for r in reports)} new, {sum(r.updated for r in reports)} changed, "
+        f"{sum(r.removed for r in reports)} removed ({run_outcome})",
+        file=out,
+    )
+    print("workers: " + "; ".join(f"{w['id']} ({w.get('role', 'worker')}) {w.get('requests', 0)} requests"
+                                  for w in workers), file=out)
+    return EXIT_FAILED if failed or interrupted else EXIT_OK
+
+
+def wait_for_workers(server: Any, keys: RunKeys, me: str, *, timeout: float) -> list[str]:
+    """Wait until every other worker has flushed and left (or died); the ones still there."""
+    frontier = Frontier(server, keys, me)
+    deadline = time.monotonic() + timeout
+    while True:
+        frontier.reap()
+        others = [w.decode() for w in server.zrange(keys.workers, 0, -1) if w.decode() != me]
+        if not others:
+            return []
+        if time.monotonic() >= deadline:
+            logger.warning("workers %s did not leave in time; their last counters may be missing",
+                           ", ".join(others))
+            return others
+        time.sleep(0.25)
+
+
+def worker_summaries(server: Any, keys: RunKeys) -> list[dict[str, Any]]:
+    summaries = []
+    for raw in sorted(server.smembers(keys.done)):
+        worker = raw.decode()
+        info = {k.decode(): v.decode() for k, v in server.hgetall(keys.worker_info(worker)).items()}
+        summaries.append({"id": worker, **info})
+    return summaries
+
+
+def close_run(server: Any, keys: RunKeys, state: str) -> None:
+    """Drop the run's frontier and tallies; keep its config and state for a day."""
+    server.set(keys.state, state)
+    keep = {keys.config, keys.state}
+    doomed = [k for k in server.scan_iter(match=f"{keys.base}:*", count=1000) if k.decode() not in keep]
+    for start in range(0, len(doomed), 500):
+        server.delete(*doomed[start:start + 500])
+    for key in keep:
+        server.expire(key, KEEP_FINISHED)
+    current = server.get(current_key(keys.prefix))
+    if current is not None and current.decode() == keys.token:
+        server.delete(current_key(keys.prefix))
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

@@ -1,0 +1,198 @@
+"""What a distributed run shares besides the frontier: its configuration, the archive's known
+articles as of the run's start, and the per-site reports the workers add up.
+
+The coordinator publishes the configuration and the known articles once; a worker joining from
+any machine reads them back, so every worker crawls exactly the run the coordinator started
+(same targets, revisit policy, delay and ``-s`` settings) and judges "new" against the same
+snapshot of the archive, whatever other workers stored meanwhile.
+
+Reports: each worker adds the *change* in its counters since its last flush to per-site hashes
+(HINCRBY in one MULTI/EXEC) before it acknowledges a request, so the sum over workers is what a
+single process would have counted. A worker killed between storing an article and flushing has
+that request done again by another worker, which then counts the article as unchanged: the
+archive holds it once either way.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable, Mapping
+
+from archiver.distributed.keys import RunKeys, current_key
+from archiver.report import SiteReport
+from archiver.spiders.column import CrawlTarget, KnownArticle
+
+# A run is RUNNING; DRAINING once its coordinator saw the frontier empty long enough (the others
+# close at once); STOPPING when the coordinator was interrupted (the others stop too); FINISHED or
+# INTERRUPTED once the coordinator has recorded the outcome (nothing may be added any more).
+RUNNING, DRAINING, STOPPING = "running", "draining", "stopping"
+FINISHED, INTERRUPTED = "finished", "interrupted"
+CLOSED = (FINISHED, INTERRUPTED)
+
+
+def _report_fields(kind: str) -> tuple[str, ...]:
+    # SiteReport's fields by kind, read from the dataclass so that new counters are summed too.
+    return tuple(f.name for f in fields(SiteReport) if str(f.type).split("[")[0] == kind)
+
+
+COUNTERS = _report_fields("int")  # summed (HINCRBY)
+FLAGS = _report_fields("bool")  # true if any worker's is
+LISTS = tuple(n for n in _report_fields("list") if n != "health")  # appended; health is judged at the end
+MAPPINGS = _report_fields("dict")  # merged
+MAX_MESSAGES = 20  # as SiteReport.note keeps
+KNOWN_BATCH = 5000
+
+
+@dataclass
+class RunConfig:
+    run_id: int
+    token: str
+    targets: list[CrawlTarget]
+    revisit: str = "due"
+    delay: float = 1.0
+    idle_exit: float = 30.0
+    settings: dict[str, str] = field(default_factory=dict)  # the coordinator's -s NAME=VALUE
+    started_at: str = ""
+    coordinator: str = ""  # worker id of the coordinator
+
+    def to_json(self) -> str:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["targets"] = [
+            {f.name: dict(v) if isinstance(v := getattr(t, f.name), Mapping) else v for f in fields(t)}
+            for t in self.targets
+        ]
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "RunConfig":
+        data = json.loads(text)
+        data["targets"] = [CrawlTarget(**t) for t in data["targets"]]
+        return cls(**data)
+
+
+def publish_run(server: Any, keys: RunKeys, config: RunConfig, known: Mapping[str, KnownArticle]) -> None:
+    """Make the run joinable: known articles first, the ``current`` pointer last."""
+    items = [(url, json.dumps(asdict(k), ensure_ascii=False)) for url, k in known.items()]
+    for start in range(0, len(items), KNOWN_BATCH):
+        server.hset(keys.known, mapping=dict(items[start:start + KNOWN_BATCH]))
+    pipe = server.pipeline(transaction=True)
+    pipe.set(keys.config, config.to_json())
+    pipe.set(keys.state, RUNNING)
+    pipe.sadd(keys.sites, *sorted({t.site for t in config.targets}))
+    pipe.set(current_key(keys.prefix), keys.token)
+    pipe.execute()
+
+
+def current_run(server: Any, prefix: str) -> tuple[RunKeys, RunConfig] | None:
+    token = server.get(current_key(prefix))
+    if not token:
+        return None
+    keys = RunKeys(prefix, token.decode() if isinstance(token, bytes) else token)
+    raw = server.get(keys.config)
+    if raw is None:
+        return None
+    return keys, RunConfig.from_json(raw)
+
+
+def wait_for_run(server: Any, prefix: str, *, wait: float, poll: float = 0.25) -> tuple[RunKeys, RunConfig] | None:
+    """The run to join: a running one, waiting up to ``wait`` seconds for one to start."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = current_run(server, prefix)
+        if found is not None and run_state(server, found[0]) == RUNNING:
+            return found
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(poll)
+
+
+def run_state(server: Any, keys: RunKeys) -> str | None:
+    value = server.get(keys.state)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def load_known(server: Any, keys: RunKeys) -> dict[str, KnownArticle]:
+    known = {}
+    for url, raw in server.hscan_iter(keys.known, count=KNOWN_BATCH):
+        article = KnownArticle(**json.loads(raw))
+        known[article.url] = article
+    return known
+
+
+class ReportLedger:
+    """Adds one worker's report and stats changes to the run's totals in Redis."""
+
+    def __init__(self, server: Any, keys: RunKeys) -> None:
+        self.server = server
+        self.keys = keys
+        self.flushed: dict[str, dict[str, Any]] = {}
+        self.flushed_stats: dict[str, float] = {}
+
+    def flush(self, reports: Iterable[SiteReport], stats: Mapping[str, Any]) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        snapshot: dict[str, dict[str, Any]] = {}
+        for report in reports:
+            now = report.to_dict()
+            before = self.flushed.get(report.site, {})
+            key = self.keys.report(report.site)
+            for name in COUNTERS:
+                delta = now[name] - before.get(name, 0)
+                if delta:
+                    pipe.hincrby(key, name, delta)
+            for name in FLAGS:
+                if now[name] and not before.get(name):
+                    pipe.hset(key, name, 1)
+            for name in LISTS:
+                fresh = now[name][len(before.get(name, [])):]
+                if fresh:
+                    pipe.rpush(self.keys.report_list(report.site, name), *fresh)
+            for name in MAPPINGS:
+                fresh = {k: v for k, v in now[name].items() if before.get(name, {}).get(k) != v}
+                if fresh:
+                    pipe.hset(self.keys.report_list(report.site, name), mapping=fresh)
+            pipe.ltrim(self.keys.report_list(report.site, "messages"), 0, MAX_MESSAGES - 1)
+            snapshot[report.site] = now
+        numbers = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        for name, value in numbers.items():
+            delta = value - self.flushed_stats.get(name, 0)
+            if isinstance(delta, int) and delta:
+                pipe.hincrby(self.keys.stats, name, delta)
+            elif delta:
+                pipe.hincrbyfloat(self.keys.stats, name, delta)
+        pipe.execute()
+        self.flushed.update(snapshot)
+        self.flushed_stats = numbers
+
+
+def merged_reports(server: Any, keys: RunKeys, targets: Iterable[CrawlTarget]) -> list[SiteReport]:
+    """The run's per-site reports, summed over every worker that flushed."""
+    reports: dict[str, SiteReport] = {}
+    for target in targets:
+        reports.setdefault(target.site, SiteReport(site=target.site, listing_url=target.listing_url))
+    for site, report in reports.items():
+        values = {_text(k): int(float(v)) for k, v in server.hgetall(keys.report(site)).items()}
+        for name in COUNTERS:
+            setattr(report, name, values.get(name, 0))
+        for name in FLAGS:
+            setattr(report, name, bool(values.get(name)))
+        for name in LISTS:
+            items = [_text(v) for v in server.lrange(keys.report_list(site, name), 0, -1)]
+            setattr(report, name, list(dict.fromkeys(items)) if name != "messages" else items)
+        for name in MAPPINGS:
+            mapping = server.hgetall(keys.report_list(site, name))
+            setattr(report, name, {_text(k): _text(v) for k, v in mapping.items()})
+    return list(reports.values())
+
+
+def merged_stats(server: Any, keys: RunKeys) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for name, value in server.hgetall(keys.stats).items():
+        number = float(value)
+        stats[_text(name)] = int(number) if number.is_integer() else number
+    return stats
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value

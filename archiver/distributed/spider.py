@@ -1,0 +1,95 @@
+"""The column spider and Scrapy engine, adapted to a frontier shared by several workers.
+
+The spider is ``ColumnSpider`` unchanged except for three things a shared frontier needs:
+
+- only the coordinator seeds the frontier (listing pages and due revisits); workers start empty
+  and take requests from Redis;
+- the set of listing pages already seen in a column walk travels with the walk's requests
+  (``meta["walk_seen"]``) instead of living in one process: the next page of a walk may be
+  parsed by another worker, which must not queue the column's first pages again;
+- listing requests go through the run's shared dupe filter: a listing page that a killed worker
+  had already parsed is parsed again, but the next page it queues is not queued twice.
+
+The engine acknowledges a request to the frontier once its callback's output is fully processed
+(requests queued, items stored): Scrapy calls ``_remove_request`` at exactly that point.
+"""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Iterator
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.core.engine import ExecutionEngine
+from scrapy.http import Request, Response
+
+from archiver.spiders.column import ColumnSpider, CrawlTarget, _listing_key, _request_spec
+
+WALK_SEEN = "walk_seen"
+
+
+class DistributedColumnSpider(ColumnSpider):
+    name = "column"
+
+    def __init__(self, targets: list[CrawlTarget], *, seed: bool = False, on_seeded: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(targets, **kwargs)
+        self.seed = seed
+        self.on_seeded = on_seeded
+        self._walk: set[str] | None = None
+
+    async def start(self) -> AsyncIterator[Request]:
+        try:
+            if self.seed:
+                async for request in super().start():
+                    yield request
+        finally:
+            # Even after an error: workers wait for this mark before they may go idle.
+            if self.on_seeded is not None:
+                self.on_seeded()
+
+    def listing_request(self, target: CrawlTarget, spec: Any, *, pending: list, page_no: int = 1) -> Request:
+        request = super().listing_request(target, spec, pending=pending, page_no=page_no)
+        walk = self._walk if self._walk is not None else {_listing_key(*_request_spec(spec))}
+        request.meta[WALK_SEEN] = sorted(walk)
+        return request.replace(dont_filter=False)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        # ColumnSpider.parse_listing reads and extends self.seen_listings. Between two of its
+        # steps nothing else runs, so it is pointed at this walk's set for exactly those steps.
+        walk = set(response.meta.get(WALK_SEEN, ()))
+        steps = super().parse_listing(response)
+        while True:
+            shared, self.seen_listings, self._walk = self.seen_listings, walk, walk
+            try:
+                output = next(steps)
+            except StopIteration:
+                return
+            finally:
+                self.seen_listings, self._walk = shared, None
+            yield output
+
+
+class FrontierEngine(ExecutionEngine):
+    # The engine looks for new requests on this heartbeat when it has nothing to do; Scrapy's
+    # 5 s would leave an idle worker deaf to a frontier that other workers are filling.
+    _SLOT_HEARTBEAT_INTERVAL = 0.5
+
+    def _remove_request(self, _: Any, request: Request) -> None:
+        done = getattr(self._slot.scheduler, "request_done", None) if self._slot else None
+        if done is not None:
+            done(request)
+        super()._remove_request(_, request)
+
+
+class FrontierCrawler(Crawler):
+    def _create_engine(self) -> ExecutionEngine:
+        return FrontierEngine(self, lambda _: self.stop_async())
+
+
+class FrontierProcess(CrawlerProcess):
+    """A CrawlerProcess whose crawlers use the FrontierEngine."""
+
+    def _create_crawler(self, spidercls: Any) -> Crawler:
+        init_reactor = not self._initialized_reactor
+        self._initialized_reactor = True
+        return FrontierCrawler(spidercls, self.settings, init_reactor=init_reactor)

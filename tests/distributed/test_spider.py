@@ -1,0 +1,56 @@
+"""A column walk whose pages are parsed by different workers still walks each page once.
+
+Against the replica's datepath site, whose page 2 links back to the column's first page: the
+worker parsing page 2 never saw page 1, yet must not queue it again.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from archiver import settings as archiver_settings
+from archiver.distributed.spider import WALK_SEEN, DistributedColumnSpider
+from archiver.spiders.column import ColumnSpider, CrawlTarget
+
+
+def _spider(cls, target):
+    crawler = get_crawler(cls, {"ARCHIVER_MAX_LISTING_PAGES": archiver_settings.ARCHIVER_MAX_LISTING_PAGES})
+    return cls.from_crawler(crawler, [target], run_id=None)
+
+
+def _respond(request: Request) -> HtmlResponse:
+    with urllib.request.urlopen(request.url, timeout=10) as answer:
+        return HtmlResponse(request.url, body=answer.read(), request=request)
+
+
+def _next_listing(outputs) -> Request:
+    [request] = [o for o in outputs if isinstance(o, Request) and o.callback.__name__ == "parse_listing"]
+    return request
+
+
+def _urls(pending) -> list[str]:
+    return [getattr(spec, "url", spec) for spec in pending]
+
+
+def test_the_walk_carries_its_seen_pages_from_worker_to_worker(replica):
+    listing = replica.sites["datepath"]["listing"]
+    target = CrawlTarget("datepath", listing, "datepath")
+    first_worker = _spider(DistributedColumnSpider, target)
+    page1 = first_worker.listing_request(target, listing, pending=[])
+    assert page1.meta[WALK_SEEN] and page1.dont_filter is False  # the shared dupe filter sees it
+    page2 = _next_listing(first_worker.parse_listing(_respond(page1)))
+
+    second_worker = _spider(DistributedColumnSpider, target)
+    page3 = _next_listing(second_worker.parse_listing(_respond(page2)))
+    assert listing not in _urls(page3.meta["pending"])
+    assert {page1.url, page2.url, page3.url} <= {key.split()[1] for key in page3.meta[WALK_SEEN]}
+    assert not second_worker.seen_listings  # nothing leaked into the process-wide set
+
+    # Without the walk's memory, the page linking back would queue the first page again.
+    plain = _spider(ColumnSpider, target)
+    meta = {k: v for k, v in page2.meta.items() if k != WALK_SEEN}
+    again = _next_listing(plain.parse_listing(_respond(page2.replace(meta=meta))))
+    assert listing in _urls(again.meta["pending"])
