@@ -67,7 +67,6 @@ def build_settings(request: CrawlRequest) -> Settings:
     if request.delay <= 0:
         # Politeness explicitly switched off (tests, benchmarks against our own replica).
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
     return settings

@@ -96,7 +96,7 @@ def test_export_is_utf8_without_escapes(replica, tmp_path):
 
 def test_every_command_documents_every_option():
     proc = run_cli("--help", check=True)
-    commands = ["crawl", "export", "search", "show", "verify", "reprocess", "extract", "sites", "runs", "stats", "db", "demo"]
+    commands = ["crawl", "export", "search", "show", "verify", "reprocess", "extract", "sites", "runs", "stats", "db", "demo", "worker"]
     for command in commands:
         assert command in proc.stdout, command
         sub = run_cli(command, "--help", check=True)
