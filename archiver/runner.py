@@ -12,7 +12,7 @@ import logging.handlers
 import os
 import socket
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -119,50 +119,50 @@ def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
         lock.release()
 
 
-def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:
-    settings = build_settings(request)
-    setup_logging(settings, request.log_file)
-    if lock.recovered:
-        logger.warning(lock.recovered)
-    engine = make_engine(request.db_url)
-    sessions = make_session_factory(engine)
-    sites = sorted({t.site for t in request.targets})
-    now = datetime.now(UTC)
+@dataclass
+class PreparedRun:
+    """A recorded run with what earlier runs taught about its columns (shared by the
+    single-process runner and the distributed coordinator)."""
+
+    run_id: int
+    started_at: datetime
+    previous: PreviousWalks
+    known: dict
+    targets: list[CrawlTarget]
+
+
+def prepare_run(sessions, requested: list[CrawlTarget], *, revisit: str, intervals,
+                run_args: dict[str, Any]) -> PreparedRun:
+    sites = sorted({t.site for t in requested})
     with sessions.begin() as session:
-        for target in request.targets:
+        for target in requested:
             repository.get_or_add_site(session, target.site, base_url=target.listing_url)
         # Read before this run is recorded, so that the run does not count as an earlier one.
         previous = previous_walks(session, sites)
         run = repository.start_run(
             session,
-            args={"argv": request.argv, "sites": sites, "revisit": request.revisit,
-                  "delay": request.delay, "pid": os.getpid(), "host": socket.gethostname()},
+            args={"sites": sites, "revisit": revisit, "pid": os.getpid(), "host": socket.gethostname(),
+                  **run_args},
             software_version=__version__,
         )
-        run_id = run.id
-        known = load_known(
-            session, sites, now=now, intervals=settings.getlist("ARCHIVER_REVISIT_INTERVALS")
-        )
-    # A column walked to its end before may stop at the first page with nothing new.
+        known = load_known(session, sites, now=datetime.now(UTC), intervals=intervals)
+        run_id, started_at = run.id, run.started_at
+    # A column walked to its end before may stop at the first page with nothing new, and a
+    # column known to be a list API starts there.
     targets = [
-        CrawlTarget(t.site, t.listing_url, t.family, t.overrides,
-                    full_walk=request.revisit == "all" or t.listing_url not in previous.complete,
-                    start_url=previous.entry_points.get(t.listing_url))
-        for t in request.targets
+        replace(t, full_walk=revisit == "all" or t.listing_url not in previous.complete,
+                start_url=previous.entry_points.get(t.listing_url))
+        for t in requested
     ]
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ColumnSpider)
-    process.crawl(crawler, targets=targets, run_id=run_id, known=known, revisit=request.revisit)
-    if _want_progress(request):
-        from archiver.progress import attach_progress
+    return PreparedRun(run_id, started_at, previous, known, targets)
 
-        attach_progress(crawler)
-    process.start()
-    spider = crawler.spider
-    reports = list(spider.reports.values()) if spider is not None else []
+
+def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
+                 finish_reason: str | None, stats: dict[str, Any], out: TextIO) -> int:
+    """Judge each site's health, record the run's outcome, print the summary; the exit code."""
     for report in reports:
-        judge_health(report, previous, targets)
-    reason = crawler.stats.get_value("finish_reason") or "finished"
+        judge_health(report, prepared.previous, prepared.targets)
+    reason = finish_reason or "finished"
     interrupted = reason != "finished"
     if interrupted:  # SIGTERM/Ctrl-C ("shutdown"), a full disk ("disk_full"), …
         outcome = "interrupted" if reason == "shutdown" else reason
@@ -170,21 +170,48 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
         outcome = "ok" if all(r.outcome == OK for r in reports) else "failed"
     with sessions.begin() as session:
         repository.finish_run(
-            session, run_id, stats=_jsonable(crawler.stats.get_stats()), outcome=outcome,
+            session, prepared.run_id, stats=_jsonable(stats), outcome=outcome,
             sites_summary={r.site: r.to_dict() for r in reports},
         )
-    engine.dispose()
     for report in sorted(reports, key=lambda r: r.site):
         print(report.summary_line(), file=out)
     failed = [r for r in reports if r.outcome != OK]
     print(
-        f"run {run_id}: {len(reports) - len(failed)}/{len(reports)} sites ok, "
+        f"run {prepared.run_id}: {len(reports) - len(failed)}/{len(reports)} sites ok, "
         f"{sum(r.new for r in reports)} new, {sum(r.updated for r in reports)} changed, "
         f"{sum(r.removed for r in reports)} removed ({outcome})",
         file=out,
     )
-    code = EXIT_FAILED if failed or interrupted else EXIT_OK
-    return CrawlResult(code, run_id, reports)
+    return EXIT_FAILED if failed or interrupted else EXIT_OK
+
+
+def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:
+    settings = build_settings(request)
+    setup_logging(settings, request.log_file)
+    if lock.recovered:
+        logger.warning(lock.recovered)
+    engine = make_engine(request.db_url)
+    sessions = make_session_factory(engine)
+    prepared = prepare_run(
+        sessions, request.targets, revisit=request.revisit,
+        intervals=settings.getlist("ARCHIVER_REVISIT_INTERVALS"),
+        run_args={"argv": request.argv, "delay": request.delay},
+    )
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ColumnSpider)
+    process.crawl(crawler, targets=prepared.targets, run_id=prepared.run_id, known=prepared.known,
+                  revisit=request.revisit)
+    if _want_progress(request):
+        from archiver.progress import attach_progress
+
+        attach_progress(crawler)
+    process.start()
+    spider = crawler.spider
+    reports = list(spider.reports.values()) if spider is not None else []
+    code = conclude_run(sessions, prepared, reports, finish_reason=crawler.stats.get_value("finish_reason"),
+                        stats=crawler.stats.get_stats(), out=out)
+    engine.dispose()
+    return CrawlResult(code, prepared.run_id, reports)
 
 
 def _want_progress(request: CrawlRequest) -> bool:

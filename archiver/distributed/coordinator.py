@@ -12,19 +12,15 @@ sum of every worker's reports as the run's outcome.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import sys
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from archiver import __version__
 from archiver.distributed.keys import DEFAULT_PREFIX, RunKeys, current_key
 from archiver.distributed.queue import Frontier
 from archiver.distributed.runstate import (
@@ -34,11 +30,8 @@ from archiver.distributed.runstate import (
 from archiver.distributed.settings import DEFAULT_LEASE, new_worker_id
 from archiver.distributed.worker import FrontierCrawl, crawl_frontier, frontier_settings
 from archiver.lock import ArchiveLock, LockHeld
-from archiver.report import OK
-from archiver.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, judge_health, setup_logging
+from archiver.runner import EXIT_USAGE, conclude_run, prepare_run, setup_logging
 from archiver.spiders.column import CrawlTarget
-from archiver.state import load_known, previous_walks
-from storage import repository
 from storage.db import make_engine, make_session_factory, upgrade
 
 logger = logging.getLogger(__name__)
@@ -107,29 +100,13 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
         logger.warning(lock.recovered)
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
-    sites = sorted({t.site for t in targets})
-    with sessions.begin() as session:
-        for target in targets:
-            repository.get_or_add_site(session, target.site, base_url=target.listing_url)
-        # Read before this run is recorded, so that the run does not count as an earlier one.
-        previous = previous_walks(session, sites)
-        run = repository.start_run(
-            session,
-            args={"argv": sys.argv[1:], "sites": sites, "revisit": args.revisit, "delay": args.delay,
-                  "pid": os.getpid(), "host": socket.gethostname(), "redis": redact(args.redis),
+    prepared = prepare_run(
+        sessions, targets, revisit=args.revisit,
+        intervals=scrapy_settings.getlist("ARCHIVER_REVISIT_INTERVALS"),
+        run_args={"argv": sys.argv[1:], "delay": args.delay, "redis": redact(args.redis),
                   "redis_prefix": prefix, "coordinator": worker},
-            software_version=__version__,
-        )
-        run_id, started_at = run.id, run.started_at
-        known = load_known(session, sites, now=datetime.now(UTC),
-                           intervals=scrapy_settings.getlist("ARCHIVER_REVISIT_INTERVALS"))
-    # As archiver.runner: a column walked to its end before may stop at the first page with
-    # nothing new, and a column known to be a list API starts there.
-    targets = [
-        replace(t, full_walk=args.revisit == "all" or t.listing_url not in previous.complete,
-                start_url=previous.entry_points.get(t.listing_url))
-        for t in targets
-    ]
+    )
+    run_id, started_at, known, targets = prepared.run_id, prepared.started_at, prepared.known, prepared.targets
     keys = RunKeys(prefix, f"{run_id}-{uuid.uuid4().hex[:8]}")
     config = RunConfig(run_id=run_id, token=keys.token, targets=targets, revisit=args.revisit,
                        delay=args.delay, idle_exit=args.idle_exit, settings=dict(args.settings),
@@ -150,37 +127,20 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
     lease = scrapy_settings.getfloat("ARCHIVER_REDIS_LEASE", DEFAULT_LEASE)
     stragglers = wait_for_workers(server, keys, worker, timeout=lease + args.idle_exit + 10)
     reports = merged_reports(server, keys, targets)
-    for report in reports:
-        judge_health(report, previous, targets)
-    if interrupted:  # as archiver.runner
-        run_outcome = "interrupted" if reason == "shutdown" else reason
-    else:
-        run_outcome = "ok" if all(r.outcome == OK for r in reports) else "failed"
     stats = merged_stats(server, keys)
-    stats.update({k: _jsonable(v) for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
+    stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
     workers = worker_summaries(server, keys)
     stats["distributed/workers"] = len(workers)
     for info in workers:
         stats[f"distributed/worker/{info['id']}/requests"] = int(info.get("requests", 0))
     if stragglers:
         stats["distributed/stragglers"] = stragglers
-    with sessions.begin() as session:
-        repository.finish_run(session, run_id, stats=stats, outcome=run_outcome,
-                              sites_summary={r.site: r.to_dict() for r in reports})
-    engine.dispose()
     close_run(server, keys, INTERRUPTED if interrupted else FINISHED)
-    for report in sorted(reports, key=lambda r: r.site):
-        print(report.summary_line(), file=out)
-    failed = [r for r in reports if r.outcome != OK]
-    print(
-        f"run {run_id}: {len(reports) - len(failed)}/{len(reports)} sites ok, "
-        f"{sum(r.new for r in reports)} new, {sum(r.updated for r in reports)} changed, "
-        f"{sum(r.removed for r in reports)} removed ({run_outcome})",
-        file=out,
-    )
+    code = conclude_run(sessions, prepared, reports, finish_reason=reason, stats=stats, out=out)
+    engine.dispose()
     print("workers: " + "; ".join(f"{w['id']} ({w.get('role', 'worker')}) {w.get('requests', 0)} requests"
                                   for w in workers), file=out)
-    return EXIT_FAILED if failed or interrupted else EXIT_OK
+    return code
 
 
 def wait_for_workers(server: Any, keys: RunKeys, me: str, *, timeout: float) -> list[str]:
@@ -235,5 +195,3 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
