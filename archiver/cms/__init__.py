@@ -1,0 +1,126 @@
+"""CMS families: detection, listing parsing and pagination, per-family article extraction.
+
+Entry points (docs/CONTRACTS.md):
+
+- `detect_family(url, html)` -> `trs|hanweb|legacy|datepath|post|detail|generic`
+- `parse_listing(url, text, *, family=None, content_type=None)` -> `Listing(family, entries,
+  follow, total_pages)`; HTML column pages, Hanweb `dataproxy.jsp` XML and JSON list APIs alike.
+  `follow` holds `PageRequest(url, method, formdata)`s (Hanweb's older proxy wants a POST), in
+  page order, same-site only, at most `pagination.MAX_LISTING_PAGES`.
+- `extract_page(url, html, *, family=None, overrides=None)` -> `ArticlePage` (one page);
+  `continuation_urls(url, html, family)`; `is_soft_404(html)`.
+- `canonical_url(url)` (session ids stripped), `absolute_link(base, href)`, `same_site(a, b)`.
+- `walk.walk_listing(start_url, fetch, …)`: the reference column walk (tests, tools).
+
+Each family is a `base.CMSFamily` subclass in its own module with its XPaths as named constants;
+`generic` is the fallback for unknown layouts. `overrides` (site registry) may set
+`title`/`body`/`date`/`source` XPaths (`title_xpath` … accepted too) and `family`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import html as lxml_html
+
+from . import dom
+from .base import CMSFamily
+from .datepath import DatePathFamily
+from .detail import DetailFamily
+from .detect import detect_family
+from .generic import GenericFamily
+from .hanweb import HanwebFamily, is_datastore_xml, parse_dataproxy
+from .legacy import LegacyFamily
+from .model import ArticlePage, Listing, ListingEntry, PageRequest
+from .post import PostFamily, parse_json_listing
+from .trs import TRSFamily
+from .urls import absolute_link, canonical_url, same_site
+
+__all__ = [
+    "ArticlePage", "Listing", "ListingEntry", "PageRequest", "FAMILIES", "canonical_url",
+    "absolute_link", "same_site", "continuation_urls", "detect_family", "extract_page",
+    "get_family", "is_soft_404", "normalize_overrides", "parse_listing",
+]
+
+FAMILIES: dict[str, CMSFamily] = {
+    fam.name: fam
+    for fam in (TRSFamily(), HanwebFamily(), LegacyFamily(), DatePathFamily(), PostFamily(),
+                DetailFamily(), GenericFamily())
+}
+
+
+def get_family(name: str | None) -> CMSFamily:
+    return FAMILIES.get(name or "generic", FAMILIES["generic"])
+
+
+def parse_listing(
+    url: str, text: str, *, family: str | None = None, content_type: str | None = None
+) -> Listing:
+    """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer)."""
+    ctype = (content_type or "").lower()
+    head = text.lstrip()[:1]
+    if "json" in ctype or head in ("{", "["):
+        return parse_json_listing(url, text)
+    if "xml" in ctype and "<datastore" in text[:4000].lower() or is_datastore_xml(text):
+        return parse_dataproxy(url, text)
+    doc = dom.parse_html(text)
+    name = family or detect_family(url, text)
+    return get_family(name).parse_listing(url, text, doc)
+
+
+def extract_page(
+    url: str, html: str, *, family: str | None = None, overrides: dict[str, Any] | None = None
+) -> ArticlePage:
+    """The fields of one article page; `overrides` may give title/body/date/source XPaths."""
+    overrides = normalize_overrides(overrides)
+    doc = dom.parse_html(html)
+    name = overrides.get("family") or family or detect_family(url, html)
+    page = get_family(name).extract_page(url, html, doc, overrides)
+    page.soft_404 = _soft_404(doc, html)
+    return page
+
+
+def normalize_overrides(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Accept the site registry's keys (`title_xpath`, `body_xpath`, …) and the short ones."""
+    out: dict[str, Any] = {}
+    for key, value in (overrides or {}).items():
+        if value in (None, ""):
+            continue
+        out[key.removesuffix("_xpath")] = value
+    return out
+
+
+def continuation_urls(url: str, html: str, family: str | None = None) -> list[str]:
+    """Further pages of a long article, in order (the first page excluded)."""
+    doc = dom.parse_html(html)
+    return get_family(family or detect_family(url, html)).continuation_urls(url, html, doc)
+
+
+_SOFT_404 = re.compile(
+    r"页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|信息不存在|文章不存在|已被删除|已删除|"
+    r"页面已失效|(?<![\w.-])404(?![\w.-])|Not Found"
+)
+
+
+_SOFT_404_NEEDLES = ("不存在", "未找到", "找不到", "删除", "失效", "404", "Not Found", "not found")
+
+
+def is_soft_404(html: str) -> bool:
+    """An HTTP 200 page that says 页面不存在/404 and has almost no content."""
+    return _soft_404(dom.parse_html(html), html)
+
+
+def _soft_404(doc: lxml_html.HtmlElement, html: str) -> bool:
+    if not any(n in html for n in _SOFT_404_NEEDLES):  # cheap: most pages never say it
+        return False
+    title = doc.find(".//title")
+    title_text = dom.text_of(title) if title is not None else ""
+    body = doc.find("body")
+    text = dom.text_of(body) if body is not None else ""
+    if not (_SOFT_404.search(title_text) or _SOFT_404.search(text[:3000])):
+        return False
+    # A real article mentioning "404" has paragraphs; an error page has a sentence or two.
+    block = dom.densest_block(doc)
+    block_text = re.sub(r"\s+", "", dom.text_of(block)) if block is not None else ""
+    return len(block_text) < 200 and len(re.sub(r"\s+", "", text)) < 1500

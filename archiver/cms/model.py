@@ -1,0 +1,47 @@
+"""Plain data returned by the CMS layer (see docs/CONTRACTS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ListingEntry:
+    url: str  # absolute, canonical
+    title: str  # full title when the page gives it (title= attribute), else the link text
+    date_raw: str | None = None  # the row's own date string, as written
+
+
+@dataclass
+class PageRequest:
+    url: str
+    method: str = "GET"
+    formdata: dict[str, str] | None = None
+
+
+@dataclass
+class Listing:
+    family: str
+    entries: list[ListingEntry] = field(default_factory=list)
+    follow: list[PageRequest] = field(default_factory=list)
+    total_pages: int | None = None
+
+
+@dataclass
+class ArticlePage:
+    """What one page of an article says, before dates are parsed and pages are merged."""
+
+    url: str
+    family: str
+    title: str | None = None
+    # (where, raw) in priority order: meta, info, url, body; the record adds the listing date.
+    date_candidates: list[tuple[str, str]] = field(default_factory=list)
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    paragraphs: list[str] = field(default_factory=list)  # body, boilerplate removed
+    audit: list[dict[str, str]] = field(default_factory=list)  # every removal: {"rule","text"}
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    continuation_urls: list[str] = field(default_factory=list)
+    soft_404: bool = False

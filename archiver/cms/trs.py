@@ -1,0 +1,55 @@
+"""TRS WCM (拓尔思): Jingzhou, cppcc.gov.cn, most 集约化 municipal sites.
+
+Column `/ldjh/index.shtml`, pages `index_1.shtml`… built by an inline script (no links in the
+HTML); articles `./YYYYMM/tYYYYMMDD_ID.shtml`, long ones continued at `_1`, `_2` by the same
+script. Body `div.TRS_Editor` (TRS injects a `<style>` into it) or `div.TRS_UEDITOR`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from .base import CMSFamily
+from .page import numbered_continuations
+from .model import PageRequest
+from .urls import canonical_url
+from .pagination import expand_page_template, pager_links, script_page_urls, total_pages_text
+
+
+class TRSFamily(CMSFamily):
+    name = "trs"
+    ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$")
+    TITLE_XPATHS = (
+        "//*[contains(@class,'article')]//h1",
+        "//div[contains(@class,'title')]//h1",
+        "//h1[normalize-space()]",
+        "//*[contains(@class,'title') and not(ancestor::head)]",
+    )
+    INFO_XPATHS = (
+        "//*[contains(@class,'info') and (contains(.,'发布时间') or contains(.,'来源'))"
+        " and not(.//*[contains(@class,'TRS_Editor') or contains(@class,'TRS_UEDITOR')])]",
+    )
+    BODY_XPATHS = (
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
+        "//div[contains(@class,'TRS_UEDITOR')]",
+        "//div[contains(@class,'TRS_Editor')]",
+    )
+
+    def listing_follow(
+        self, url: str, text: str, doc: html.HtmlElement
+    ) -> tuple[list[PageRequest], int | None]:
+        urls, count = script_page_urls(url, text)
+        links = pager_links(url, doc)
+        total = count or total_pages_text(text)
+        if not urls:
+            urls = expand_page_template(links, total, url)
+        return [PageRequest(u) for u in [*urls, *links]], total
+
+    def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
+        urls, _count = script_page_urls(url, text, article=True)
+        if urls:
+            here = canonical_url(url)
+            return [u for u in urls if u != here]
+        return numbered_continuations(url, doc)

@@ -1,0 +1,189 @@
+"""One article record from its fetched pages: decode, extract per family, merge, date, speech.
+
+This is what the pipelines and the `extract` command run, and what re-extraction runs over
+stored raw pages when the rules change; `EXTRACTOR` names the rules that produced a record, so
+bump it whenever the output for some page changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from archiver.cms import canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms.model import ArticlePage
+from archiver.extract.dates import ParsedDate, parse_published
+from archiver.extract.encoding import Decoded, decode_html, normalize_charset
+from archiver.extract.speech import extract_speech
+from archiver.items import FetchedPage
+
+EXTRACTOR = "cppcc-archiver/1.0"
+
+FIELD_NAMES = (
+    "title", "published_at", "published_raw", "published_from", "source", "author", "editor",
+    "body", "images", "attachments", "speaker", "speaker_title", "occasion", "delivered_on",
+)
+
+
+@dataclass
+class Extraction:
+    fields: dict[str, Any]
+    audit: list[dict[str, str]] = field(default_factory=list)
+    family: str = "generic"
+    soft_404: bool = False
+    encoding: str | None = None
+    replacement_share: float = 0.0
+    continuation_urls: list[str] = field(default_factory=list)  # pages not yet among `pages`
+    date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw)
+
+
+def _is_truncated(title: str | None) -> bool:
+    return bool(title) and title.rstrip().endswith(("...", "…", "..", "。。。"))  # type: ignore[union-attr]
+
+
+def pick_published(
+    candidates: list[tuple[str, str]], *, now: datetime
+) -> tuple[ParsedDate, str] | None:
+    """The first candidate that parses, in priority order (meta, info, url, body, listing).
+
+    A date-only winner is upgraded by a later candidate of the article itself that gives the
+    same day with a time (a PubDate meta without time, an info row with one): the page gave a
+    time and archivists want it. The listing never overrides the article.
+    """
+    parsed: list[tuple[ParsedDate, str]] = []
+    for where, raw in candidates:
+        pd = parse_published(raw, now=now)
+        if pd is not None and pd.precision != "month":
+            parsed.append((pd, where))
+    if not parsed:
+        return None
+    best, where = parsed[0]
+    if not best.has_time:
+        day = _day(best)
+        for pd, other in parsed[1:]:
+            if other != "listing" and pd.has_time and _day(pd) == day:
+                return pd, other
+    return best, where
+
+
+def _day(pd: ParsedDate) -> date:
+    return pd.value.date() if isinstance(pd.value, datetime) else pd.value
+
+
+# Terminal escape sequences (CSI `ESC[2J`, OSC 8 hyperlinks) and other C0 controls planted in a
+# page would reach an archivist's terminal through `show`/`search`: never stored (issue #9).
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def strip_controls(value: str | None, audit: list[dict[str, str]]) -> str | None:
+    """`value` without control characters; each removal is audited (escaped, so inert)."""
+    if not value or not _ESCAPES.search(value):
+        return value
+    for match in _ESCAPES.finditer(value):
+        escaped = match.group(0).encode("unicode_escape").decode("ascii")
+        audit.append({"rule": "control_chars", "text": escaped})
+    return _ESCAPES.sub("", value).strip() or None
+
+
+def _strip_page_controls(part: ArticlePage, audit: list[dict[str, str]]) -> None:
+    part.title, part.source, part.author, part.editor = (
+        strip_controls(v, audit) for v in (part.title, part.source, part.author, part.editor)
+    )
+    part.paragraphs = [p for p in (strip_controls(q, audit) for q in part.paragraphs) if p]
+    for item in (*part.images, *part.attachments):
+        for key in ("caption", "name"):
+            if item.get(key):
+                item[key] = strip_controls(item[key], audit)
+
+
+def _decode(page: FetchedPage, forced: str | None) -> Decoded:
+    """decode_html, unless the site registry pins the encoding (a site whose bytes lie)."""
+    codec = normalize_charset(forced) if forced else None
+    if codec:
+        text = page.body.decode(codec, errors="replace")
+        share = text.count("\ufffd") / len(text) if text else 0.0
+        return Decoded(text, codec, forced, share)
+    return decode_html(page.body, header_charset=page.header("content-type"))
+
+
+def extract_record(
+    pages: list[FetchedPage],
+    *,
+    family: str | None = None,
+    listing_title: str | None = None,
+    listing_date: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Extraction:
+    """Merge an article's pages (first page first) into one record; see CONTRACTS.md."""
+    if not pages:
+        raise ValueError("extract_record needs at least one page")
+    overrides = normalize_overrides(overrides)
+    decoded = [_decode(p, overrides.get("encoding")) for p in pages]
+    name = overrides.get("family") or family or detect_family(pages[0].url, decoded[0].text)
+    parts: list[ArticlePage] = [
+        extract_page(p.url, d.text, family=name, overrides=overrides) for p, d in zip(pages, decoded)
+    ]
+    first = parts[0]
+    audit: list[dict[str, str]] = []
+    for part in parts:
+        _strip_page_controls(part, audit)
+    title = first.title
+    if not title and listing_title and not _is_truncated(listing_title):
+        title = listing_title
+
+    paragraphs: list[str] = []
+    images: list[dict[str, Any]] = []
+    attachments: list[dict[str, Any]] = []
+    for part in parts:
+        paragraphs.extend(part.paragraphs)
+        images.extend(i for i in part.images if all(i["url"] != x["url"] for x in images))
+        attachments.extend(a for a in part.attachments if all(a["url"] != x["url"] for x in attachments))
+        audit.extend(part.audit)
+
+    now = pages[0].fetched_at
+    candidates = list(first.date_candidates)
+    if listing_date:
+        candidates.append(("listing", listing_date))
+    picked = pick_published(candidates, now=now)
+    published_at = published_raw = published_from = None
+    posted_on: date | None = None
+    if picked is not None:
+        pd, published_from = picked
+        published_at, published_raw, posted_on = pd.iso(), pd.raw, _day(pd)
+
+    source = next((p.source for p in parts if p.source), None)
+    author = next((p.author for p in parts if p.author), None)
+    editor = next((p.editor for p in reversed(parts) if p.editor), None)
+    speech = extract_speech(title, paragraphs, posted_on=posted_on)
+    fields: dict[str, Any] = {
+        "title": title,
+        "published_at": published_at,
+        "published_raw": published_raw,
+        "published_from": published_from,
+        "source": source,
+        "author": author,
+        "editor": editor,
+        "body": "\n".join(paragraphs),
+        "images": images,
+        "attachments": attachments,
+        "speaker": speech.speaker,
+        "speaker_title": speech.speaker_title,
+        "occasion": speech.occasion,
+        "delivered_on": speech.delivered_on,
+    }
+    fetched = {canonical_url(p.url) for p in pages}
+    more: list[str] = []
+    for part in parts:
+        more.extend(u for u in part.continuation_urls if u not in fetched and u not in more)
+    return Extraction(
+        fields=fields,
+        audit=audit,
+        family=name,
+        soft_404=first.soft_404,
+        encoding=decoded[0].encoding,
+        replacement_share=max(d.replacement_share for d in decoded),
+        continuation_urls=more,
+        date_candidates=candidates,
+    )
