@@ -154,3 +154,15 @@ def test_four_character_names_need_context() -> None:
     assert looks_like_name("范徐丽泰", strict=False)
     meta = extract_speech("范徐丽泰在香港各界庆祝大会上的致辞", BODY, posted_on=date(2010, 1, 1))
     assert meta.speaker == "范徐丽泰"
+
+
+@pytest.mark.parametrize(
+    "title, lines, speaker",
+    [
+        ("市政协主席傅明在全市政协工作会议上的讲话", ["同志们："], "傅明"),
+        ("市政协主席萧红梅在全市政协工作会议上的讲话", ["同志们："], "萧红梅"),
+        ("政协工作报告", ["——2024年12月22日在政协岳阳市第九届委员会第四次会议上的报告", "劉德華", "各位委員："], "劉德華"),
+    ],
+)
+def test_less_common_and_traditional_surnames_are_recognised(title, lines, speaker):
+    assert extract_speech(title, lines, posted_on=date(2024, 12, 25)).speaker == speaker
