@@ -183,7 +183,9 @@ def edited(a: Article) -> Article:
         return a
     blocks = list(a.blocks)
     ps = [i for i, b in enumerate(blocks) if b.kind == "p"]
-    i = ps[1] if len(ps) > 1 else ps[0]
+    # The first real paragraph after the opening one: never a subtitle or name line, which an
+    # editor would not extend (and which speaker extraction reads).
+    i = next((j for j in ps[1:] if len(blocks[j].text) > 40), ps[0])
     blocks[i] = Block("p", blocks[i].text + EDIT_SENTENCE)
     return dataclasses.replace(a, blocks=blocks, edited_on_day=2)
 
