@@ -27,7 +27,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-DOWNLOAD_DELAY_JITTER = 0.5  # ±50%: requests do not arrive on a metronome
+DOWNLOAD_DELAY_JITTER = 0  # the delay is a floor; AutoThrottle varies it upwards with latency
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -39,6 +39,10 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # largest real article pages are ~1 MB; refuses bombs
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Scrapy samples the peak RSS (memusage/max, kept in crawl_runs.stats) every 60 s by default, so
+# a crawl shorter than that recorded its start-up size only (issue #9: a gzip bomb's peak was
+# invisible in `cppcc-archiver runs`). Sampling ru_maxrss once a second costs nothing.
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -61,5 +65,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.RobotsTryLaterMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.BackoffRetryMiddleware": 550,
-    "archiver.middlewares.SameSiteRedirectMiddleware": 120,
+    # Before the robots.txt middleware (100): a refused offsite redirect must not even make the
+    # crawler fetch /robots.txt from the other host (issue #9: it did, from another local port).
+    "archiver.middlewares.SameSiteRedirectMiddleware": 90,
 }

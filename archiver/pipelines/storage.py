@@ -18,6 +18,10 @@ from storage.db import make_engine, make_session_factory
 logger = logging.getLogger(__name__)
 
 DISK_FULL_MARKERS = ("database or disk is full", "no space left", "file too large", "disk full")
+# A write refused with ENOSPC/EFBIG while SQLite appends to its WAL surfaces as SQLITE_IOERR_WRITE
+# ("disk I/O error"), not SQLITE_FULL (issue #9: a crawl under RLIMIT_FSIZE went on failing every
+# item and exited 0).
+DISK_FULL_SQLITE_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR_WRITE")
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -27,10 +31,18 @@ def is_disk_full(exc: BaseException) -> bool:
     while exc is not None:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
             return True
+        if getattr(exc, "sqlite_errorname", None) in DISK_FULL_SQLITE_ERRORS:
+            return True
         if any(marker in str(exc).lower() for marker in DISK_FULL_MARKERS):
             return True
-        exc = exc.__cause__ or exc.__context__
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
     return False
+
+
+def short_error(exc: BaseException) -> str:
+    """The driver's message, without SQLAlchemy's statement and parameters (raw page bytes)."""
+    orig = getattr(exc, "orig", None) or exc
+    return f"{type(orig).__name__}: {orig}"[:300]
 
 
 class StoragePipeline:
@@ -41,6 +53,7 @@ class StoragePipeline:
         self.engine = None
         self.sessions = None
         self.disk_full = False
+        self._pending: list[str] = []  # stats keys to count once the item's transaction commits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
@@ -63,17 +76,23 @@ class StoragePipeline:
     def process_item(self, item):
         if self.disk_full:
             return item  # the crawl is stopping; nothing more can be written
+        report = self.reports.get(item.site)
+        counts = _counts(report)
+        self._pending = []
         try:
             with self.sessions.begin() as session:
                 self.store(session, item)
         except Exception as exc:
+            # Rolled back: what the item would have counted did not happen.
+            _restore(report, counts)
+            self._pending = []
             if is_disk_full(exc):
                 # Nothing half-written: the transaction rolled back. Stop instead of failing on
                 # every following item.
                 self.disk_full = True
-                self.stats.set_value("archiver/storage/disk_full", str(exc)[:300])
+                self.stats.set_value("archiver/storage/disk_full", short_error(exc))
                 logger.error("disk full while storing %s: stopping the crawl (%s)",
-                             getattr(item, "url", None) or item.page.url, exc)
+                             getattr(item, "url", None) or item.page.url, short_error(exc))
                 for report in self.reports.values():
                     report.note("disk full: crawl stopped, nothing half-written")
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
@@ -81,14 +100,20 @@ class StoragePipeline:
             # One bad item never stops the crawl; it is counted, logged and reported.
             self.stats.inc_value("archiver/storage/errors")
             logger.exception("could not store %s", getattr(item, "url", None) or item.page.url)
-            report = self.reports.get(item.site)
             if report is not None:
                 report.errors += 1
                 report.note(f"storage error for {getattr(item, 'url', None) or item.page.url}")
+            return item
+        for key in self._pending:  # committed: now the stats may say so
+            self.stats.inc_value(key)
+        self._pending = []
         return item
 
+    def _inc(self, key: str) -> None:
+        self._pending.append(key)
+
     def store(self, session, item) -> None:
-        inc = self.stats.inc_value
+        inc = self._inc
         report = self.reports[item.site]
         if isinstance(item, FetchItem):
             repository.record_fetch(
@@ -117,7 +142,7 @@ class StoragePipeline:
             self.store_article(session, item, report)
 
     def store_article(self, session, item: ArticleItem, report) -> None:
-        inc = self.stats.inc_value
+        inc = self._inc
         fetches = [
             repository.record_fetch(
                 session, run_id=item.run_id, site_slug=item.site, page=page, kind="article",
@@ -153,3 +178,15 @@ class StoragePipeline:
         else:
             report.updated += 1
             inc("archiver/storage/changed")
+
+
+REPORT_COUNTERS = ("new", "updated", "unchanged", "not_modified", "removed", "restored", "errors")
+
+
+def _counts(report) -> dict[str, int]:
+    return {name: getattr(report, name) for name in REPORT_COUNTERS} if report is not None else {}
+
+
+def _restore(report, counts: dict[str, int]) -> None:
+    for name, value in counts.items():
+        setattr(report, name, value)

@@ -33,7 +33,7 @@ CHALLENGE_STATUSES = (412, 521)
 GONE_STATUSES = {404: "http-404", 410: "http-410"}
 # What an article's continuation requests inherit from its first page's request.
 ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
-                "handle_httpstatus_list")
+                "handle_httpstatus_list", "target")
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php", "/default.aspx"}
 
 
@@ -121,6 +121,10 @@ class ColumnSpider(scrapy.Spider):
             self.reports.setdefault(t.site, SiteReport(site=t.site, listing_url=t.listing_url))
         self.requested_articles: set[str] = set()
         self.seen_listings: set[str] = set()
+        # Columns with an article that failed this run: their walk does not count as complete,
+        # so the next run walks them again and retries the article (issue #9: an incremental
+        # run stopped at page 1 and never retried a timed-out article listed on page 2).
+        self.failed_targets: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
@@ -217,10 +221,12 @@ class ColumnSpider(scrapy.Spider):
             if known is None:
                 new += 1
             self.requested_articles.add(url)
-            yield self.article_request(
+            request = self.article_request(
                 site, url, listing_url=response.url, family=target.family or listing.family,
                 title=entry.title, date=entry.date_raw, known=known,
             )
+            request.meta["target"] = target.listing_url
+            yield request
         pending = list(response.meta["pending"])
         for spec in listing.follow:
             url, method, formdata = _request_spec(spec)
@@ -281,16 +287,19 @@ class ColumnSpider(scrapy.Spider):
                 yield GoneItem(site=site, url=article_url, how=how, page=page, run_id=self.run_id)
             else:
                 report.errors += 1
+                self._article_failed(meta)
                 report.note(f"{article_url}: {how}")
                 yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error=how)
             return
         if response.status in CHALLENGE_STATUSES:
             report.challenged = True
+            self._article_failed(meta)
             report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="challenged")
             return
         if response.status != 200:
             report.errors += 1
+            self._article_failed(meta)
             report.note(f"{response.url} answered HTTP {response.status}")
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error",
                             error=f"HTTP {response.status}")
@@ -304,6 +313,7 @@ class ColumnSpider(scrapy.Spider):
                     yield GoneItem(site=site, url=article_url, how="soft-404", page=page, run_id=self.run_id)
                 else:
                     report.errors += 1
+                    self._article_failed(meta)
                     report.note(f"{article_url}: soft 404")
                     yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="soft-404")
                 return
@@ -331,6 +341,7 @@ class ColumnSpider(scrapy.Spider):
         report = self.reports[site]
         report.requests += 1
         report.errors += 1
+        self._article_failed(request.meta)
         error = _describe_failure(failure)
         report.note(f"{request.url}: {error}")
         # Pages fetched before a failed continuation page are recorded, but the article is not
@@ -339,6 +350,17 @@ class ColumnSpider(scrapy.Spider):
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-incomplete", error=error)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id,
                         kind="article-error", error=error)
+
+    def _article_failed(self, meta: Mapping[str, Any]) -> None:
+        if meta.get("target"):
+            self.failed_targets.add(meta["target"])
+
+    def closed(self, reason: str) -> None:
+        for report in self.reports.values():
+            kept = [c for c in report.complete_columns if c not in self.failed_targets]
+            if len(kept) != len(report.complete_columns):
+                report.complete_columns = kept
+                report.note("some articles failed: the next run walks the whole column again")
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
@@ -384,4 +406,8 @@ def _describe_failure(failure: Failure) -> str:
     value = failure.value
     name = type(value).__name__
     text = str(value).strip()
+    if not text and name == "DownloadCancelledError":
+        # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE without a message (issue #9);
+        # the fetch row must still say why.
+        text = "download cancelled (body larger than DOWNLOAD_MAXSIZE, or the crawl was stopping)"
     return f"{name}: {text}"[:500] if text else name

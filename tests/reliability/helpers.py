@@ -1,0 +1,230 @@
+"""Helpers for the reliability matrix (issue #9): real crawl processes, real files, real databases.
+
+Crawls run as `python -m archiver` processes (their exit code, output and peak RSS are kept);
+archives are read with plain sqlite3; `LocalSite` serves what the replica cannot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.clirun import ROOT
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    maxrss_kb: int  # the crawl process's peak resident memory, as the kernel measured it (wait4)
+
+    def line(self, site: str) -> str:
+        return next((l for l in self.stdout.splitlines() if l.startswith(f"{site}: ")), "")
+
+
+def cli_env() -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("ARCHIVER_DB", None)
+    return env
+
+
+def start_cli(*args: str, cwd: Path, out: Path | None = None, preexec_fn=None) -> subprocess.Popen:
+    """`python -m archiver ARGS` with stdout/stderr to files under cwd (read them after wait)."""
+    out = out or cwd
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args], cwd=cwd, env=cli_env(),
+        stdout=open(out / "stdout.txt", "w"), stderr=open(out / "stderr.txt", "w"),
+        preexec_fn=preexec_fn,
+    )
+
+
+def run_measured(*args: str, cwd: Path, timeout: float = 300, preexec_fn=None) -> Run:
+    """Run the CLI to completion and return its exit code, output and peak RSS (from wait4)."""
+    proc = start_cli(*args, cwd=cwd, preexec_fn=preexec_fn)
+    timer = threading.Timer(timeout, lambda: os.kill(proc.pid, signal.SIGKILL))
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(proc.returncode, (cwd / "stdout.txt").read_text(), (cwd / "stderr.txt").read_text(),
+               usage.ru_maxrss)
+
+
+def crawl_args(db: str, *targets: str, delay: str = "0", extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return ("crawl", "--db", db, "--delay", delay, "--no-progress", *extra, *targets)
+
+
+def registry_file(path: Path, sites: dict[str, tuple[str, str | None]]) -> Path:
+    """A registry TOML: {slug: (listing_url, family)}."""
+    parts = []
+    for slug, (url, family) in sites.items():
+        parts.append(f'[[site]]\nslug = "{slug}"\nname = "{slug}"\nregion = "test"\n'
+                     + (f'family = "{family}"\n' if family else "") + f'columns = ["{url}"]\n')
+    path.write_text("\n".join(parts), "utf-8")
+    return path
+
+
+# --- reading a SQLite archive ----------------------------------------------------------------
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    # Read-write (not mode=ro) so that a WAL left by a killed process is recovered as a user's
+    # next command would recover it.
+    return sqlite3.connect(db_path, timeout=30)
+
+
+def integrity(db_path: Path) -> str:
+    con = connect(db_path)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def rows(db_path: Path, sql: str, *params) -> list[tuple]:
+    con = connect(db_path)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def last_run_stats(db_path: Path) -> dict:
+    (stats,) = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
+    return json.loads(stats) if stats else {}
+
+
+def article_state(db_path: Path) -> dict[str, tuple[int, int, int]]:
+    """url -> (current_version, snapshots, fetches linked to its current snapshot)."""
+    return {
+        url: (cur, snaps, linked)
+        for url, cur, snaps, linked in rows(db_path, """
+            SELECT a.url, a.current_version,
+                   (SELECT count(*) FROM snapshots s WHERE s.article_id = a.id),
+                   (SELECT count(*) FROM snapshot_fetches sf JOIN snapshots s ON s.id = sf.snapshot_id
+                      JOIN fetches f ON f.id = sf.fetch_id
+                     WHERE s.article_id = a.id AND s.version = a.current_version)
+            FROM articles a""")
+    }
+
+
+def paths_requested(log: list[dict], path: str) -> list[dict]:
+    return [e for e in log if e["path"] == path]
+
+
+# --- a tiny local site for what the replica cannot serve ---------------------------------------
+
+class LocalSite:
+    """An HTTP server on 127.0.0.1 in a thread of the test process, for responses the replica
+    does not make (oversized bodies, offsite redirects, bytes that decode to nothing).
+
+    ``routes``: path -> (status, headers, body); body may be bytes or an iterator of chunks
+    (sent without Content-Length, closed at the end). Every request is logged in ``requests``.
+    Unknown paths (robots.txt included) answer 404.
+    """
+
+    def __init__(self, routes: dict | None = None) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.routes: dict = dict(routes or {})
+        self.requests: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                site.requests.append(self.path)
+                status, headers, body = site.routes.get(self.path, (404, [], b"not found"))
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                if isinstance(body, bytes):
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    if isinstance(body, bytes):
+                        self.wfile.write(body)
+                    else:
+                        for chunk in body():
+                            self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler hung up: what an oversized body should get
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> "LocalSite":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+HTML = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def article_html(title: str, paragraphs: list[str], *, date: str = "2024-03-01 09:30") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<div class="article"><h1>{title}</h1><div class="info">发布时间：{date} 来源：测试政协</div>'
+            f'<div class="content">{body}</div></div></body></html>')
+
+
+def listing_html(links: list[tuple[str, str]]) -> str:
+    items = "".join(f'<li><a href="{href}">{text}</a><span>2024-03-01</span></li>' for href, text in links)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>领导讲话</title></head><body>'
+            f'<div class="list"><ul>{items}</ul></div></body></html>')
+
+
+# --- many CLI commands in one process ------------------------------------------------------------
+
+BATCH_DRIVER = r"""
+import io, json, sys
+from archiver.cli import main
+
+results = []
+for argv in json.loads(sys.stdin.read()):
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
+    except BaseException as exc:  # noqa: BLE001 - reported as a traceback, like the real CLI
+        import traceback
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout, sys.stderr = real
+    out.flush()
+    results.append({"code": code, "stdout": out.buffer.getvalue().decode("utf-8"), "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
+
+
+def run_cli_batch(commands: list[list[str]], cwd: Path, timeout: float = 300) -> list[dict]:
+    """Run many `cppcc-archiver` command lines in one process (the same argument parsing and
+    handlers as the command, without paying the interpreter's start-up for each)."""
+    proc = subprocess.run([sys.executable, "-c", BATCH_DRIVER], input=json.dumps(commands),
+                          capture_output=True, text=True, cwd=cwd, env=cli_env(), timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1])
