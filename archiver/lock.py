@@ -87,6 +87,7 @@ class ArchiveLock:
                     "SELECT a.application_name, a.backend_start FROM pg_locks l "
                     "JOIN pg_stat_activity a ON a.pid = l.pid "
                     "WHERE l.locktype = 'advisory' AND l.granted "
+                    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                     "AND ((l.classid::bigint << 32) | l.objid::bigint) = :k LIMIT 1"
                 ),
                 {"k": key},

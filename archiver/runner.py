@@ -87,6 +87,9 @@ def setup_logging(settings: Settings, log_file: str | None) -> None:
             log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8"
         )
         rotating.setFormatter(formatter)
+        # Scrapy logs every scraped item (raw page bytes included) at DEBUG: keep them out of
+        # the file, or one night's log outgrows the archive.
+        rotating.setLevel(max(logging.INFO, logging.getLevelName(settings.get("LOG_LEVEL", "INFO"))))
         root.addHandler(rotating)
 
 
@@ -106,7 +109,6 @@ def judge_health(report: SiteReport, previous: PreviousWalks, targets: list[Craw
 
 
 def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
-    upgrade(request.db_url)
     lock = ArchiveLock(request.db_url)
     try:
         lock.acquire()
@@ -114,6 +116,7 @@ def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
         print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
         return CrawlResult(EXIT_USAGE, None, [])
     try:
+        upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
         return _run_locked(request, lock, out)
     finally:
         lock.release()

@@ -213,6 +213,29 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
     return run
 
 
+# C0 controls but tab and newline, DEL, and C1 controls: an archive holds whatever pages said,
+# and ESC sequences printed raw would clear the archivist's screen or plant hyperlinks.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    """Stored text made safe to print on a terminal: controls shown as \\xNN, nothing obeyed."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _InertWriter:
+    """A stdout wrapper that neutralises terminal controls in everything written through it."""
+
+    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(inert(text))
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
 def _console(**kwargs: Any):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
@@ -320,6 +343,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from storage import repository
 
     engine, sessions = _open(args)
+    real_stdout, sys.stdout = sys.stdout, _InertWriter(sys.stdout)
     try:
         with sessions() as session:
             article = repository.get_article(session, args.url)
@@ -330,6 +354,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             if args.diff:
                 _print_diffs(_console(), versions)
     finally:
+        sys.stdout = real_stdout
         engine.dispose()
     return EXIT_OK
 
@@ -458,11 +483,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     for name in ("#", "title / snippet", "published", "speaker", "site", "status"):
         table.add_column(name, overflow="fold")
     for i, hit in enumerate(hits, 1):
-        cell = marked(highlight(hit.title or "(no title)", terms))
+        cell = marked(highlight(inert(hit.title or "(no title)"), terms))
         cell.append("\n")
-        cell.append_text(marked(hit.snippet))
-        cell.append(f"\n{hit.url}", style="dim")
-        table.add_row(str(i), cell, hit.published_at or "", hit.speaker or "", hit.site, hit.status)
+        cell.append_text(marked(inert(hit.snippet)))
+        cell.append(f"\n{inert(hit.url)}", style="dim")
+        # Text cells, never str: rich would parse stored text as console markup.
+        plain = [Text(inert(value or "")) for value in (hit.published_at, hit.speaker, hit.site, hit.status)]
+        table.add_row(str(i), cell, *plain)
     _console().print(table)
     return EXIT_OK
 

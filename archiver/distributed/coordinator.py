@@ -52,7 +52,6 @@ def run_distributed_crawl(args: Any, targets: list[CrawlTarget], db_url: str, ou
     if busy:
         print(f"cppcc-archiver crawl: not starting: {busy}", file=sys.stderr)
         return EXIT_USAGE
-    upgrade(db_url)
     lock = ArchiveLock(db_url)
     try:
         lock.acquire()
@@ -60,6 +59,7 @@ def run_distributed_crawl(args: Any, targets: list[CrawlTarget], db_url: str, ou
         print(f"cppcc-archiver crawl: not starting: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        upgrade(db_url)
         return _coordinate(args, targets, db_url, server, prefix, lock, out)
     finally:
         lock.release()

@@ -146,22 +146,12 @@ def test_export_refuses_output_paths_that_climb_out(answers, i):
 # No command renders stored HTML (export writes JSONL/WARC files, show/search print extracted
 # text), so there is no HTML sandbox to check; the terminal is the renderer to protect.
 
-@pytest.mark.xfail(strict=True, reason=(
-    "archiver/cli/archive.py cmd_search (storage engineer): the table passes stored speaker and "
-    "published_at to rich as plain str cells, which rich parses as console markup; a speaker "
-    "'[/bold]孙八' from a crawled page raises rich.errors.MarkupError (traceback, no results), "
-    "and '[link=…]' would become a live terminal hyperlink. Wrap them in rich.text.Text."))
 def test_search_table_shows_stored_markup_as_text(answers):
     result = answers["table"]
     assert result["code"] == 0 and "Traceback" not in result["stderr"], result["stderr"][-1500:]
     assert "[/bold]孙八" in result["stdout"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "archiver/cli/archive.py cmd_show (storage engineer): prints stored titles and fields with "
-    "print(), so terminal escapes an archive holds (pages stored before extraction stripped "
-    "them) reach the archivist's terminal raw: ESC[2J clears the screen, OSC 8 makes "
-    "hyperlinks. Escape C0 controls except \\n and \\t."))
 def test_show_prints_stored_escapes_inertly(answers):
     result = answers["show"]
     assert result["code"] == 0, result

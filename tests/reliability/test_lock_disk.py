@@ -98,12 +98,6 @@ def test_disk_full_stops_the_crawl_with_a_clear_error_and_nothing_half_written(m
     assert outcome in ("disk_full", "running"), outcome
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "storage/db.py upgrade + storage/migrations (storage engineer): on SQLite each CREATE TABLE "
-    "of the first migration commits on its own (pysqlite autocommits DDL), so a schema creation "
-    "cut short (a full disk here; a SIGKILL during a first crawl's start does the same) leaves "
-    "tables without the alembic stamp, and every later command fails with 'table bodies "
-    "already exists' until someone deletes the archive. Run the migration in one transaction."))
 def test_a_schema_creation_cut_short_leaves_an_archive_the_next_run_can_use(tmp_path):
     db_path = tmp_path / "archive.sqlite3"
     db = f"sqlite:///{db_path}"
