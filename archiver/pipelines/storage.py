@@ -7,8 +7,13 @@ crash at any moment leaves the archive consistent and loses nothing committed.
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from dataclasses import dataclass, field
 
 from scrapy.crawler import Crawler
+from twisted.internet import reactor
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 from scrapy.utils.defer import deferred_from_coro
 
 from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
@@ -45,15 +50,28 @@ def short_error(exc: BaseException) -> str:
     return f"{type(orig).__name__}: {orig}"[:300]
 
 
+@dataclass
+class Tally:
+    """What storing one item did, applied to the reports and stats only after it committed."""
+
+    report: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    stats: list[str] = field(default_factory=list)
+
+
 class StoragePipeline:
+    """Writes on one dedicated thread, so that downloads go on while SQLite commits (an fsync
+    per article with ``synchronous=FULL``) and compresses; one thread keeps SQLite's single
+    writer uncontended and the items in order."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_url = crawler.settings.get("ARCHIVER_DB")
         self.engine = None
         self.sessions = None
+        self.writer: ThreadPool | None = None
         self.disk_full = False
-        self._pending: list[str] = []  # stats keys to count once the item's transaction commits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StoragePipeline":
@@ -64,8 +82,14 @@ class StoragePipeline:
 
         self.engine = make_engine(self.db_url or default_url())
         self.sessions = make_session_factory(self.engine)
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
+        self.writer.start()
 
     def close_spider(self, spider=None) -> None:
+        # Scrapy has waited for every item's Deferred by now: the writer is idle.
+        if self.writer is not None:
+            self.writer.stop()
+            self.writer = None
         if self.engine is not None:
             self.engine.dispose()
 
@@ -76,51 +100,59 @@ class StoragePipeline:
     def process_item(self, item):
         if self.disk_full:
             return item  # the crawl is stopping; nothing more can be written
+        deferred = deferToThreadPool(reactor, self.writer, self.write, item)
+        deferred.addCallbacks(self.committed, self.rolled_back, callbackArgs=(item,), errbackArgs=(item,))
+        return deferred
+
+    def write(self, item) -> Tally:
+        """On the writer thread: one transaction for the item and everything it carries."""
+        tally = Tally()
+        with self.sessions.begin() as session:
+            self.store(session, item, tally)
+        return tally
+
+    def committed(self, tally: Tally, item):
         report = self.reports.get(item.site)
-        counts = _counts(report)
-        self._pending = []
-        try:
-            with self.sessions.begin() as session:
-                self.store(session, item)
-        except Exception as exc:
-            # Rolled back: what the item would have counted did not happen.
-            _restore(report, counts)
-            self._pending = []
-            if is_disk_full(exc):
-                # Nothing half-written: the transaction rolled back. Stop instead of failing on
-                # every following item.
+        if report is not None:
+            for name, value in tally.report.items():
+                setattr(report, name, getattr(report, name) + value)
+            for note in tally.notes:
+                report.note(note)
+        for key in tally.stats:
+            self.stats.inc_value(key)
+        return item
+
+    def rolled_back(self, failure, item):
+        exc = failure.value
+        where = getattr(item, "url", None) or item.page.url
+        if is_disk_full(exc):
+            # Nothing half-written: the transaction rolled back. Stop instead of failing on
+            # every following item.
+            if not self.disk_full:
                 self.disk_full = True
                 self.stats.set_value("archiver/storage/disk_full", short_error(exc))
-                logger.error("disk full while storing %s: stopping the crawl (%s)",
-                             getattr(item, "url", None) or item.page.url, short_error(exc))
+                logger.error("disk full while storing %s: stopping the crawl (%s)", where, short_error(exc))
                 for report in self.reports.values():
                     report.note("disk full: crawl stopped, nothing half-written")
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
-                return item
-            # One bad item never stops the crawl; it is counted, logged and reported.
-            self.stats.inc_value("archiver/storage/errors")
-            logger.exception("could not store %s", getattr(item, "url", None) or item.page.url)
-            if report is not None:
-                report.errors += 1
-                report.note(f"storage error for {getattr(item, 'url', None) or item.page.url}")
             return item
-        for key in self._pending:  # committed: now the stats may say so
-            self.stats.inc_value(key)
-        self._pending = []
+        # One bad item never stops the crawl; it is counted, logged and reported.
+        self.stats.inc_value("archiver/storage/errors")
+        logger.error("could not store %s: %s", where, short_error(exc),
+                     exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        report = self.reports.get(item.site)
+        if report is not None:
+            report.errors += 1
+            report.note(f"storage error for {where}")
         return item
 
-    def _inc(self, key: str) -> None:
-        self._pending.append(key)
-
-    def store(self, session, item) -> None:
-        inc = self._inc
-        report = self.reports[item.site]
+    def store(self, session, item, tally: Tally) -> None:
         if isinstance(item, FetchItem):
             repository.record_fetch(
                 session, run_id=item.run_id, site_slug=item.site, page=item.page,
                 kind=item.kind, error=item.error,
             )
-            inc(f"archiver/storage/fetches/{item.kind}")
+            tally.stats.append(f"archiver/storage/fetches/{item.kind}")
         elif isinstance(item, GoneItem):
             fetch = repository.record_fetch(
                 session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
@@ -129,20 +161,19 @@ class StoragePipeline:
                 session, run_id=item.run_id, url=item.url, how=item.how,
                 seen_at=item.page.fetched_at, fetch=fetch,
             ):
-                report.removed += 1
-                inc(f"archiver/storage/removed/{item.how}")
+                tally.report["removed"] += 1
+                tally.stats.append(f"archiver/storage/removed/{item.how}")
         elif isinstance(item, UnchangedItem):
             fetch = repository.record_fetch(
                 session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
             )
             repository.touch_article(session, url=item.url, seen_at=item.page.fetched_at, fetch=fetch)
-            report.not_modified += 1
-            inc("archiver/storage/not_modified")
+            tally.report["not_modified"] += 1
+            tally.stats.append("archiver/storage/not_modified")
         elif isinstance(item, ArticleItem):
-            self.store_article(session, item, report)
+            self.store_article(session, item, tally)
 
-    def store_article(self, session, item: ArticleItem, report) -> None:
-        inc = self._inc
+    def store_article(self, session, item: ArticleItem, tally: Tally) -> None:
         fetches = [
             repository.record_fetch(
                 session, run_id=item.run_id, site_slug=item.site, page=page, kind="article",
@@ -151,13 +182,13 @@ class StoragePipeline:
             for page in item.pages
         ]
         if item.soft_404:
-            report.errors += 1
-            report.note(f"{item.url}: soft 404")
+            tally.report["errors"] += 1
+            tally.notes.append(f"{item.url}: soft 404")
             return
         if not item.fields.get("title") and not item.fields.get("body"):
-            report.errors += 1
-            report.note(f"{item.url}: no title and no body extracted; raw page kept")
-            inc("archiver/storage/empty_extractions")
+            tally.report["errors"] += 1
+            tally.notes.append(f"{item.url}: no title and no body extracted; raw page kept")
+            tally.stats.append("archiver/storage/empty_extractions")
             return
         outcome = repository.add_version(
             session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
@@ -168,25 +199,13 @@ class StoragePipeline:
                      "listing_title": item.listing_title, "listing_date": item.listing_date},
         )
         if outcome.restored:
-            report.restored += 1
+            tally.report["restored"] += 1
         if not outcome.created:
-            report.unchanged += 1
-            inc("archiver/storage/unchanged")
+            tally.report["unchanged"] += 1
+            tally.stats.append("archiver/storage/unchanged")
         elif outcome.version == 1:
-            report.new += 1
-            inc("archiver/storage/new")
+            tally.report["new"] += 1
+            tally.stats.append("archiver/storage/new")
         else:
-            report.updated += 1
-            inc("archiver/storage/changed")
-
-
-REPORT_COUNTERS = ("new", "updated", "unchanged", "not_modified", "removed", "restored", "errors")
-
-
-def _counts(report) -> dict[str, int]:
-    return {name: getattr(report, name) for name in REPORT_COUNTERS} if report is not None else {}
-
-
-def _restore(report, counts: dict[str, int]) -> None:
-    for name, value in counts.items():
-        setattr(report, name, value)
+            tally.report["updated"] += 1
+            tally.stats.append("archiver/storage/changed")

@@ -1,0 +1,157 @@
+"""Shared helpers for the benchmarks: machine description, percentiles, markdown tables, and
+running a child process while measuring its own wall time, CPU time and peak RSS.
+
+Peak RSS comes from ``os.wait4`` (the kernel's ``ru_maxrss`` of exactly that child), not from
+polling: polling misses short peaks and ``RUSAGE_CHILDREN`` mixes every child ever waited for
+(the replica server included). One trap: Linux carries a process's high-water mark across
+``exec``, so a child forked straight from this (large) benchmark process reports at least our own
+RSS. The child is therefore forked by a tiny launcher (``python -S``, ~10 MB) that reports its
+grandchild's ``wait4`` usage.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+CLI = str(VENV_BIN / "cppcc-archiver")
+
+
+def machine_info() -> dict[str, str]:
+    """What BENCHMARKS.md must say about the machine a number came from."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()[1]
+        mem_total = mem.split()[1]
+    except (OSError, IndexError):
+        mem_total = "unknown"
+    return {
+        "date (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "nproc": str(os.cpu_count()),
+        "memory": mem_total,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "load average (1/5/15 min)": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def print_machine(title: str, argv: list[str] | None = None) -> None:
+    info = machine_info()
+    print(f"## {title}\n")
+    argv = list(argv if argv is not None else sys.argv)
+    argv[0] = f"bench/{Path(argv[0]).name}"  # as typed from the repository root
+    print(f"command: `.venv/bin/python {' '.join(shlex.quote(a) for a in argv)}`  ")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + "\n", flush=True)
+
+
+def load_now() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def md_table(headers: list[str], rows: list[list[object]]) -> str:
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.3g}" if abs(v) < 100 else f"{v:,.0f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class ChildRun:
+    returncode: int
+    wall: float  # seconds
+    user: float  # CPU seconds in user mode
+    system: float  # CPU seconds in the kernel
+    max_rss_mb: float  # peak resident set size of the child itself
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
+
+
+# Forks and execs argv[2:], waits with wait4, writes {"rc","wall","user","system","maxrss_kb"} to argv[1].
+LAUNCHER = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as f:
+    json.dump({"rc": os.waitstatus_to_exitcode(status), "wall": wall, "user": ru.ru_utime,
+               "system": ru.ru_stime, "maxrss_kb": ru.ru_maxrss}, f)
+"""
+
+
+def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                 env: dict[str, str] | None = None, cwd: str | None = None) -> ChildRun:
+    """Run ``cmd`` to completion: its own wall/CPU time and peak RSS (see the module docstring)."""
+    return start_measured(cmd, stdout=stdout, stderr=stderr, env=env, cwd=cwd).wait()
+
+
+class ChildHandle:
+    """A measured child running in the background (``start_measured``): ``.wait() -> ChildRun``."""
+
+    def __init__(self, proc: subprocess.Popen, report_path: str) -> None:
+        self.proc = proc
+        self.report_path = report_path
+
+    def wait(self) -> ChildRun:
+        import json
+
+        self.proc.wait()
+        data = json.loads(Path(self.report_path).read_text() or "{}")
+        Path(self.report_path).unlink(missing_ok=True)
+        if not data:
+            raise RuntimeError("measuring launcher failed")
+        return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024)
+
+
+def start_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env: dict[str, str] | None = None, cwd: str | None = None) -> ChildHandle:
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, path, *cmd],
+                            stdout=stdout, stderr=stderr, env=env, cwd=cwd)
+    return ChildHandle(proc, path)
+
+
+def bench_env() -> dict[str, str]:
+    """The environment for child processes: the repository importable, no ARCHIVER_DB leak."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("ARCHIVER_DB", None)
+    return env
