@@ -14,7 +14,7 @@ NEWSPIDER_MODULE = "archiver.spiders"
 # --- our settings -------------------------------------------------------------------------
 ARCHIVER_CONTACT_URL = "https://github.com/cppcc-archiver/cppcc-archiver"
 ARCHIVER_DB = None  # SQLAlchemy URL; None means storage.db.default_url()
-ARCHIVER_MAX_LISTING_PAGES = 200  # per column: bounds calendar-style pagination traps
+ARCHIVER_MAX_LISTING_PAGES = 2000  # per column and run: bounds pagination traps (40,000 articles at 20 a page)
 ARCHIVER_MAX_ARTICLE_PAGES = 50  # per article: bounds `_N` continuation chains
 ARCHIVER_REVISIT = "due"  # due | all | none
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.

@@ -18,8 +18,9 @@ from lxml import html
 from .dom import text_of
 from .urls import absolute_link, canonical_url
 
-# Upper bound on listing pages generated from one page (calendar traps, bogus countPage values).
-MAX_LISTING_PAGES = 200
+# Upper bound on listing pages generated from one page (bogus countPage values). The crawl's own
+# limit is ARCHIVER_MAX_LISTING_PAGES; this only keeps one page from promising millions.
+MAX_LISTING_PAGES = 5000
 
 _COUNT_PAGE = re.compile(r"countPage\s*=\s*[\"']?(\d+)")
 _CURRENT_PAGE = re.compile(r"currentPage\s*=\s*[\"']?(\d+)")

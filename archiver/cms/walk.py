@@ -3,7 +3,7 @@
 The spider schedules the same requests through Scrapy; this synchronous walker is the reference
 behaviour (and what tests and the `extract` tooling use): each request is fetched once, a page
 that yields no new entry does not extend the walk (a calendar or a repeating page cannot run
-forever), and at most `max_pages` pages are fetched (ARCHIVER_MAX_LISTING_PAGES, default 200).
+forever), and at most `max_pages` pages are fetched (the crawl passes ARCHIVER_MAX_LISTING_PAGES).
 """
 
 from __future__ import annotations

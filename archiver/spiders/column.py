@@ -245,8 +245,12 @@ class ColumnSpider(scrapy.Spider):
             yield self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
         elif not pending:
             report.complete_columns.append(target.listing_url)
-        elif page_no >= max_pages:
-            report.note(f"stopped after {max_pages} listing pages (ARCHIVER_MAX_LISTING_PAGES)")
+        elif keep_walking:
+            # Cut, not finished: said loudly, so that nobody takes a partial column for a whole one.
+            report.health.append(
+                f"column {target.listing_url} cut at {max_pages} listing pages "
+                "(raise ARCHIVER_MAX_LISTING_PAGES)"
+            )
         else:
             # Incremental stop: this page held nothing new, so the older pages hold nothing new.
             report.complete_columns.append(target.listing_url)

@@ -81,3 +81,16 @@ def test_takedowns_by_soft_404_and_redirect_home_then_return(fresh_replica, tmp_
     records = {r["url"]: r for r in export_jsonl(db, cwd=tmp_path)}
     assert records[soft]["status"] == "live" and records[moved]["status"] == "live"
     assert records[soft]["versions"] == 1  # the same text came back: no new version
+
+
+def test_a_column_cut_by_the_listing_page_limit_is_reported_not_taken_for_whole(fresh_replica, tmp_path):
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    listing = fresh_replica.sites["trs"]["listing"]
+    proc = crawl(db, listing, cwd=tmp_path, check=False, extra=("-s", "ARCHIVER_MAX_LISTING_PAGES=2"))
+    assert proc.returncode == 1
+    line = site_line(proc.stdout, fresh_replica, "trs")
+    assert "unhealthy" in line and "cut at 2 listing pages" in line
+    # Not marked complete: the next run (with a higher limit) walks the whole column.
+    crawl(db, listing, cwd=tmp_path)
+    stored = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    assert set(speech_gold(fresh_replica, site="trs")) <= stored
