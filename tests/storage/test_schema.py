@@ -95,3 +95,15 @@ def test_postgresql_urls_use_psycopg_3() -> None:
     assert engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
     assert engine.url.password == "p@ss"  # passwords survive the rewrite
     engine.dispose()
+
+
+def test_fast_upgrade_path_knows_the_newest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    from storage import db as storage_db
+
+    assert ScriptDirectory.from_config(storage_db.alembic_config()).get_current_head() == storage_db.HEAD_REVISION
+    url = f"sqlite:///{tmp_path}/a.sqlite3"
+    assert storage_db.current_revision_fast(url) is None
+    storage_db.upgrade(url)
+    assert storage_db.current_revision_fast(url) == storage_db.HEAD_REVISION
