@@ -52,7 +52,11 @@ def _columns():  # type: ignore[no-untyped-def]
     fetch = aliased(Fetch)
     query = (
         select(
-            Snapshot.id, Snapshot.article_id, Snapshot.version, Snapshot.fields, Snapshot.title,
+            # Only the two lists the record needs from the fields JSON, extracted by the database:
+            # decoding the whole JSON (the body again) in Python was a third of an export's time.
+            Snapshot.fields["images"].label("images"),
+            Snapshot.fields["attachments"].label("attachments"),
+            Snapshot.id, Snapshot.article_id, Snapshot.version, Snapshot.title,
             Snapshot.published_at, Snapshot.source, Snapshot.author, Snapshot.body,
             Snapshot.speaker, Snapshot.speaker_title, Snapshot.delivered_on, Snapshot.run_id,
             Snapshot.extractor, Article.url, Article.status, Article.current_version,
@@ -103,7 +107,6 @@ def filter_snapshots(
 
 def record_from_row(row: Any) -> dict[str, Any]:
     """The export record for one row of the export query."""
-    fields = row.fields or {}
     record = {
         "url": row.url,
         "site": row.slug,
@@ -116,10 +119,10 @@ def record_from_row(row: Any) -> dict[str, Any]:
         "speaker_title": row.speaker_title,
         "delivered_on": row.delivered_on,
         "images": [
-            {"url": i.get("url"), "caption": i.get("caption")} for i in fields.get("images") or []
+            {"url": i.get("url"), "caption": i.get("caption")} for i in row.images or []
         ],
         "attachments": [
-            {"url": a.get("url"), "name": a.get("name")} for a in fields.get("attachments") or []
+            {"url": a.get("url"), "name": a.get("name")} for a in row.attachments or []
         ],
         "status": row.status,
         "version": row.version,
