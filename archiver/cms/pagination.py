@@ -184,3 +184,14 @@ def expand_page_template(links: list[str], total: int | None, current_url: str) 
                     out.append(candidate)
             return out
     return []
+
+
+def script_or_pager_pages(url: str, text: str, doc: html.HtmlElement) -> tuple[list[str], int | None]:
+    """Listing pages of a script-paginated column (TRS `countPage`, 集约化 `createPageHTML`):
+    the script's pages, else pages built from the pager's links and `共N页`; then the links."""
+    urls, count = script_page_urls(url, text)
+    links = pager_links(url, doc)
+    total = count or total_pages_text(text)
+    if not urls:
+        urls = expand_page_template(links, total, url)
+    return [*urls, *links], total

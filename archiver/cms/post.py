@@ -17,13 +17,7 @@ from lxml import html
 from .base import CMSFamily
 from .dom import clean_title
 from .model import Listing, ListingEntry, PageRequest
-from .pagination import (
-    MAX_LISTING_PAGES,
-    expand_page_template,
-    pager_links,
-    script_page_urls,
-    total_pages_text,
-)
+from .pagination import MAX_LISTING_PAGES, script_or_pager_pages
 from .urls import absolute_link, canonical_url
 
 _LIST_API = re.compile(r"[\"']([^\"'\s]*?list\.jsp(?:\?[^\"'\s]*)?)[\"']", re.I)
@@ -48,15 +42,11 @@ class PostFamily(CMSFamily):
     def listing_follow(
         self, url: str, text: str, doc: html.HtmlElement
     ) -> tuple[list[PageRequest], int | None]:
-        urls, count = script_page_urls(url, text)
-        links = pager_links(url, doc)
-        total = count or total_pages_text(text)
-        if not urls:
-            urls = expand_page_template(links, total, url)
+        urls, total = script_or_pager_pages(url, text, doc)
         # The API is usually the column's only list (its HTML list is empty, filled by script).
         # When the HTML lists rows itself, its own index_N pages come first: the API's first
         # page repeats them and would end an incremental walk.
-        return [*(PageRequest(u) for u in [*urls, *links]), *api_requests(url, text)], total
+        return [*(PageRequest(u) for u in urls), *api_requests(url, text)], total
 
 
 def api_requests(url: str, text: str) -> list[PageRequest]:

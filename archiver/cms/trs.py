@@ -15,7 +15,7 @@ from .base import CMSFamily
 from .page import numbered_continuations
 from .model import PageRequest
 from .urls import canonical_url
-from .pagination import expand_page_template, pager_links, script_page_urls, total_pages_text
+from .pagination import script_or_pager_pages, script_page_urls
 
 
 class TRSFamily(CMSFamily):
@@ -40,12 +40,8 @@ class TRSFamily(CMSFamily):
     def listing_follow(
         self, url: str, text: str, doc: html.HtmlElement
     ) -> tuple[list[PageRequest], int | None]:
-        urls, count = script_page_urls(url, text)
-        links = pager_links(url, doc)
-        total = count or total_pages_text(text)
-        if not urls:
-            urls = expand_page_template(links, total, url)
-        return [PageRequest(u) for u in [*urls, *links]], total
+        urls, total = script_or_pager_pages(url, text, doc)
+        return [PageRequest(u) for u in urls], total
 
     def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
         urls, _count = script_page_urls(url, text, article=True)

@@ -6,7 +6,6 @@ The expected values come from the seed page's text (archiver/replica/data, a cop
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import sqlite3
 import urllib.request

@@ -8,7 +8,6 @@ should be stored from the replica's gold answers.
 from __future__ import annotations
 
 import signal
-import time
 from collections import Counter, defaultdict
 
 import pytest

@@ -24,24 +24,8 @@ def module_replica():
 @pytest.fixture(scope="module")
 def pg_url(request):
     """A private PostgreSQL database for one test module (pg_trgm in it), dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.services import scratch_postgres_database
 
-    from storage import db
-    from tests.services import require_postgres
-
-    admin_url = db.prepare_url(require_postgres())
     name = f"reliability_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database(name) as url:
+        yield url

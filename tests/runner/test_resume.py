@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 from tests.clirun import ROOT, crawl, export_jsonl, run_cli, speech_gold

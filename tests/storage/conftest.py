@@ -6,8 +6,8 @@ schema with every table truncated. Tests marked ``fresh_schema`` (those that mig
 down) get their own newly migrated file or schema instead.
 
 PostgreSQL: one scratch database per test session (``archiver_test_<pid>``, dropped at the
-end). The server URL is ``ARCHIVER_TEST_PG_URL`` (default: the local trust-auth server); tests
-skip with a one-line reason when it is down.
+end). The server URL is ``ARCHIVER_TEST_PG_URL`` (tests/services.py); tests skip with a
+one-line reason when it is down, and fail in CI.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ from sqlalchemy.orm import Session
 
 from storage import db
 from storage.models import Base
+from tests.services import scratch_postgres_database
 from tests.storage.helpers import T0
 
-PG_URL = os.environ.get(
-    "ARCHIVER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 _schemas = itertools.count(1)
 
 
@@ -40,30 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A scratch database for this test session (with pg_trgm in ``public``)."""
-    admin_url = db.prepare_url(PG_URL)
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        shown = make_url(admin_url).render_as_string(hide_password=True)
-        reason = f"PostgreSQL unreachable at {shown}: {type(exc).__name__}"
-        if os.environ.get("ARCHIVER_REQUIRE_SERVICES"):  # set by .ci/run: in CI a skip would hide it
-            pytest.fail(reason + " (required in CI)")
-        pytest.skip(reason)
-    name = f"archiver_test_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database(f"archiver_test_{os.getpid()}") as url:
+        yield url
 
 
 def _new_pg_schema(base: str) -> str:
