@@ -7,13 +7,13 @@ no ORM identity map), so exporting a million versions needs the memory of one ba
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+import orjson
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
@@ -182,15 +182,33 @@ def iter_export_records(
 
 def dumps_record(record: dict[str, Any]) -> str:
     """One JSONL line (UTF-8 text, Chinese kept readable)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return encode_record(record).decode("utf-8")
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One JSONL line as UTF-8 bytes: orjson never escapes non-ASCII text and is ~10x faster
+    than ``json.dumps`` (encoding was a tenth of an export's time)."""
+    return orjson.dumps(record) + b"\n"
+
+
+WRITE_CHUNK = 1 << 20
 
 
 def write_jsonl(records: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write records as JSON Lines (UTF-8) to a binary stream; return how many."""
+    """Write records as JSON Lines (UTF-8) to a binary stream, in ~1 MB writes; return how many."""
     count = 0
+    pending: list[bytes] = []
+    size = 0
     for record in records:
-        out.write(dumps_record(record).encode("utf-8"))
+        line = encode_record(record)
+        pending.append(line)
+        size += len(line)
         count += 1
+        if size >= WRITE_CHUNK:
+            out.write(b"".join(pending))
+            pending, size = [], 0
+    if pending:
+        out.write(b"".join(pending))
     return count
 
 
