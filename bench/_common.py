@@ -90,6 +90,7 @@ class ChildRun:
     user: float  # CPU seconds in user mode
     system: float  # CPU seconds in the kernel
     max_rss_mb: float  # peak resident set size of the child itself
+    tree_rss_mb: float = float("nan")  # peak of the summed RSS of the child and its descendants
 
     @property
     def cpu(self) -> float:
@@ -124,18 +125,48 @@ class ChildHandle:
     """A measured child running in the background (``start_measured``): ``.wait() -> ChildRun``."""
 
     def __init__(self, proc: subprocess.Popen, report_path: str) -> None:
+        import threading
+
         self.proc = proc
         self.report_path = report_path
+        self.tree_peak = float("nan")
+        # wait4's ru_maxrss is the largest single process; a crawl with worker processes is
+        # judged by the sum, sampled every 100 ms (psutil, from `make bench`; skipped without it).
+        self.sampler = threading.Thread(target=self._sample_tree, daemon=True)
+        self.sampler.start()
+
+    def _sample_tree(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        import time
+
+        try:
+            launcher = psutil.Process(self.proc.pid)
+        except psutil.Error:
+            return
+        peak = 0
+        while self.proc.poll() is None:
+            try:
+                total = sum(p.memory_info().rss for p in launcher.children(recursive=True))
+            except psutil.Error:
+                total = 0
+            peak = max(peak, total)
+            time.sleep(0.1)
+        self.tree_peak = peak / 2**20
 
     def wait(self) -> ChildRun:
         import json
 
         self.proc.wait()
+        self.sampler.join(timeout=2)
         data = json.loads(Path(self.report_path).read_text() or "{}")
         Path(self.report_path).unlink(missing_ok=True)
         if not data:
             raise RuntimeError("measuring launcher failed")
-        return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024)
+        return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024,
+                        self.tree_peak)
 
 
 def start_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

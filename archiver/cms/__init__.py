@@ -93,8 +93,10 @@ def normalize_overrides(overrides: dict[str, Any] | None) -> dict[str, Any]:
 
 def continuation_urls(url: str, html: str, family: str | None = None) -> list[str]:
     """Further pages of a long article, in order (the first page excluded)."""
-    doc = dom.parse_html(html)
-    return get_family(family or detect_family(url, html)).continuation_urls(url, html, doc)
+    handler = get_family(family or detect_family(url, html))
+    if not handler.may_continue(url, html):  # most articles have one page: no parse needed
+        return []
+    return handler.continuation_urls(url, html, dom.parse_html(html))
 
 
 _SOFT_404 = re.compile(
@@ -108,6 +110,8 @@ _SOFT_404_NEEDLES = ("不存在", "未找到", "找不到", "删除", "失效", 
 
 def is_soft_404(html: str) -> bool:
     """An HTTP 200 page that says 页面不存在/404 and has almost no content."""
+    if not any(n in html for n in _SOFT_404_NEEDLES):  # most pages: no parse needed
+        return False
     return _soft_404(dom.parse_html(html), html)
 
 

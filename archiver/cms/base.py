@@ -37,12 +37,13 @@ from .page import (
     guess_info,
     image_caption,
     is_inside,
+    may_have_numbered_continuations,
     numbered_continuations,
     strip_glued_date,
     title_from_head,
     xpath,
 )
-from .pagination import expand_page_template, pager_links, total_pages_text
+from .pagination import expand_page_template, has_paging_script, pager_links, total_pages_text
 from .urls import absolute_any, absolute_link, canonical_url
 
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|pptx?|et|ofd|7z)(?:$|[?#])", re.I)
@@ -337,6 +338,10 @@ class CMSFamily:
             out.append({"url": link, "name": name})
             exclude.add(attachment_holder(a))
         return out
+
+    def may_continue(self, url: str, text: str) -> bool:
+        """A cheap test on the raw text: False only when ``continuation_urls`` would find nothing."""
+        return has_paging_script(text) or may_have_numbered_continuations(url, text)
 
     def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
         """Further pages of this article (`[1] [2] [3]`, `_1`, `page=2`), in order, page 1 excluded."""

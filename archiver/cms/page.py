@@ -222,19 +222,38 @@ _TRS_PAGE = re.compile(r"^(t\d{8}_\d+)_\d+$")
 _CONT_NUM = re.compile(r"^\[?\s*(\d{1,3})\s*\]?$")
 
 
-def numbered_continuations(url: str, doc: html.HtmlElement) -> list[str]:
-    """`[1] [2] [3]` / `下一页` links that are variants of this article's own URL: the same path
-    with a numeric suffix (`t20230522_123_1.shtml`, `news-view-61578_2.html`) or the same path
-    and id with a page parameter (`news_view.php?id=61578&page=2`)."""
-    here = canonical_url(url)
+def _article_key(here: str) -> tuple[str, str, list[str]]:
+    """(folder, file stem without a page suffix, ``id=`` values) of an article URL."""
     path = here.split("?", 1)[0]
     folder, _, name = path.rpartition("/")
     stem = name.rsplit(".", 1)[0]
     trs_page = _TRS_PAGE.match(stem)
     if trs_page:  # called on a continuation page itself
         stem = trs_page.group(1)
+    return folder, stem, re.findall(r"(?:id|ID|ArticleID)=(\d+)", here)
+
+
+def may_have_numbered_continuations(url: str, text: str) -> bool:
+    """False when no ``<a href>`` of the page names this article, so ``numbered_continuations``
+    would find nothing: the spider then skips parsing the page (most articles have one page)."""
+    _folder, stem, ident = _article_key(canonical_url(url))
+    for needle in [n for n in [stem, *ident] if n]:
+        if needle not in text:
+            continue
+        link = re.compile(r"<a\b[^>]*?href\s*=\s*[\"']?[^\"'>\s]*" + re.escape(needle), re.IGNORECASE)
+        if link.search(text):
+            return True
+    return False
+
+
+def numbered_continuations(url: str, doc: html.HtmlElement) -> list[str]:
+    """`[1] [2] [3]` / `下一页` links that are variants of this article's own URL: the same path
+    with a numeric suffix (`t20230522_123_1.shtml`, `news-view-61578_2.html`) or the same path
+    and id with a page parameter (`news_view.php?id=61578&page=2`)."""
+    here = canonical_url(url)
+    path = here.split("?", 1)[0]
+    folder, stem, ident = _article_key(here)
     prefix = f"{folder}/{stem}_"
-    ident = re.findall(r"(?:id|ID|ArticleID)=(\d+)", here)
     needles = [n for n in [stem, *ident] if n]
     found: list[tuple[int, str]] = []
     for a in doc.iter("a"):

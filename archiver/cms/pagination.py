@@ -45,9 +45,13 @@ def _int_or_var(token: str, text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def has_paging_script(text: str) -> bool:
+    return "countPage" in text or "createPageHTML" in text
+
+
 def script_page_count(text: str) -> tuple[int, int] | None:
     """(countPage, currentPage) from a TRS paging script, or None when the page has none."""
-    if "countPage" not in text and "createPageHTML" not in text:
+    if not has_paging_script(text):
         return None
     create = _CREATE_PAGE.search(text)
     count = current = None

@@ -152,6 +152,28 @@ def test_gold_pages_and_assets(evaluated):
     assert not failures, "\n".join(failures[:40])
 
 
+def test_spider_finds_the_same_continuations_without_parsing_single_pages(evaluated):
+    """The spider's cheap pre-check (`may_continue`) never hides a continuation page: its
+    `continuation_urls` agrees with gold for every first page, multi-page or not."""
+    from archiver.cms import continuation_urls
+    from archiver.extract.encoding import decode_html
+
+    if not evaluated:
+        pytest.skip("no replica family is READY yet")
+    failures, multipage = [], 0
+    for family, rows in evaluated.items():
+        for gold, _fields, _result, pages in rows:
+            first = pages[0]
+            text = decode_html(first.body, header_charset=first.header("content-type")).text
+            got = [canonical_url(u) for u in continuation_urls(first.url, text, family)]
+            want = [canonical_url(u) for u in gold["pages"][1:]]
+            multipage += bool(want)
+            if got != want:
+                failures.append(f"{family} {gold['key']}: continuations {got} != {want}")
+    assert multipage > 0, "the replica should serve multi-page articles"
+    assert not failures, "\n".join(failures[:40])
+
+
 def _walk(replica, family: str, start: str | None = None, max_pages: int = 200, incremental: bool = False,
           force: str | None = None):
     def fetch(req: PageRequest):
