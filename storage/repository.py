@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from archiver.items import FetchedPage
 from storage.blobs import add_body, insert_ignoring_duplicates
 from storage.export import iter_export_records  # noqa: F401  (part of this module's API)
+from storage.search_index import index_snapshot
 from storage.models import (
     Article,
     ArticleEvent,
@@ -338,6 +339,7 @@ def add_version(
         article.unchanged_streak = 0
         article.next_check_at = _next_check(article.last_seen_at, 0)
     session.flush()
+    index_snapshot(session, snapshot.id, snapshot.title, snapshot.body)
     for position, fetch in enumerate(fetches):
         session.add(SnapshotFetch(snapshot_id=snapshot.id, position=position, fetch_id=fetch.id))
     session.flush()
