@@ -12,7 +12,9 @@ by a documented loader, so it takes minutes rather than a crawl of days:
    values ``add_version`` would write (``repository.content_hash``, ``nfc``, the key columns,
    revisit hints): the ORM path runs ~13 statements per article (109 articles/s on a quiet core
    of the 2-core benchmark machine, 15/s while it ran test suites), so 100,000 articles through it
-   would take 15 minutes to 2 hours; the bulk path is ~4x faster. The FTS triggers fire either way.
+   would take 15 minutes to 2 hours; the bulk path is ~4x faster. Both paths fill the search index
+   (``add_version`` calls ``storage.search_index.index_snapshot``; the bulk path
+   ``search_index.index_rows`` in the same transaction).
 
 Fields of the synthetic articles come from the replica's own corpus generator
 (``archiver.replica.store.make_generic``: titles, speakers, posts, occasions, 300-7,500 character
@@ -20,7 +22,9 @@ bodies from the phrase banks), dated evenly from 2012 to 2025 over six site slug
 article gets a second, edited version. Each synthetic fetch points at one of the seed crawl's real
 raw pages (content-addressed, so stored once); their bytes are not what the fields say.
 
-A built archive is reused when ``--keep DIR`` already holds one of the requested size.
+A built archive is reused when ``--keep DIR`` already holds one of the requested size; it is first
+brought to the newest schema (``storage.db.upgrade``, timed: an archive built before migration 0002
+gets its search index there).
 
 Then: ``storage.search.search`` in process over Chinese queries of 1, 2, 3 and 4+ characters
 (``--repeat`` timed runs each after one untimed run; p50/p95 per length and overall), one
@@ -155,6 +159,7 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
     from storage import repository
     from storage.db import make_engine, make_session_factory
     from storage.models import Article, Fetch, Snapshot, SnapshotFetch
+    from storage.search_index import index_rows
 
     engine = make_engine(f"sqlite:///{db}")
     sessions = make_session_factory(engine)
@@ -207,6 +212,7 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
             for model, rows in ((Article, articles), (Fetch, fetches), (Snapshot, snapshots),
                                 (SnapshotFetch, links)):
                 session.execute(insert(model.__table__), rows)
+            index_rows(session.connection(), [(s["id"], s["title"], s["body"]) for s in snapshots])
         i = min(i + batch, total)
         rate = (i - first) / (time.perf_counter() - started)
         print(f"\r  bulk-loaded {i:,}/{total:,} ({rate:,.0f} articles/s, load {load_now()})", end="", flush=True)
@@ -322,6 +328,13 @@ def main() -> int:
         build(db, args.articles, args.seed_scale, args.batch, args.via_repository, workdir)
         if args.build_only:
             return 0
+        from storage.db import current_revision, upgrade
+
+        before = current_revision(f"sqlite:///{db}")
+        t = time.perf_counter()
+        upgrade(f"sqlite:///{db}")
+        print(f"schema upgrade {before} -> {current_revision(f'sqlite:///{db}')}: {time.perf_counter() - t:.1f} s; "
+              f"file {db.stat().st_size / 1e9:.2f} GB")
         n = count_articles(db)
         print(f"\nload average before measuring: {load_now()}\n", flush=True)
 

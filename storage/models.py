@@ -51,12 +51,20 @@ NAMING_CONVENTION = {
 # Backend-specific search objects created by the migrations, not by these models.
 SEARCH_OBJECTS = frozenset(
     {
+        # SQLite, revision 0001 (trigram index, dropped by 0002)
         "snapshot_search",
         "snapshot_search_data",
         "snapshot_search_idx",
         "snapshot_search_content",
         "snapshot_search_docsize",
         "snapshot_search_config",
+        # SQLite, from 0002: character unigrams and bigrams (storage/search_index.py)
+        "snapshot_grams",
+        "snapshot_grams_data",
+        "snapshot_grams_idx",
+        "snapshot_grams_docsize",
+        "snapshot_grams_config",
+        # PostgreSQL
         "ix_snapshots_title_trgm",
         "ix_snapshots_body_trgm",
     }

@@ -18,6 +18,7 @@ from archiver import __version__
 COMMAND_MODULES = (
     "archiver.cli.crawl",
     "archiver.cli.archive",
+    "archiver.cli.reindex",
     "archiver.cli.extract_cmd",
     "archiver.cli.sites_cmd",
     "archiver.cli.demo",

@@ -54,7 +54,7 @@ def test_db_upgrade_and_current(tmp_path, capsys) -> None:  # type: ignore[no-un
     assert "(empty database)" in capsys.readouterr().out
     assert main(["db", "upgrade", "--db", url]) == 0
     assert main(["db", "current", "--db", url]) == 0
-    assert capsys.readouterr().out.strip() == db.current_revision(url) == "0001"
+    assert capsys.readouterr().out.strip() == db.current_revision(url) == db.HEAD_REVISION
     assert main(["db"]) == 2
 
 

@@ -58,7 +58,9 @@ def test_sigkill_mid_write_leaves_a_consistent_archive(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
         # The search index agrees with the versions it indexes (raises if not).
-        conn.execute(text("INSERT INTO snapshot_search(snapshot_search) VALUES ('integrity-check')"))
+        conn.execute(text("INSERT INTO snapshot_grams(snapshot_grams) VALUES ('integrity-check')"))
+        assert conn.execute(text("SELECT count(*) FROM snapshot_grams_docsize")).scalar() == conn.execute(
+            text("SELECT count(*) FROM snapshots")).scalar()
         urls = set(conn.execute(text("SELECT url FROM articles")).scalars())
         assert set(committed) <= urls  # nothing committed is lost
         # Every article present is whole: one version, linked to its 3 fetches, bodies stored.

@@ -122,15 +122,20 @@ def test_sqlite_index_is_kept_in_sync_by_the_storage_layer(sqlite_url) -> None: 
 
     engine = db.make_engine(sqlite_url)
     with db.make_session_factory(engine)() as s:
-        store(s, BASE + "1.html", fields(title="乡村振兴讲话"))
-        store(s, BASE + "1.html", fields(title="乡村振兴讲话（修订）"))
-        match = "SELECT rowid FROM snapshot_search WHERE snapshot_search MATCH :q ORDER BY rowid"
-        assert s.execute(text(match), {"q": '"乡村振兴"'}).scalars().all() == [1, 2]
-        assert s.execute(text(match), {"q": '"修订"'}).scalars().all() == []  # 2 chars: no trigram
-        assert s.execute(text(match), {"q": '"（修订）"'}).scalars().all() == [2]
+        store(s, BASE + "1.html", fields(title="乡村振兴讲话", body="正文"))
+        store(s, BASE + "1.html", fields(title="乡村振兴讲话（修订）", body="正文"))
+        match = "SELECT rowid FROM snapshot_grams WHERE snapshot_grams MATCH :q ORDER BY rowid"
+        assert s.execute(text(match), {"q": '"乡村 村振 振兴"'}).scalars().all() == [1, 2]
+        assert s.execute(text(match), {"q": '"修订"'}).scalars().all() == [2]
+        assert s.execute(text(match), {"q": '"修"'}).scalars().all() == [2]
+        assert s.execute(text(match), {"q": '"话修"'}).scalars().all() == []  # （ breaks the pair
+        assert urls(search(s, "修订")) == ["1.html"]
         plan = " ".join(str(r) for r in s.execute(text(
-            "EXPLAIN QUERY PLAN SELECT rowid FROM snapshot_search WHERE snapshot_search MATCH 'abc'")))
+            "EXPLAIN QUERY PLAN SELECT rowid FROM snapshot_grams WHERE snapshot_grams MATCH 'ab'")))
         assert "VIRTUAL TABLE INDEX" in plan
+        # No trigram table or triggers any more (migration 0002).
+        names = set(s.execute(text("SELECT name FROM sqlite_master")).scalars())
+        assert "snapshot_search" not in names and not {n for n in names if n.startswith("snapshots_search")}
     engine.dispose()
 
 

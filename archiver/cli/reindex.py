@@ -1,0 +1,53 @@
+"""`cppcc-archiver reindex`: rebuild the SQLite search index from the stored versions.
+
+The storage layer indexes every new version as it is stored, so this is for repairs: an archive
+restored from a copy made mid-write, a change of the index layout, or a suspicion. It takes the
+crawl lock (a running crawl would wait on the write lock for minutes), then rebuilds in one
+transaction: a failure leaves the old index in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "reindex", help="rebuild the full-text search index (SQLite) from the stored versions",
+        description="Rebuild the SQLite search index (character unigrams and bigrams of every "
+        "version's title and body) from the stored versions. New versions are indexed as they "
+        "are stored; this is for repairs. Refuses to run while a crawl holds the archive. "
+        "PostgreSQL archives need no index rebuild (pg_trgm indexes follow the table).",
+    )
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $ARCHIVER_DB, else "
+                   "sqlite:///data/archive.sqlite3)")
+    p.set_defaults(handler=cmd_reindex)
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from archiver.lock import ArchiveLock, LockHeld
+    from storage import db
+    from storage.search_index import print_progress, rebuild_search_index
+
+    url = db.prepare_url(args.db) if args.db else db.default_url()
+    try:
+        with ArchiveLock(url):
+            engine, _ = db.open_archive(url)
+            try:
+                started = time.perf_counter()
+                with engine.begin() as connection:
+                    done = rebuild_search_index(connection, progress=print_progress(started, sys.stderr))
+            finally:
+                engine.dispose()
+    except LockHeld as exc:
+        print(f"cppcc-archiver reindex: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if engine.dialect.name != "sqlite":
+        print("PostgreSQL: nothing to rebuild", file=sys.stderr)
+    else:
+        print(f"indexed {done:,} versions in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return EXIT_OK

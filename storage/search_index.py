@@ -1,0 +1,150 @@
+"""The SQLite search index: character unigrams and bigrams of every version (see storage/search.py).
+
+Chinese has no spaces, and FTS5's trigram tokenizer cannot match the 1-2 character words
+archivists type most (政协, 民生, 乡). So the text is cut into grams here, in Python, and stored
+in a contentless FTS5 table (``snapshot_grams``: only the index, not the text a second time):
+
+* ``title_chars``/``body_chars``: every letter or digit (lower-cased) as one token, so a
+  1-character query is a single token lookup;
+* ``title_pairs``/``body_pairs``: every pair of adjacent letters or digits as one token, so a
+  2-character query is a single token, and a longer term is a *phrase* of its overlapping pairs
+  (乡村振兴 = "乡村 村振 振兴"). Wherever a non-alphanumeric character (punctuation, space, a
+  line break) breaks the text, a ``SEPARATOR`` token is written, so "AB，BC" never matches
+  "ABC".
+
+The ``ascii`` tokenizer splits on ASCII spaces only (every non-ASCII character is a token
+character), so each gram written here is exactly one FTS token, and queries are cut with the
+same ``grams``/``term_runs`` functions.
+
+``index_snapshot`` is called by ``repository.add_version`` for every version it stores, inside the
+same transaction. Versions are never updated or deleted by the application; ``rebuild_search_index``
+(used by migration 0002, and by ``cppcc-archiver reindex``) recreates the index from
+``snapshots`` in batches. PostgreSQL needs none of this (pg_trgm indexes on the columns).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import IO
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+TABLE = "snapshot_grams"
+COLUMNS = ("title_chars", "title_pairs", "body_chars", "body_pairs")
+# Three characters: never a unigram or a bigram, so no query gram can match it.
+SEPARATOR = "zzz"
+CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
+    + ", ".join(COLUMNS)
+    + ", content='', tokenize='ascii', detail='full')"
+)
+REBUILD_BATCH = 2000
+
+_RUN = re.compile(r"[^\W_]+")  # letters and digits in any script (str.isalnum, roughly)
+_PAIR = re.compile(r"(?=(..))")  # overlapping pairs
+
+
+def term_runs(term: str) -> list[str]:
+    """The alphanumeric runs of ``term``, lower-cased (``"100%的a_b"`` -> ``["100", "的a", "b"]``)."""
+    return _RUN.findall(term.lower())
+
+
+def pairs(run: str) -> list[str]:
+    """Overlapping pairs of a run: ``"乡村振兴"`` -> ``["乡村", "村振", "振兴"]``."""
+    return _PAIR.findall(run)
+
+
+def grams(value: str | None) -> tuple[str, str]:
+    """``(chars, pairs)`` columns for one text: space-separated unigrams, and bigrams with a
+    ``SEPARATOR`` wherever the text breaks."""
+    if not value:
+        return "", ""
+    runs = term_runs(value)
+    chars = " ".join("".join(runs))
+    pair_groups = [" ".join(pairs(run)) for run in runs if len(run) > 1]
+    return chars, f" {SEPARATOR} ".join(pair_groups)
+
+
+def snapshot_row(snapshot_id: int, title: str | None, body: str | None) -> dict[str, object]:
+    title_chars, title_pairs = grams(title)
+    body_chars, body_pairs = grams(body)
+    return {
+        "rowid": snapshot_id, "title_chars": title_chars, "title_pairs": title_pairs,
+        "body_chars": body_chars, "body_pairs": body_pairs,
+    }
+
+
+_INSERT = text(
+    f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) "
+    f"VALUES (:rowid, {', '.join(':' + c for c in COLUMNS)})"
+)
+
+
+def index_snapshot(session: Session, snapshot_id: int, title: str | None, body: str | None) -> None:
+    """Index version ``snapshot_id`` for search (same transaction as the version)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL: the trigram indexes follow the table
+    session.execute(_INSERT, snapshot_row(snapshot_id, title, body))
+
+
+def index_rows(connection: Connection, rows: Iterable[tuple[int, str | None, str | None]]) -> int:
+    """Index ``(snapshot_id, title, body)`` rows (bulk loaders); returns how many."""
+    batch = [snapshot_row(*row) for row in rows]
+    if batch:
+        connection.execute(_INSERT, batch)
+    return len(batch)
+
+
+def create_search_index(connection: Connection) -> None:
+    connection.exec_driver_sql(CREATE)
+
+
+def drop_search_index(connection: Connection) -> None:
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def rebuild_search_index(
+    connection: Connection,
+    *,
+    batch: int = REBUILD_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recreate the index from every stored version, ``batch`` versions per read; return how many.
+
+    Runs inside the caller's transaction (the migration's, or ``db reindex``'s). Memory stays
+    that of one batch: each batch is its own keyset query on ``snapshots.id``. The index is
+    merged into one segment at the end (``optimize``), which makes queries on common grams
+    faster.
+    """
+    if connection.dialect.name != "sqlite":
+        return 0
+    drop_search_index(connection)
+    create_search_index(connection)
+    total = connection.execute(text("SELECT count(*) FROM snapshots")).scalar() or 0
+    done, last = 0, 0
+    select_batch = text("SELECT id, title, body FROM snapshots WHERE id > :last ORDER BY id LIMIT :n")
+    while True:
+        rows = connection.execute(select_batch, {"last": last, "n": batch}).all()
+        if not rows:
+            break
+        done += index_rows(connection, rows)
+        last = rows[-1][0]
+        if progress is not None:
+            progress(done, total)
+    connection.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+    return done
+
+
+def print_progress(started: float, stream: IO[str]) -> Callable[[int, int], None]:
+    """A ``progress`` callback writing ``search index: N/M versions (R/s)`` on one line."""
+
+    def report(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        end = "\n" if done >= total else ""
+        print(f"\rsearch index: {done:,}/{total:,} versions ({rate:,.0f}/s)", end=end, file=stream,
+              flush=True)
+
+    return report

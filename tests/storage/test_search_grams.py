@@ -1,0 +1,152 @@
+"""The SQLite unigram + bigram index: every query length, separators, ranking rules, filters,
+and archives indexed by migration 0002 (issue #7)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storage import db, search as search_module
+from storage.search import search
+from storage.search_index import grams, rebuild_search_index, term_runs
+from tests.storage.helpers import fields, store
+
+BASE = "http://www.example.gov.cn/ldjh/"
+
+
+def urls(hits) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.url.removeprefix(BASE) for h in hits]
+
+
+def test_grams_break_at_every_non_alphanumeric_character() -> None:
+    assert grams("政协ABC，委员\n会") == ("政 协 a b c 委 员 会", "政协 协a ab bc zzz 委员")
+    assert grams("") == grams(None) == ("", "")
+    assert grams("乡") == ("乡", "")
+    assert term_runs("100%的a_b") == ["100", "的a", "b"]
+
+
+def sqlite_only(session) -> None:  # type: ignore[no-untyped-def]
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the unigram + bigram index is SQLite's (PostgreSQL: pg_trgm)")
+
+
+@pytest.fixture
+def corpus(session):  # type: ignore[no-untyped-def]
+    docs = [
+        # url, title, body, speaker, published
+        ("1", "在政协全体会议上的讲话", "各位委员：今天召开政协会议。同心圆画得更大。", "段鸣", "2023-05-22"),
+        ("2", "关于乡村振兴的调研报告", "调研组走访了十个村，协商议事。", "王强", "2022-03-01"),
+        ("3", "专题协商会讲话", "要以乡村振兴统领全局。委员委员委员委员委员。", "段鸣", "2021-07-01"),
+        ("4", "新闻", "乡村，振兴两件事。AB，BC不相连。", None, "2020-01-01"),
+        ("5", "通知", "请你来协商：委员们畅所欲言。", "李明", "2024-01-10"),
+        ("6", "委员风采", "一位委员的故事。", "李明", None),
+    ]
+    for key, title, body, speaker, published in docs:
+        store(session, f"{BASE}{key}.html", fields(title=title, body=body, speaker=speaker, published_at=published))
+    return session
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("乡", {"2", "3", "4"}),                      # 1 character
+    ("委员", {"1", "3", "5", "6"}),               # 2 characters
+    ("协商会", {"3"}),                             # 3 characters
+    ("乡村振兴", {"2", "3"}),                      # 4+: "乡村，振兴" in 4 is not a match
+    ("请你来协商", {"5"}),
+    ("同心圆 协商", set()),                        # mixed: every term must match
+    ("同心圆 会议", {"1"}),
+    ("abc", set()),                                # "AB，BC" is not "ABC"
+    ("Ab", {"4"}),                                 # case-insensitive
+    ("量子", set()),
+])
+def test_every_query_length_matches_substrings(corpus, query, expected) -> None:  # type: ignore[no-untyped-def]
+    assert {u.removesuffix(".html") for u in urls(search(corpus, query))} == expected
+
+
+def test_title_hits_first_then_bm25_when_selective(corpus) -> None:  # type: ignore[no-untyped-def]
+    hits = search(corpus, "委员")
+    # 6 has 委员 in its title; of the body hits, 3 says it five times and outranks newer 5 and 1.
+    assert urls(hits)[:2] == ["6.html", "3.html"]
+    assert [h.title_hit for h in hits] == [True, False, False, False]
+
+
+@pytest.mark.parametrize("dense_share, sort_below", [(1000, 1000), (1, 1), (1, 1000)],
+                         ids=["probe-walk", "set-walk", "sort"])
+def test_frequent_terms_are_listed_title_hits_first_then_newest_first(  # type: ignore[no-untyped-def]
+        corpus, monkeypatch, dense_share, sort_below) -> None:
+    sqlite_only(corpus)
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 1)
+    monkeypatch.setattr(search_module, "DENSE_SHARE", dense_share)
+    monkeypatch.setattr(search_module, "SORT_BELOW", sort_below)
+    hits = search(corpus, "委员")
+    assert urls(hits) == ["6.html", "5.html", "1.html", "3.html"]  # 6: title; then by date
+    assert [h.title_hit for h in hits] == [True, False, False, False]
+    assert urls(search(corpus, "讲话")) == ["1.html", "3.html"]  # both titles, newest first
+    assert urls(search(corpus, "委员", limit=2)) == ["6.html", "5.html"]
+    assert urls(search(corpus, "委员", speaker="段鸣")) == ["1.html", "3.html"]
+    assert urls(search(corpus, "委员", since="2022", until="2023-12")) == ["1.html"]
+    assert urls(search(corpus, "委员", site="other_site")) == []
+    assert urls(search(corpus, "乡村振兴")) == ["2.html", "3.html"]
+
+
+def test_filters_apply_on_the_ranked_path(corpus) -> None:  # type: ignore[no-untyped-def]
+    assert urls(search(corpus, "委员", speaker="李明")) == ["6.html", "5.html"]
+    assert urls(search(corpus, "协商", since="2022-01-01")) == ["5.html", "2.html"]
+    assert urls(search(corpus, "", speaker="李明")) == ["5.html", "6.html"]  # undated last
+
+
+def test_only_current_versions_on_every_path(corpus, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    store(corpus, BASE + "5.html", fields(title="通知", body="会议改期。", speaker="李明", published_at="2024-01-10"))
+    assert "5.html" not in urls(search(corpus, "请你来协商"))
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 1)
+    assert "5.html" not in urls(search(corpus, "委员"))
+    assert urls(search(corpus, "改期")) == ["5.html"]
+
+
+def test_rebuild_matches_the_incremental_index(corpus) -> None:  # type: ignore[no-untyped-def]
+    before = [urls(search(corpus, q)) for q in ("乡", "委员", "乡村振兴", "同心圆 会议")]
+    sqlite_only(corpus)
+    connection = corpus.connection()
+    assert rebuild_search_index(connection, batch=2) == 6
+    corpus.commit()
+    assert [urls(search(corpus, q)) for q in ("乡", "委员", "乡村振兴", "同心圆 会议")] == before
+
+
+@pytest.mark.fresh_schema
+def test_migration_indexes_an_archive_made_at_0001(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from storage import repository
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    db.upgrade(url, "0001")
+    engine = db.make_engine(url)
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "index_snapshot", lambda *args: None)  # the 0001-era code
+        with db.make_session_factory(engine)() as s:
+            store(s, BASE + "1.html", fields(title="在政协全体会议上的讲话", body="乡村振兴。委员们好。"))
+            store(s, BASE + "2.html", fields(title="调研报告", body="民生实事。", published_at="2020-01-01"))
+            store(s, BASE + "2.html", fields(title="调研报告（修订）", body="民生实事。", published_at="2020-01-01"))
+    engine.dispose()
+    db.upgrade(url)
+    assert db.current_revision(url) == db.HEAD_REVISION
+    engine = db.make_engine(url)
+    with db.make_session_factory(engine)() as s:
+        assert s.execute(text("SELECT count(*) FROM snapshot_grams_docsize")).scalar() == 3
+        assert urls(search(s, "政协")) == ["1.html"]
+        assert urls(search(s, "乡")) == ["1.html"]
+        assert urls(search(s, "民生")) == ["2.html"]
+        assert urls(search(s, "修订")) == ["2.html"]
+        assert urls(search(s, "乡村振兴 委员")) == ["1.html"]
+        names = set(s.execute(text("SELECT name FROM sqlite_master")).scalars())
+        assert "snapshot_search" not in names
+        # New versions are indexed by the storage layer from now on.
+        store(s, BASE + "3.html", fields(title="新闻", body="量子计算"))
+        assert urls(search(s, "量子")) == ["3.html"]
+    engine.dispose()
+    # And back: 0001's trigram index is rebuilt from the versions.
+    from alembic import command
+
+    command.downgrade(db.alembic_config(url), "0001")
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT rowid FROM snapshot_search WHERE snapshot_search MATCH '\"量子计\"'"))
+        assert found.scalars().all() == [4]
+    engine.dispose()
