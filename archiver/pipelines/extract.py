@@ -13,21 +13,15 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from archiver.extract.record import EXTRACTOR, Extraction, extract_record
-from archiver.items import ArticleItem, FetchedPage
+from archiver.extract.record import EXTRACTOR, Extraction
+from archiver.items import ArticleItem
 from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.work import extract_article
 
 logger = logging.getLogger(__name__)
 
 # Fields whose absence is worth counting: a rising count means a layout stopped matching.
 WATCHED_FIELDS = ("title", "published_at", "source", "body", "speaker")
-
-
-def extract_article(
-    pages: list[FetchedPage], family: str | None, listing_title: str | None, listing_date: str | None
-) -> Extraction:
-    """What a child process runs for one article (module-level, so it pickles by name)."""
-    return extract_record(pages, family=family, listing_title=listing_title, listing_date=listing_date)
 
 
 class ExtractPipeline:

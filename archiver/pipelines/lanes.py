@@ -33,6 +33,7 @@ from archiver.pipelines.lane_child import HEADER, RESULTS_FD, frame
 logger = logging.getLogger(__name__)
 
 MAX_BARREN_CHILDREN = 3
+REAP_TRIES = 1200  # of 0.1 s: a minute to exit after its input ends, a minute more once killed
 
 
 class ChildError(Exception):
@@ -68,6 +69,7 @@ class _ChildProtocol(protocol.ProcessProtocol):
         self.lane = lane
         self.buffer = bytearray()
         self.child: _Child | None = None
+        self.ended = False
 
     def childDataReceived(self, childFD: int, data: bytes) -> None:
         if childFD != RESULTS_FD:
@@ -84,6 +86,30 @@ class _ChildProtocol(protocol.ProcessProtocol):
     def childConnectionLost(self, childFD: int) -> None:
         if childFD == RESULTS_FD:
             self.lane._lost(self.child)
+            self._reap(tries=REAP_TRIES)
+
+    def _reap(self, tries: int) -> None:
+        # Scrapy runs the reactor without signal handlers, so no SIGCHLD reaps our children:
+        # poll for their exit here rather than leave zombies (and lose their CPU accounting).
+        if self.ended or self.transport.pid is None:
+            return
+        self.transport.reapProcess()
+        if self.ended:
+            return
+        if tries == REAP_TRIES // 2:  # output closed but still running: not ours to wait for
+            logger.error("%s process %s did not exit; killing it", self.lane.name, self.transport.pid)
+            self.transport.signalProcess("KILL")
+        if tries == 0:
+            self.processEnded(Failure(ChildDied("could not reap the process")))
+            return
+        from twisted.internet import reactor
+
+        reactor.callLater(0.1, self._reap, tries - 1)
+
+    def processEnded(self, reason: Failure) -> None:
+        self.ended = True
+        if self.child is not None and not self.child.gone.called:
+            self.child.gone.callback(None)
 
 
 class ProcessLane:
@@ -161,7 +187,6 @@ class ProcessLane:
             self.children.remove(child)
         unanswered = list(child.pending.values())
         child.pending.clear()
-        child.gone.callback(None)
         if not unanswered and self.closing:
             return
         self.barren = 0 if child.answered else self.barren + 1
@@ -184,7 +209,8 @@ class ProcessLane:
                 self._send(replacement, call)
 
     def close(self) -> defer.Deferred:
-        """End the children's input; fires once every child has answered its calls and exited."""
+        """End the children's input; fires once every child has answered its calls, exited and
+        been reaped."""
         self.closing = True
         waits = [child.gone for child in self.children]
         for child in list(self.children):
