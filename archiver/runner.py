@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.log import configure_logging
+from sqlalchemy.exc import SQLAlchemyError
 
 from archiver import __version__
 from archiver import settings as default_settings
@@ -29,6 +30,7 @@ from archiver.spiders.column import ColumnSpider, CrawlTarget
 from archiver.state import PreviousWalks, load_known, previous_walks
 from storage import repository
 from storage.db import make_engine, make_session_factory, upgrade
+from storage.errors import short_error
 
 logger = logging.getLogger(__name__)
 
@@ -171,11 +173,20 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
         outcome = "interrupted" if reason == "shutdown" else reason
     else:
         outcome = "ok" if all(r.outcome == OK for r in reports) else "failed"
-    with sessions.begin() as session:
-        repository.finish_run(
-            session, prepared.run_id, stats=_jsonable(stats), outcome=outcome,
-            sites_summary={r.site: r.to_dict() for r in reports},
-        )
+    try:
+        with sessions.begin() as session:
+            repository.finish_run(
+                session, prepared.run_id, stats=_jsonable(stats), outcome=outcome,
+                sites_summary={r.site: r.to_dict() for r in reports},
+            )
+    except SQLAlchemyError as exc:
+        # A full disk can refuse even this row. The run then stays "running" in the archive,
+        # which the next run treats as unfinished (it walks the columns again); the summary
+        # below still tells the operator what happened.
+        logger.error("could not record the outcome of run %s: %s", prepared.run_id, short_error(exc))
+        failed_to_record = True
+    else:
+        failed_to_record = False
     for report in sorted(reports, key=lambda r: r.site):
         print(report.summary_line(), file=out)
     failed = [r for r in reports if r.outcome != OK]
@@ -185,7 +196,7 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
         f"{sum(r.removed for r in reports)} removed ({outcome})",
         file=out,
     )
-    return EXIT_FAILED if failed or interrupted else EXIT_OK
+    return EXIT_FAILED if failed or interrupted or failed_to_record else EXIT_OK
 
 
 def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:

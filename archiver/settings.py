@@ -17,6 +17,11 @@ ARCHIVER_DB = None  # SQLAlchemy URL; None means storage.db.default_url()
 ARCHIVER_MAX_LISTING_PAGES = 2000  # per column and run: bounds pagination traps (40,000 articles at 20 a page)
 ARCHIVER_MAX_ARTICLE_PAGES = 50  # per article: bounds `_N` continuation chains
 ARCHIVER_REVISIT = "due"  # due | all | none
+# Extraction and storage run in child processes (archiver/pipelines/lanes.py) so that the
+# reactor's thread only downloads: processes for extraction (0 = in the crawl's own thread), and
+# one writer process for storage (False = a thread of the crawl's process).
+ARCHIVER_EXTRACT_PROCESSES = 1
+ARCHIVER_STORAGE_PROCESS = True
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.
 ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
 ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"

@@ -68,6 +68,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:  # type: ignore[no-
     return engine
 
 
+def use_explicit_transactions(engine: Engine, begin: str = "BEGIN IMMEDIATE") -> None:
+    """SQLite: let SQLAlchemy, not pysqlite, open transactions (SQLAlchemy's pysqlite recipe).
+
+    pysqlite commits before DDL and starts transactions lazily, which breaks SAVEPOINTs and
+    transactional migrations. ``BEGIN IMMEDIATE`` takes the write lock up front, so a writer
+    waits for another (busy timeout) instead of failing halfway through its transaction.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql(begin)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (the spider reads ids back)."""
     return sessionmaker(engine, expire_on_commit=False)

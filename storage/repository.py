@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from archiver.items import FetchedPage
 from storage.blobs import add_body, insert_ignoring_duplicates
@@ -49,6 +49,7 @@ NON_CONTENT_FIELDS = frozenset({"published_from", "published_raw", "date_candida
 # Columns copied out of ``fields`` onto the snapshot row for querying.
 KEY_COLUMNS = ("title", "published_at", "speaker", "speaker_title", "delivered_on", "source",
                "author", "body")
+SITE_IDS = "archiver_site_ids"  # key of the site-id cache in ``Session.info``
 # Revisit hints: wait a day after a change, doubling per unchanged revisit, at most 60 days.
 FIRST_REVISIT = timedelta(days=1)
 MAX_REVISIT = timedelta(days=60)
@@ -112,13 +113,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_ARTICLE_BY_URL = select(Article).where(Article.url == bindparam("url"))
+# PostgreSQL: two workers updating one article take turns instead of racing for the next
+# version number. (SQLite has one writer at a time anyway; no-op there.)
+_ARTICLE_FOR_UPDATE = _ARTICLE_BY_URL.with_for_update(of=Article).execution_options(populate_existing=True)
+
+
 def _article(session: Session, url: str, *, for_update: bool = False) -> Article | None:
-    query = select(Article).where(Article.url == url)
-    if for_update:
-        # PostgreSQL: two workers updating one article take turns instead of racing for the
-        # next version number. (SQLite has one writer at a time anyway; no-op there.)
-        query = query.with_for_update(of=Article).execution_options(populate_existing=True)
-    return session.scalar(query)
+    # Statements built once, the URL passed as a parameter (cheaper than building per call).
+    query = _ARTICLE_FOR_UPDATE if for_update else _ARTICLE_BY_URL
+    return session.execute(query, {"url": url}).scalar()
 
 
 def _next_check(seen_at: datetime, streak: int) -> datetime:
@@ -145,6 +149,16 @@ def get_or_add_site(
         site.base_url = base_url
     session.flush()
     return site
+
+
+def site_id(session: Session, slug: str) -> int:
+    """``get_or_add_site(session, slug).id``, remembered for the rest of the session (a writer's
+    batch stores dozens of items of the same few sites). The writer forgets it when it rolls
+    back to a savepoint, which may have undone the site row."""
+    known = session.info.setdefault(SITE_IDS, {})
+    if slug not in known:
+        known[slug] = get_or_add_site(session, slug).id
+    return known[slug]
 
 
 def start_run(
@@ -211,26 +225,33 @@ def record_fetch(
     listing_url: str | None = None,
 ) -> Fetch:
     """Store one HTTP exchange; the body goes to the content-addressed store (dedup'ed)."""
-    site_id = get_or_add_site(session, site_slug).id if site_slug else None
-    fetch = Fetch(
-        run_id=run_id,
-        site_id=site_id,
-        kind=kind,
-        url=page.url,
-        method=page.method or "GET",
-        status=page.status or None,
-        request_headers=[[k, v] for k, v in page.request_headers],
-        request_body=page.request_body or None,
-        response_headers=[[k, v] for k, v in page.response_headers],
-        fetched_at=page.fetched_at,
-        body_sha256=add_body(session, page.body) if (page.status or page.body) else None,
-        referer=page.referer,
-        listing_url=listing_url,
-        error=error,
-    )
+    values = {
+        "run_id": run_id,
+        "site_id": site_id(session, site_slug) if site_slug else None,
+        "article_id": None,
+        "kind": kind,
+        "url": page.url,
+        "method": page.method or "GET",
+        "status": page.status or None,
+        "request_headers": [[k, v] for k, v in page.request_headers],
+        "request_body": page.request_body or None,
+        "response_headers": [[k, v] for k, v in page.response_headers],
+        "fetched_at": page.fetched_at,
+        "body_sha256": add_body(session, page.body) if (page.status or page.body) else None,
+        "referer": page.referer,
+        "listing_url": listing_url,
+        "error": error,
+    }
+    # A Core INSERT, then the row handed to the session as already loaded: the ORM's own
+    # insert (unit of work, flush) cost more than the rest of storing a fetch.
+    fetch = Fetch(id=session.execute(_INSERT_FETCH, values).scalar_one(), **values)
+    make_transient_to_detached(fetch)
     session.add(fetch)
-    session.flush()
     return fetch
+
+
+_INSERT_FETCH = insert(Fetch.__table__).returning(Fetch.__table__.c.id)
+_INSERT_SNAPSHOT = insert(Snapshot.__table__).returning(Snapshot.__table__.c.id)
 
 
 def _header(fetch: Fetch, name: str) -> str | None:
@@ -273,11 +294,18 @@ def add_version(
     fields = nfc(dict(fields))
     digest = content_hash(fields)
     article = _article(session, url, for_update=True)
+    if article is None and reason == "crawl":
+        first = _add_first_version(
+            session, run_id=run_id, site_slug=site_slug, url=url, fields=fields, digest=digest,
+            audit=audit, extractor=extractor, fetches=fetches, seen_at=seen_at, context=context,
+        )
+        if first is not None:
+            return first
+        article = _article(session, url, for_update=True)  # another writer was first
     if article is None:
         # INSERT … ON CONFLICT DO NOTHING: two crawler processes may meet the same new URL.
-        site = get_or_add_site(session, site_slug)
         insert_ignoring_duplicates(session, Article.__table__, {
-            "site_id": site.id, "url": url, "first_seen_at": seen_at, "last_seen_at": seen_at,
+            "site_id": site_id(session, site_slug), "url": url, "first_seen_at": seen_at, "last_seen_at": seen_at,
             "status": "live", "current_version": 0, "unchanged_streak": 0,
         })
         article = _article(session, url, for_update=True)
@@ -344,6 +372,45 @@ def add_version(
         session.add(SnapshotFetch(snapshot_id=snapshot.id, position=position, fetch_id=fetch.id))
     session.flush()
     return VersionOutcome(article.id, snapshot.id, snapshot.version, True, restored)
+
+
+def _add_first_version(
+    session: Session, *, run_id: int | None, site_slug: str, url: str, fields: dict[str, Any],
+    digest: str, audit: list[dict[str, Any]], extractor: str, fetches: Sequence[Fetch],
+    seen_at: datetime, context: dict[str, Any] | None,
+) -> VersionOutcome | None:
+    """A new article and its first version in four statements (a first crawl stores thousands):
+    the article row is inserted with its final values instead of inserted, read back and updated.
+    None when the URL turned out to exist (another writer inserted it meanwhile)."""
+    validators = {}
+    if fetches and fetches[0].status == 200:
+        validators = {"etag": _header(fetches[0], "etag"),
+                      "last_modified": _header(fetches[0], "last-modified")}
+    article_id = insert_ignoring_duplicates(session, Article.__table__, {
+        "site_id": site_id(session, site_slug), "url": url, "first_seen_at": seen_at,
+        "last_seen_at": seen_at, "status": "live", "current_version": 1, "unchanged_streak": 0,
+        "next_check_at": _next_check(seen_at, 0), **validators,
+    }, returning=Article.__table__.c.id)
+    if article_id is None:
+        return None
+    columns = {name: _text(fields.get(name)) for name in KEY_COLUMNS}
+    snapshot_id = session.execute(_INSERT_SNAPSHOT, {
+        "article_id": article_id, "version": 1, "content_hash": digest, "fields": fields,
+        "audit": nfc(list(audit)), "context": nfc(dict(context)) if context else None,
+        "extractor": extractor, "previous_extractor": None, "reason": "crawl", "run_id": run_id,
+        "created_at": seen_at, **columns,
+    }).scalar_one()
+    if fetches:
+        session.execute(
+            update(Fetch).where(Fetch.id.in_([f.id for f in fetches])).values(article_id=article_id),
+            execution_options={"synchronize_session": "evaluate"},
+        )
+        session.execute(insert(SnapshotFetch.__table__), [
+            {"snapshot_id": snapshot_id, "position": position, "fetch_id": fetch.id}
+            for position, fetch in enumerate(fetches)
+        ])
+    index_snapshot(session, snapshot_id, columns["title"], columns["body"])
+    return VersionOutcome(article_id, snapshot_id, 1, True, False)
 
 
 def _text(value: Any) -> str | None:

@@ -1,8 +1,9 @@
 """Derive an article's fields from its raw pages, counting every cleaning action in the stats.
 
-The work is done by pure functions (archiver.extract.record and what it composes); this wrapper
-only feeds them the item and counts what they did under ``archiver/…`` so that a crawl's stats
-say what was removed and archivists can audit it.
+The work is done by pure functions (archiver.extract.record and what it composes), in a child
+process (``ARCHIVER_EXTRACT_PROCESSES``, see lanes.py) so that the reactor's thread goes on
+downloading; this wrapper only feeds them the item and counts what they did under
+``archiver/…`` so that a crawl's stats say what was removed and archivists can audit it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import logging
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 
-from archiver.extract.record import EXTRACTOR, extract_record
+from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
+from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.work import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +27,42 @@ WATCHED_FIELDS = ("title", "published_at", "source", "body", "speaker")
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
+        self.lane: ProcessLane | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
         return cls(crawler)
 
-    def process_item(self, item):
+    def open_spider(self, spider=None) -> None:
+        if self.processes > 0:
+            self.lane = ProcessLane("extraction", self.processes).start()
+
+    async def close_spider(self, spider=None) -> None:
+        if self.lane is not None:
+            await maybe_deferred_to_future(self.lane.close())
+            self.lane = None
+
+    async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        extraction = extract_record(
-            item.pages,
-            family=item.family,
-            listing_title=item.listing_title,
-            listing_date=item.listing_date,
-        )
+        args = (item.pages, item.family, item.listing_title, item.listing_date)
+        try:
+            if self.lane is None:
+                extraction = extract_article(*args)
+            else:
+                extraction = await maybe_deferred_to_future(self.lane.submit(extract_article, *args))
+        except Exception as exc:
+            # A page the extractor chokes on is still archived: storage keeps its raw bytes and
+            # reports "no title and no body"; `reprocess` can extract it once the rules are fixed.
+            logger.error("extraction failed for %s: %s: %s", item.url, type(exc).__name__, exc)
+            self.stats.inc_value("archiver/extract/errors")
+            item.fields, item.extractor = {}, EXTRACTOR
+            return item
+        self.apply(item, extraction)
+        return item
+
+    def apply(self, item: ArticleItem, extraction: Extraction) -> None:
         item.fields = dict(extraction.fields)
         item.audit = list(extraction.audit)
         item.family = item.family or extraction.family
@@ -44,9 +70,8 @@ class ExtractPipeline:
         item.date_candidates = list(extraction.date_candidates)
         item.extractor = EXTRACTOR
         self.count(item, extraction)
-        return item
 
-    def count(self, item: ArticleItem, extraction) -> None:
+    def count(self, item: ArticleItem, extraction: Extraction) -> None:
         inc = self.stats.inc_value
         inc("archiver/extract/articles")
         inc(f"archiver/extract/family/{extraction.family}")

@@ -9,7 +9,6 @@ autogenerate comparison (``alembic check``) ignores them.
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import event
 
 from storage import db
 from storage.models import SEARCH_OBJECTS, Base
@@ -60,17 +59,9 @@ def _transactional_ddl(engine) -> None:  # type: ignore[no-untyped-def]
     pysqlite commits before every DDL statement, so a schema creation cut short (a full disk, a
     SIGKILL) used to leave tables without the alembic stamp and an archive every later command
     refused ("table bodies already exists"). With the driver's own transaction handling off and
-    BEGIN emitted by SQLAlchemy, a failed migration rolls back entirely (SQLAlchemy's pysqlite
-    "transactional DDL" recipe).
+    BEGIN emitted by SQLAlchemy, a failed migration rolls back entirely.
     """
-
-    @event.listens_for(engine, "connect")
-    def _driver_autocommit(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    db.use_explicit_transactions(engine)
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,177 @@
+"""What the pipelines' child processes run (lanes.py): extracting an article, storing items.
+
+No Scrapy or Twisted import here, so that a child starts in a fraction of a second. Storage is
+one transaction per batch of items with a SAVEPOINT per item: an article, its version and its
+fetches commit together, so a crash at any moment leaves the archive consistent and loses
+nothing committed, and an item that fails rolls back alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+
+from archiver.extract.record import Extraction, extract_record
+from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
+from storage import repository
+from storage.db import make_engine, make_session_factory, use_explicit_transactions
+from storage.errors import is_disk_full, short_error
+
+
+def extract_article(
+    pages: list[FetchedPage], family: str | None, listing_title: str | None, listing_date: str | None
+) -> Extraction:
+    return extract_record(pages, family=family, listing_title=listing_title, listing_date=listing_date)
+
+
+@dataclass
+class Tally:
+    """What storing one item did, applied to the reports and stats only after it committed."""
+
+    report: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    stats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WriteFailure:
+    """A rolled-back item, described in the writer (its exception may not survive pickling)."""
+
+    message: str
+    disk_full: bool
+    detail: str = ""
+
+
+class Writer:
+    """Stores items; a batch is one transaction with a SAVEPOINT per item, so an item that fails
+    rolls back alone and the rest commit together (one fsync for the batch, not one per item)."""
+
+    def __init__(self, db_url: str) -> None:
+        self.engine = make_engine(db_url)
+        if self.engine.dialect.name == "sqlite":
+            use_explicit_transactions(self.engine)  # SAVEPOINTs need it with pysqlite
+        self.sessions = make_session_factory(self.engine)
+
+    def write(self, item) -> Tally | WriteFailure:
+        return self.write_batch([item])[0]
+
+    def write_batch(self, items: list) -> list[Tally | WriteFailure]:
+        results: list[Tally | WriteFailure] = []
+        try:
+            with self.sessions.begin() as session:
+                for item in items:
+                    results.append(self._write_one(session, item))
+        except Exception as exc:  # the batch rolled back as a whole (full disk, lock timeout)
+            if len(items) > 1:
+                return self._write_one_by_one(items)
+            return [WriteFailure(short_error(exc), is_disk_full(exc), traceback.format_exc())]
+        return results
+
+    def _write_one_by_one(self, items: list) -> list[Tally | WriteFailure]:
+        """After a failed batch: each item in its own transaction, so that what still fits on a
+        nearly full disk is kept; after the first full-disk failure the rest fail alike."""
+        results: list[Tally | WriteFailure] = []
+        for item in items:
+            (result,) = self.write_batch([item])
+            results.append(result)
+            if isinstance(result, WriteFailure) and result.disk_full:
+                return results + [result] * (len(items) - len(results))
+        return results
+
+    def _write_one(self, session, item) -> Tally | WriteFailure:
+        tally = Tally()
+        try:
+            with session.begin_nested():
+                store(session, item, tally)
+        except Exception as exc:  # one bad item never stops the crawl: described, not raised
+            session.info.pop(repository.SITE_IDS, None)  # may name a row the rollback undid
+            if is_disk_full(exc):
+                raise  # the whole batch is lost with it; nothing half-written
+            return WriteFailure(short_error(exc), False, traceback.format_exc())
+        return tally
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+_WRITER: Writer | None = None  # the writer process's own
+
+
+def open_writer(db_url: str) -> None:
+    """Initializer of the writer process."""
+    global _WRITER
+    _WRITER = Writer(db_url)
+    atexit.register(_WRITER.close)
+
+
+def write_batch_in_writer_process(items: list) -> list[Tally | WriteFailure]:
+    assert _WRITER is not None, "open_writer did not run in this process"
+    return _WRITER.write_batch(items)
+
+
+def store(session, item, tally: Tally) -> None:
+    if isinstance(item, FetchItem):
+        repository.record_fetch(
+            session, run_id=item.run_id, site_slug=item.site, page=item.page,
+            kind=item.kind, error=item.error,
+        )
+        tally.stats.append(f"archiver/storage/fetches/{item.kind}")
+    elif isinstance(item, GoneItem):
+        fetch = repository.record_fetch(
+            session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
+        )
+        if repository.mark_removed(
+            session, run_id=item.run_id, url=item.url, how=item.how,
+            seen_at=item.page.fetched_at, fetch=fetch,
+        ):
+            tally.report["removed"] += 1
+            tally.stats.append(f"archiver/storage/removed/{item.how}")
+    elif isinstance(item, UnchangedItem):
+        fetch = repository.record_fetch(
+            session, run_id=item.run_id, site_slug=item.site, page=item.page, kind="article",
+        )
+        repository.touch_article(session, url=item.url, seen_at=item.page.fetched_at, fetch=fetch)
+        tally.report["not_modified"] += 1
+        tally.stats.append("archiver/storage/not_modified")
+    elif isinstance(item, ArticleItem):
+        store_article(session, item, tally)
+
+
+def store_article(session, item: ArticleItem, tally: Tally) -> None:
+    fetches = [
+        repository.record_fetch(
+            session, run_id=item.run_id, site_slug=item.site, page=page, kind="article",
+            listing_url=item.listing_url,
+        )
+        for page in item.pages
+    ]
+    if item.soft_404:
+        tally.report["errors"] += 1
+        tally.notes.append(f"{item.url}: soft 404")
+        return
+    if not item.fields.get("title") and not item.fields.get("body"):
+        tally.report["errors"] += 1
+        tally.notes.append(f"{item.url}: no title and no body extracted; raw page kept")
+        tally.stats.append("archiver/storage/empty_extractions")
+        return
+    outcome = repository.add_version(
+        session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
+        audit=item.audit, extractor=item.extractor, fetches=fetches,
+        seen_at=item.pages[0].fetched_at,
+        # Stored with the version so `reprocess` re-runs extraction with the same inputs.
+        context={"family": item.family, "listing_url": item.listing_url,
+                 "listing_title": item.listing_title, "listing_date": item.listing_date},
+    )
+    if outcome.restored:
+        tally.report["restored"] += 1
+    if not outcome.created:
+        tally.report["unchanged"] += 1
+        tally.stats.append("archiver/storage/unchanged")
+    elif outcome.version == 1:
+        tally.report["new"] += 1
+        tally.stats.append("archiver/storage/new")
+    else:
+        tally.report["updated"] += 1
+        tally.stats.append("archiver/storage/changed")

@@ -1,0 +1,110 @@
+"""The pipelines' child processes (archiver/pipelines/lanes.py) die mid-crawl: nothing is lost.
+
+A crawl's extraction and writer processes are SIGKILLed while it runs; the lane starts new ones
+and sends them the calls that were not answered, so the run still ends with every article of
+the column stored exactly once, with its fields. A crawl stopped with SIGTERM (what a service
+manager sends the whole process group) leaves no child behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from storage.db import upgrade
+from tests.clirun import export_jsonl, speech_gold
+from tests.reliability.helpers import crawl_args, integrity, start_cli
+
+
+def lane_children(pid: int) -> list[int]:
+    """Pids of the `archiver.pipelines.lane_child` processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"archiver.pipelines.lane_child" in cmdline:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def stored_articles(db_path: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.timeout(180)
+def test_killed_worker_processes_are_replaced_and_the_crawl_completes(module_replica, tmp_path):
+    rp = module_replica
+    rp.reset()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay="0.1"), cwd=tmp_path)
+    killed: list[int] = []
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and len(killed) < 2:
+        children = lane_children(proc.pid)
+        if len(children) == 2 and stored_articles(db_path) >= 3:
+            for child in children:  # the extraction process and the writer
+                os.kill(child, signal.SIGKILL)
+                killed.append(child)
+        time.sleep(0.05)
+    proc.wait(timeout=120)
+    stdout, stderr = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert len(killed) == 2, "the crawl ended before its worker processes could be killed"
+    assert proc.returncode == 0, stdout + stderr[-3000:]
+    for lane in ("extraction", "storage"):
+        assert f"{lane} process died" in log and "starting a new one" in log, log[-3000:]
+    assert integrity(db_path) == "ok"
+    records = export_jsonl(db, cwd=tmp_path)
+    urls = [r["url"] for r in records]
+    assert len(urls) == len(set(urls))
+    gold = speech_gold(rp, site="trs")
+    assert set(urls) == set(gold)
+    assert all(r["title"] == gold[r["url"]]["title"] and r["body"] for r in records)
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_to_the_process_group_stops_cleanly_and_leaves_no_child(module_replica, tmp_path):
+    rp = module_replica
+    rp.reset()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay="0.2"), cwd=tmp_path,
+                     preexec_fn=os.setsid)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while proc.poll() is None and time.monotonic() < deadline:
+        children = lane_children(proc.pid)
+        if len(children) == 2 and stored_articles(db_path) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(children) == 2, "the crawl's worker processes never appeared"
+    os.killpg(proc.pid, signal.SIGTERM)  # as systemd stops a service: every process of the group
+    proc.wait(timeout=60)
+    stdout = (tmp_path / "stdout.txt").read_text()
+    assert proc.returncode == 1, stdout
+    assert "(interrupted)" in stdout, stdout
+    assert integrity(db_path) == "ok"
+    time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
+                and "Z" not in (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0]]
