@@ -114,12 +114,14 @@ class CMSFamily:
                 link = absolute_link(url, a.get("href"))
                 if not link or link == here:
                     continue
-                row = row_of(a)
                 if strict and self.ARTICLE_URL is not None:
                     if not self.ARTICLE_URL.search(link):
                         continue
-                elif not looks_like_article(link) and not is_dated_row(link, a, row):
-                    continue
+                    row = row_of(a)
+                else:
+                    row = row_of(a)
+                    if not looks_like_article(link) and not is_dated_row(link, a, row):
+                        continue
                 if not explicit and (dom.in_sidebar(a) or dom.sidebar_heading(a)):
                     continue
                 container = row.getparent() if row is not a else a.getparent()

@@ -74,12 +74,23 @@ def row_of(a: etree._Element) -> etree._Element:
         parent = node.getparent()
         if parent is None or dom.tag_of(parent) in _CONTAINER_TAGS:
             return node
-        if sum(1 for x in parent.iter("a") if x.get("href")) > 1 and dom.tag_of(parent) not in _ROW_TAGS:
+        if dom.tag_of(parent) not in _ROW_TAGS and _holds_two_links(parent):
             return node
         node = parent
         if dom.tag_of(node) in _ROW_TAGS:
             return node
     return node
+
+
+def _holds_two_links(node: etree._Element) -> bool:
+    # Stops at the second link: counting them all made a page of N links cost N² (a pager bar).
+    seen = 0
+    for x in node.iter("a"):
+        if x.get("href"):
+            seen += 1
+            if seen > 1:
+                return True
+    return False
 
 
 def entry_title(a: etree._Element) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import html
@@ -146,13 +147,19 @@ def pager_links(url: str, doc: html.HtmlElement) -> list[str]:
     """Same-site pager links: 下一页/尾页/numbered anchors in a pager, in page order when known."""
     here = canonical_url(url)
     out: list[str] = []
+    in_pager: dict[Any, bool] = {}  # by parent: a pager bar's N links share one verdict, not N
     for a in doc.iter("a"):
         label = (a.text_content() or "").strip().strip("[]【】 ")
         if not label or len(label) > 8:
             continue
         is_word = any(label.startswith(w) for w in PAGER_WORDS) or label in NEXT_WORDS
         is_number = label.isdigit() and len(label) <= 4
-        if not (is_word or is_number) or not _pager_context(a):
+        if not (is_word or is_number):
+            continue
+        parent = a.getparent()
+        if parent not in in_pager:
+            in_pager[parent] = _pager_context(a)
+        if not in_pager[parent]:
             continue
         link = absolute_link(url, a.get("href"))
         if link and link != here and link not in out and urlsplit(link).path not in ("", "/"):
