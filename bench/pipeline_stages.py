@@ -1,8 +1,8 @@
 """Where a crawled article's time goes after download: extraction vs each storage step.
 
-Context for issue #6: Scrapy runs item pipelines on the reactor thread, so every millisecond
-spent extracting and storing an article is a millisecond in which no download makes progress.
-This replays what the two pipelines do for each replica article (pages fetched once, up front,
+Context for issue #6: this is the CPU the extraction and writer processes spend per article
+(archiver/pipelines/lanes.py; in the crawl the writer batches commits, here each article is its
+own transaction, as an upper bound). This replays what the two pipelines do for each replica article (pages fetched once, up front,
 with ``extract_compare.save_pages``), in one process, into a fresh SQLite archive, one
 transaction per article exactly as ``StoragePipeline`` does, and times each step: decode +
 ``extract_record``, ``record_fetch`` per page, ``add_version``, and the commit (WAL,
@@ -86,8 +86,8 @@ def main() -> int:
                  f"{1000 * percentile(v, 95):.2f}", f"{100 * statistics.mean(v) / total:.0f}%"]
                 for k, v in steps.items()]
         print(md_table(["step (CPU ms; commit: wall)", "mean", "median", "p95", "share of mean total"], rows))
-        print(f"\nAt {1000 * total:.1f} ms per article the reactor thread can store at most "
-              f"{1 / total:.0f} articles/s, whatever the network does. Load average at the end: {load_now()}")
+        print(f"\nExtraction and storage cost {1000 * total:.1f} ms per article in all (in a crawl they "
+              f"run in two processes beside the reactor's). Load average at the end: {load_now()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

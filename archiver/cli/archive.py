@@ -485,7 +485,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     for i, hit in enumerate(hits, 1):
         cell = marked(highlight(inert(hit.title or "(no title)"), terms))
         cell.append("\n")
-        cell.append_text(marked(inert(hit.snippet)))
+        # Markers added after `inert`, which would otherwise print them as "\x02".
+        cell.append_text(marked(highlight(inert(hit.snippet_plain()), terms)))
         cell.append(f"\n{inert(hit.url)}", style="dim")
         # Text cells, never str: rich would parse stored text as console markup.
         plain = [Text(inert(value or "")) for value in (hit.published_at, hit.speaker, hit.site, hit.status)]

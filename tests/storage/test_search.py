@@ -106,6 +106,8 @@ def test_cli_table_and_jsonl(archive, db_url, capsys) -> None:  # type: ignore[n
     assert main(["search", "乡村振兴", "--db", db_url]) == 0
     out = capsys.readouterr().out
     assert "关于乡村振兴的调研报告" in out and "3 result(s)" in out
+    # The snippet's highlight markers become styling, never text (they were printed as "\x02").
+    assert "\\x02" not in out and "\\x03" not in out and "\x02" not in out, out
     assert main(["search", "乡村振兴", "--db", db_url, "--format", "jsonl", "--limit", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and "\\u" not in lines[0]
