@@ -82,6 +82,21 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return sqlite3.connect(db_path, timeout=30)
 
 
+def count_while_crawling(db_path: Path, table: str) -> int:
+    """Rows of ``table`` in an archive a crawl may be writing (0 before the schema exists or while
+    it is locked for a moment): read-only, never in the crawl's way."""
+    if not db_path.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
 def integrity(db_path: Path) -> str:
     con = connect(db_path)
     try:

@@ -16,30 +16,24 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import time
 
 import pytest
 
 from storage.db import upgrade
 from tests.clirun import export_jsonl, speech_gold
-from tests.reliability.helpers import article_state, crawl_args, integrity, rows, run_measured, start_cli
+from tests.reliability.helpers import (
+    article_state,
+    count_while_crawling,
+    crawl_args,
+    integrity,
+    rows,
+    run_measured,
+    start_cli,
+)
 
 KILLS = int(os.environ.get("ARCHIVER_TEST_KILLS", "50"))
 CRAWL_SECONDS = 2.5  # first guess at a run's life after its first fetch; learnt as we go
-
-
-def fetch_count(db_path) -> int:
-    if not db_path.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
-        try:
-            return con.execute("SELECT count(*) FROM fetches").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:  # schema not there yet, or locked for a moment
-        return 0
 
 
 @pytest.mark.timeout(600)
@@ -72,7 +66,7 @@ def test_fifty_sigkills_lose_nothing_committed_and_a_last_run_completes(module_r
         first_fetch = None
         while proc.poll() is None:
             now = time.monotonic()
-            if first_fetch is None and phase == "crawl" and fetch_count(db_path) > fetches_before:
+            if first_fetch is None and phase == "crawl" and count_while_crawling(db_path, "fetches") > fetches_before:
                 first_fetch = now
                 startup = 0.7 * startup + 0.3 * (now - started)
                 deadline = now + rng.uniform(0, window)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from storage.db import upgrade
 from tests.clirun import export_jsonl, speech_gold
-from tests.reliability.helpers import crawl_args, integrity, start_cli
+from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, start_cli
 
 
 def lane_children(pid: int) -> list[int]:
@@ -38,30 +37,24 @@ def lane_children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def stored_articles(db_path: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
-        try:
-            return con.execute("SELECT count(*) FROM snapshots").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
+def start_crawl(rp, tmp_path: Path, *, delay: str, **popen) -> tuple[Path, str, object]:  # type: ignore[no-untyped-def]
+    """A crawl of the replica's TRS column into a fresh archive, in the background."""
+    rp.reset()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    return db_path, db, start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay=delay), cwd=tmp_path, **popen)
 
 
 @pytest.mark.timeout(180)
 def test_killed_worker_processes_are_replaced_and_the_crawl_completes(module_replica, tmp_path):
     rp = module_replica
-    rp.reset()
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay="0.1"), cwd=tmp_path)
+    db_path, db, proc = start_crawl(rp, tmp_path, delay="0.1")
     killed: list[int] = []
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline and len(killed) < 2:
         children = lane_children(proc.pid)
-        if len(children) == 2 and stored_articles(db_path) >= 3:
+        if len(children) == 2 and count_while_crawling(db_path, "snapshots") >= 3:
             for child in children:  # the extraction process and the writer
                 os.kill(child, signal.SIGKILL)
                 killed.append(child)
@@ -84,18 +77,12 @@ def test_killed_worker_processes_are_replaced_and_the_crawl_completes(module_rep
 
 @pytest.mark.timeout(120)
 def test_sigterm_to_the_process_group_stops_cleanly_and_leaves_no_child(module_replica, tmp_path):
-    rp = module_replica
-    rp.reset()
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay="0.2"), cwd=tmp_path,
-                     preexec_fn=os.setsid)
+    db_path, _db, proc = start_crawl(module_replica, tmp_path, delay="0.2", preexec_fn=os.setsid)
     deadline = time.monotonic() + 60
     children: list[int] = []
     while proc.poll() is None and time.monotonic() < deadline:
         children = lane_children(proc.pid)
-        if len(children) == 2 and stored_articles(db_path) >= 2:
+        if len(children) == 2 and count_while_crawling(db_path, "snapshots") >= 2:
             break
         time.sleep(0.05)
     assert len(children) == 2, "the crawl's worker processes never appeared"
