@@ -36,6 +36,18 @@ MAX_BARREN_CHILDREN = 3
 REAP_TRIES = 1200  # of 0.1 s: a minute to exit after its input ends, a minute more once killed
 
 
+def _child_env() -> dict[str, str]:
+    """The parent's environment, with the folder this ``archiver`` package was imported from
+    first on the path: the child runs the same code however the parent found it (installed, a
+    checkout, PYTHONPATH)."""
+    import archiver
+
+    env = dict(os.environ)
+    source = os.path.dirname(os.path.dirname(os.path.abspath(archiver.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+    return env
+
+
 class ChildError(Exception):
     """A call raised in the child; ``detail`` is the child's traceback."""
 
@@ -150,7 +162,7 @@ class ProcessLane:
 
         reactor.spawnProcess(
             proto, sys.executable, [sys.executable, "-m", "archiver.pipelines.lane_child"],
-            env=dict(os.environ), childFDs={0: "w", 1: 1, 2: 2, RESULTS_FD: "r"},
+            env=_child_env(), childFDs={0: "w", 1: 1, 2: 2, RESULTS_FD: "r"},
         )
         proto.transport.writeToChild(0, frame(self.setup))
         self.children.append(child)
