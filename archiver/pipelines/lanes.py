@@ -181,8 +181,12 @@ class ProcessLane:
 
     def _send(self, child: _Child, call: _Call) -> None:
         call_id = next(self.ids)
+        try:
+            payload = pickle.dumps((call_id, call.fn, call.args), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # the caller's Deferred fails; the lane goes on
+            call.deferred.errback(Failure(ChildError(f"cannot send the call to the {self.name} process: {exc}")))
+            return
         child.pending[call_id] = call
-        payload = pickle.dumps((call_id, call.fn, call.args), protocol=pickle.HIGHEST_PROTOCOL)
         child.protocol.transport.writeToChild(0, frame(payload))
 
     def _answered(self, child: _Child, message: tuple) -> None:

@@ -1,0 +1,46 @@
+"""Runs a ProcessLane under Scrapy's asyncio reactor and prints what each call gave, as JSON.
+
+    python -m tests.pipelines.drive_lane MARKER_PATH
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from scrapy.utils.reactor import install_reactor
+
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+from twisted.internet import defer, reactor  # noqa: E402
+
+from archiver.pipelines.lanes import ProcessLane  # noqa: E402
+from tests.pipelines import lane_tasks  # noqa: E402
+
+
+def outcome(deferred: defer.Deferred) -> defer.Deferred:
+    return deferred.addCallbacks(lambda v: ["ok", v], lambda f: [f.type.__name__, f.getErrorMessage()])
+
+
+@defer.inlineCallbacks
+def main(marker: str):  # type: ignore[no-untyped-def]
+    lane = ProcessLane("test", processes=2).start()
+    results = {}
+    results["double"] = yield defer.gatherResults([outcome(lane.submit(lane_tasks.double, i)) for i in range(20)])
+    results["fail"] = yield outcome(lane.submit(lane_tasks.fail, "bad page"))
+    results["unpicklable"] = yield outcome(lane.submit(lane_tasks.double, lambda: 1))
+    results["die_once"] = yield outcome(lane.submit(lane_tasks.die_once, marker))
+    results["die"] = yield outcome(lane.submit(lane_tasks.die))
+    results["after"] = yield outcome(lane.submit(lane_tasks.double, 21))
+    pids = yield defer.gatherResults([lane.submit(lane_tasks.pid) for _ in range(6)])
+    results["restarts"] = lane.restarts
+    results["children"] = len(set(pids))
+    yield lane.close()
+    results["pids"] = sorted(set(pids))
+    print(json.dumps(results))
+    reactor.stop()
+
+
+if __name__ == "__main__":
+    reactor.callWhenRunning(main, sys.argv[1])
+    reactor.run()

@@ -1,0 +1,29 @@
+"""Functions the lane tests run in child processes (importable by name from the repository root)."""
+
+from __future__ import annotations
+
+import os
+
+
+def double(x: int) -> int:
+    return 2 * x
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def die() -> None:
+    os._exit(3)  # as a crash in a C library would: no answer, the process gone
+
+
+def die_once(marker: str) -> str:
+    """Dies the first time (leaving ``marker`` behind), answers the second."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(3)
+    return "answered after a restart"
+
+
+def pid() -> int:
+    return os.getpid()

@@ -1,0 +1,31 @@
+"""ProcessLane (archiver/pipelines/lanes.py) on a real reactor with real child processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_calls_errors_and_dying_children(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.pipelines.drive_lane", str(tmp_path / "died-once")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["double"] == [["ok", 2 * i] for i in range(20)]  # in order, across two children
+    assert got["fail"] == ["ChildError", "ValueError: bad page"]
+    assert got["unpicklable"][0] == "ChildError" and "cannot send" in got["unpicklable"][1]
+    # A child that dies is replaced and the call sent once more; dying twice fails the call.
+    assert got["die_once"] == ["ok", "answered after a restart"]
+    assert got["die"][0] == "ChildDied"
+    assert got["after"] == ["ok", 42]  # the lane goes on
+    assert got["restarts"] == 3 and got["children"] == 2
+    assert "starting a new one" in run.stderr
+    # Closed: every child has exited and been reaped.
+    assert not [p for p in got["pids"] if Path(f"/proc/{p}").exists()]
