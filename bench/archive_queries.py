@@ -100,23 +100,29 @@ def synthetic_fields(i: int) -> tuple[str, str, dict, datetime]:
     return slug, url, fields, a.published
 
 
-def load_synthetic(db: Path, first: int, total: int, batch: int) -> float:
-    """Write articles ``first``..``total``-1 through storage.repository; returns seconds."""
+def _seed_bodies(session) -> list[str]:  # type: ignore[no-untyped-def]
+    """The seed crawl's article bodies (sha256), which the synthetic fetches point at."""
     from sqlalchemy import select
 
+    from storage.models import Fetch
+
+    return list(session.execute(
+        select(Fetch.body_sha256).where(Fetch.kind == "article", Fetch.body_sha256.is_not(None))
+        .distinct().order_by(Fetch.body_sha256)
+    ).scalars())
+
+
+def load_synthetic(db: Path, first: int, total: int, batch: int) -> float:
+    """Write articles ``first``..``total``-1 through storage.repository; returns seconds."""
     from archiver.extract.record import EXTRACTOR
     from archiver.items import FetchedPage
     from storage import repository
     from storage.db import make_engine, make_session_factory
-    from storage.models import Fetch
 
     engine = make_engine(f"sqlite:///{db}")
     sessions = make_session_factory(engine)
     with sessions() as session:
-        pool = list(session.execute(
-            select(Fetch.body_sha256).where(Fetch.kind == "article", Fetch.body_sha256.is_not(None))
-            .distinct().order_by(Fetch.body_sha256)
-        ).scalars())
+        pool = _seed_bodies(session)
         run = repository.start_run(session, args={"loader": "bench/archive_queries.py"}, software_version="bench")
         run_id = run.id
         session.commit()
@@ -164,10 +170,7 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
     engine = make_engine(f"sqlite:///{db}")
     sessions = make_session_factory(engine)
     with sessions() as session:
-        pool = list(session.execute(
-            select(Fetch.body_sha256).where(Fetch.kind == "article", Fetch.body_sha256.is_not(None))
-            .distinct().order_by(Fetch.body_sha256)
-        ).scalars())
+        pool = _seed_bodies(session)
         sites = {slug: repository.get_or_add_site(session, slug).id for slug in SLUGS}
         run_id = repository.start_run(session, args={"loader": "bench/archive_queries.py bulk"},
                                       software_version="bench").id

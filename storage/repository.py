@@ -347,31 +347,42 @@ def add_version(
     if previous_extractor is None and current is not None and current.extractor != extractor:
         # A crawl-time change may be the extractor's doing, not the site's: say so.
         previous_extractor = current.extractor
-    snapshot = Snapshot(
-        article_id=article.id,
-        version=article.current_version + 1,
-        content_hash=digest,
-        fields=fields,
-        audit=nfc(list(audit)),
-        context=nfc(dict(context)) if context else None,
-        extractor=extractor,
-        previous_extractor=previous_extractor,
-        reason=reason,
-        run_id=run_id,
-        created_at=seen_at if reason == "crawl" else _now(),
-        **{name: _text(fields.get(name)) for name in KEY_COLUMNS},
+    version = article.current_version + 1
+    snapshot_id = _insert_version(
+        session, article_id=article.id, version=version, digest=digest, fields=fields,
+        audit=audit, context=context, extractor=extractor, previous_extractor=previous_extractor,
+        reason=reason, run_id=run_id, created_at=seen_at if reason == "crawl" else _now(),
+        fetches=fetches,
     )
-    session.add(snapshot)
-    article.current_version = snapshot.version
+    article.current_version = version
     if reason == "crawl":
         article.unchanged_streak = 0
         article.next_check_at = _next_check(article.last_seen_at, 0)
     session.flush()
-    index_snapshot(session, snapshot.id, snapshot.title, snapshot.body)
-    for position, fetch in enumerate(fetches):
-        session.add(SnapshotFetch(snapshot_id=snapshot.id, position=position, fetch_id=fetch.id))
-    session.flush()
-    return VersionOutcome(article.id, snapshot.id, snapshot.version, True, restored)
+    return VersionOutcome(article.id, snapshot_id, version, True, restored)
+
+
+def _insert_version(
+    session: Session, *, article_id: int, version: int, digest: str, fields: dict[str, Any],
+    audit: list[dict[str, Any]], context: dict[str, Any] | None, extractor: str,
+    previous_extractor: str | None, reason: str, run_id: int | None, created_at: datetime,
+    fetches: Sequence[Fetch],
+) -> int:
+    """The version row, its search index entry and its fetch links; the new snapshot's id."""
+    columns = {name: _text(fields.get(name)) for name in KEY_COLUMNS}
+    snapshot_id = session.execute(_INSERT_SNAPSHOT, {
+        "article_id": article_id, "version": version, "content_hash": digest, "fields": fields,
+        "audit": nfc(list(audit)), "context": nfc(dict(context)) if context else None,
+        "extractor": extractor, "previous_extractor": previous_extractor, "reason": reason,
+        "run_id": run_id, "created_at": created_at, **columns,
+    }).scalar_one()
+    index_snapshot(session, snapshot_id, columns["title"], columns["body"])
+    if fetches:
+        session.execute(insert(SnapshotFetch.__table__), [
+            {"snapshot_id": snapshot_id, "position": position, "fetch_id": fetch.id}
+            for position, fetch in enumerate(fetches)
+        ])
+    return snapshot_id
 
 
 def _add_first_version(
@@ -393,23 +404,16 @@ def _add_first_version(
     }, returning=Article.__table__.c.id)
     if article_id is None:
         return None
-    columns = {name: _text(fields.get(name)) for name in KEY_COLUMNS}
-    snapshot_id = session.execute(_INSERT_SNAPSHOT, {
-        "article_id": article_id, "version": 1, "content_hash": digest, "fields": fields,
-        "audit": nfc(list(audit)), "context": nfc(dict(context)) if context else None,
-        "extractor": extractor, "previous_extractor": None, "reason": "crawl", "run_id": run_id,
-        "created_at": seen_at, **columns,
-    }).scalar_one()
     if fetches:
         session.execute(
             update(Fetch).where(Fetch.id.in_([f.id for f in fetches])).values(article_id=article_id),
             execution_options={"synchronize_session": "evaluate"},
         )
-        session.execute(insert(SnapshotFetch.__table__), [
-            {"snapshot_id": snapshot_id, "position": position, "fetch_id": fetch.id}
-            for position, fetch in enumerate(fetches)
-        ])
-    index_snapshot(session, snapshot_id, columns["title"], columns["body"])
+    snapshot_id = _insert_version(
+        session, article_id=article_id, version=1, digest=digest, fields=fields, audit=audit,
+        context=context, extractor=extractor, previous_extractor=None, reason="crawl",
+        run_id=run_id, created_at=seen_at, fetches=fetches,
+    )
     return VersionOutcome(article_id, snapshot_id, 1, True, False)
 
 

@@ -14,6 +14,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -198,6 +200,16 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
 
 
+@contextmanager
+def _archive(args: argparse.Namespace) -> Iterator[Any]:
+    """The archive's session factory for one command; the engine is disposed however it ends."""
+    engine, sessions = _open(args)
+    try:
+        yield sessions
+    finally:
+        engine.dispose()
+
+
 def _guarded(handler):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
         try:
@@ -267,12 +279,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
-    engine, sessions = _open(args)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
     try:
-        with sessions() as session:
+        with _archive(args) as sessions, sessions() as session:
             stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
             try:
                 if args.format == "jsonl":
@@ -295,19 +306,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         if part and part.exists():
             part.unlink()
-        engine.dispose()
 
 
 @_guarded
 def cmd_verify(args: argparse.Namespace) -> int:
     from storage.verify import verify_archive
 
-    engine, sessions = _open(args)
-    try:
-        with sessions() as session:
-            report = verify_archive(session)
-    finally:
-        engine.dispose()
+    with _archive(args) as sessions, sessions() as session:
+        report = verify_archive(session)
     for problem in report.problems:
         print(f"DAMAGED {problem.describe()}")
     for problem in report.version_problems:
@@ -321,11 +327,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.reprocess import reprocess
 
-    engine, sessions = _open(args)
-    try:
+    with _archive(args) as sessions:
         report = reprocess(sessions, site=args.site)
-    finally:
-        engine.dispose()
     for url in report.changed_urls:
         print(f"new version: {url}")
     for failure in report.failures:
@@ -342,10 +345,9 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from storage import repository
 
-    engine, sessions = _open(args)
     real_stdout, sys.stdout = sys.stdout, _InertWriter(sys.stdout)
     try:
-        with sessions() as session:
+        with _archive(args) as sessions, sessions() as session:
             article = repository.get_article(session, args.url)
             if article is None:
                 print(f"not in the archive: {args.url}", file=sys.stderr)
@@ -355,7 +357,6 @@ def cmd_show(args: argparse.Namespace) -> int:
                 _print_diffs(_console(), versions)
     finally:
         sys.stdout = real_stdout
-        engine.dispose()
     return EXIT_OK
 
 
@@ -456,17 +457,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if not args.query.strip() and not (args.speaker or args.site or args.since or args.until):
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
-    engine, sessions = _open(args)
-    try:
-        with sessions() as session:
-            hits = search(session, args.query, site=args.site, speaker=args.speaker,
-                          since=args.since, until=args.until, limit=args.limit)
-            if args.format == "jsonl":
-                for record in iter_records_by_snapshot(session, [h.snapshot_id for h in hits]):
-                    sys.stdout.write(dumps_record(record))
-                return EXIT_OK
-    finally:
-        engine.dispose()
+    with _archive(args) as sessions, sessions() as session:
+        hits = search(session, args.query, site=args.site, speaker=args.speaker,
+                      since=args.since, until=args.until, limit=args.limit)
+        if args.format == "jsonl":
+            for record in iter_records_by_snapshot(session, [h.snapshot_id for h in hits]):
+                sys.stdout.write(dumps_record(record))
+            return EXIT_OK
     from rich.table import Table
     from rich.text import Text
 
@@ -499,12 +496,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from storage.stats import archive_stats
 
-    engine, sessions = _open(args)
-    try:
-        with sessions() as session:
-            stats = archive_stats(session)
-    finally:
-        engine.dispose()
+    with _archive(args) as sessions, sessions() as session:
+        stats = archive_stats(session)
     if args.format == "json":
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -543,17 +536,13 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from storage import repository
     from storage.types import utc_iso
 
-    engine, sessions = _open(args)
-    try:
-        with sessions() as session:
-            runs = [
-                {"id": r.id, "started_at": utc_iso(r.started_at), "finished_at": utc_iso(r.finished_at),
-                 "outcome": r.outcome, "software_version": r.software_version, "host": r.host,
-                 "pid": r.pid, "args": r.args, "stats": r.stats, "sites_summary": r.sites_summary}
-                for r in repository.iter_runs(session, args.limit)
-            ]
-    finally:
-        engine.dispose()
+    with _archive(args) as sessions, sessions() as session:
+        runs = [
+            {"id": r.id, "started_at": utc_iso(r.started_at), "finished_at": utc_iso(r.finished_at),
+             "outcome": r.outcome, "software_version": r.software_version, "host": r.host,
+             "pid": r.pid, "args": r.args, "stats": r.stats, "sites_summary": r.sites_summary}
+            for r in repository.iter_runs(session, args.limit)
+        ]
     if args.format == "jsonl":
         for run in runs:
             print(json.dumps(run, ensure_ascii=False, default=str))

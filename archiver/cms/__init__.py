@@ -110,13 +110,15 @@ _SOFT_404_NEEDLES = ("不存在", "未找到", "找不到", "删除", "失效", 
 
 def is_soft_404(html: str) -> bool:
     """An HTTP 200 page that says 页面不存在/404 and has almost no content."""
-    if not any(n in html for n in _SOFT_404_NEEDLES):  # most pages: no parse needed
-        return False
-    return _soft_404(dom.parse_html(html), html)
+    return _may_be_soft_404(html) and _soft_404(dom.parse_html(html), html)  # parse only if needed
+
+
+def _may_be_soft_404(html: str) -> bool:
+    return any(n in html for n in _SOFT_404_NEEDLES)  # cheap: most pages never say it
 
 
 def _soft_404(doc: lxml_html.HtmlElement, html: str) -> bool:
-    if not any(n in html for n in _SOFT_404_NEEDLES):  # cheap: most pages never say it
+    if not _may_be_soft_404(html):
         return False
     title = doc.find(".//title")
     title_text = dom.text_of(title) if title is not None else ""

@@ -29,7 +29,7 @@ class Batcher:
     written goes next, up to ``limit`` items. A lone item is written at once; under load the
     batches grow, and with them the items per commit."""
 
-    def __init__(self, send: Callable[[list], defer.Deferred], limit: int, stats=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, send: Callable[[list], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
         self.send = send
         self.limit = max(1, limit)
         self.stats = stats
@@ -47,9 +47,8 @@ class Batcher:
             return
         batch, self.waiting = self.waiting[:self.limit], self.waiting[self.limit:]
         self.busy = True
-        if self.stats is not None:
-            self.stats.inc_value("archiver/storage/batches")
-            self.stats.max_value("archiver/storage/batch_max", len(batch))
+        self.stats.inc_value("archiver/storage/batches")
+        self.stats.max_value("archiver/storage/batch_max", len(batch))
         self.send([item for item, _ in batch]).addBoth(self._written, batch)
 
     def _written(self, results, batch) -> None:  # type: ignore[no-untyped-def]

@@ -54,9 +54,6 @@ class Writer:
             use_explicit_transactions(self.engine)  # SAVEPOINTs need it with pysqlite
         self.sessions = make_session_factory(self.engine)
 
-    def write(self, item) -> Tally | WriteFailure:
-        return self.write_batch([item])[0]
-
     def write_batch(self, items: list) -> list[Tally | WriteFailure]:
         results: list[Tally | WriteFailure] = []
         try:
