@@ -37,14 +37,16 @@ def decompress(data: bytes, size: int | None = None) -> bytes:
 _INSERT_IGNORING: dict[tuple, Any] = {}
 
 
-def insert_ignoring_duplicates(session: Session, table, values: dict, returning=None):  # type: ignore[no-untyped-def]
+def insert_ignoring_duplicates(session: Session, table, values: dict | list[dict], returning=None):  # type: ignore[no-untyped-def]
     """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL (another writer may race us);
-    with ``returning`` (a column), the new row's value, or None when the row existed.
+    with ``returning`` (a column), the new row's value, or None when the row existed. ``values``
+    may be a list of rows with the same keys (one executemany, no ``returning``).
 
     The statement is built once per table and the values passed as parameters: building it
     with ``.values(…)`` each time cost more than executing it (a crawl inserts thousands)."""
     dialect = session.get_bind().dialect.name
-    key = (dialect, table.name, tuple(sorted(values)), returning is not None and returning.name)
+    keys = values[0] if isinstance(values, list) else values
+    key = (dialect, table.name, tuple(sorted(keys)), returning is not None and returning.name)
     statement = _INSERT_IGNORING.get(key)
     if statement is None:
         module = postgresql if dialect == "postgresql" else sqlite
@@ -78,6 +80,25 @@ def add_body(session: Session, data: bytes) -> str:
             },
         )
     return digest
+
+
+def add_bodies(session: Session, bodies: list[bytes]) -> list[str]:
+    """``add_body`` for many bodies at once: one query for the digests already stored, one
+    insert for the others (the bulk writer's; each distinct body compressed once)."""
+    digests = [sha256_hex(data) for data in bodies]
+    wanted = dict(zip(digests, bodies))
+    if not wanted:
+        return digests
+    stored = set(session.execute(select(Body.sha256).where(Body.sha256.in_(list(wanted)))).scalars())
+    rows = []
+    for digest, data in wanted.items():
+        if digest not in stored:
+            packed = compress(data)
+            rows.append({"sha256": digest, "data": packed, "size": len(data),
+                         "compressed_size": len(packed), "compression": "zstd"})
+    if rows:
+        insert_ignoring_duplicates(session, Body.__table__, rows)
+    return digests
 
 
 def get_body(session: Session, digest: str) -> bytes | None:

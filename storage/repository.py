@@ -225,10 +225,33 @@ def record_fetch(
     listing_url: str | None = None,
 ) -> Fetch:
     """Store one HTTP exchange; the body goes to the content-addressed store (dedup'ed)."""
-    values = {
+    values = fetch_row(
+        page, run_id=run_id, site_id=site_id(session, site_slug) if site_slug else None,
+        kind=kind, error=error, listing_url=listing_url,
+        body_sha256=add_body(session, page.body) if has_body(page) else None,
+    )
+    # A Core INSERT, then the row handed to the session as already loaded: the ORM's own
+    # insert (unit of work, flush) cost more than the rest of storing a fetch.
+    fetch = Fetch(id=session.execute(_INSERT_FETCH, values).scalar_one(), **values)
+    make_transient_to_detached(fetch)
+    session.add(fetch)
+    return fetch
+
+
+def has_body(page: FetchedPage) -> bool:
+    """Whether a fetch keeps a body: every answer does, a failed exchange with no bytes does not."""
+    return bool(page.status or page.body)
+
+
+def fetch_row(
+    page: FetchedPage, *, run_id: int | None, site_id: int | None, kind: str, error: str | None,
+    listing_url: str | None, body_sha256: str | None, article_id: int | None = None,
+) -> dict[str, Any]:
+    """The ``fetches`` row of one exchange (``record_fetch`` and the bulk writer's)."""
+    return {
         "run_id": run_id,
-        "site_id": site_id(session, site_slug) if site_slug else None,
-        "article_id": None,
+        "site_id": site_id,
+        "article_id": article_id,
         "kind": kind,
         "url": page.url,
         "method": page.method or "GET",
@@ -237,17 +260,11 @@ def record_fetch(
         "request_body": page.request_body or None,
         "response_headers": [[k, v] for k, v in page.response_headers],
         "fetched_at": page.fetched_at,
-        "body_sha256": add_body(session, page.body) if (page.status or page.body) else None,
+        "body_sha256": body_sha256,
         "referer": page.referer,
         "listing_url": listing_url,
         "error": error,
     }
-    # A Core INSERT, then the row handed to the session as already loaded: the ORM's own
-    # insert (unit of work, flush) cost more than the rest of storing a fetch.
-    fetch = Fetch(id=session.execute(_INSERT_FETCH, values).scalar_one(), **values)
-    make_transient_to_detached(fetch)
-    session.add(fetch)
-    return fetch
 
 
 _INSERT_FETCH = insert(Fetch.__table__).returning(Fetch.__table__.c.id)
@@ -369,14 +386,13 @@ def _insert_version(
     fetches: Sequence[Fetch],
 ) -> int:
     """The version row, its search index entry and its fetch links; the new snapshot's id."""
-    columns = {name: _text(fields.get(name)) for name in KEY_COLUMNS}
-    snapshot_id = session.execute(_INSERT_SNAPSHOT, {
-        "article_id": article_id, "version": version, "content_hash": digest, "fields": fields,
-        "audit": nfc(list(audit)), "context": nfc(dict(context)) if context else None,
-        "extractor": extractor, "previous_extractor": previous_extractor, "reason": reason,
-        "run_id": run_id, "created_at": created_at, **columns,
-    }).scalar_one()
-    index_snapshot(session, snapshot_id, columns["title"], columns["body"])
+    row = snapshot_row(
+        article_id=article_id, version=version, digest=digest, fields=fields, audit=audit,
+        context=context, extractor=extractor, previous_extractor=previous_extractor,
+        reason=reason, run_id=run_id, created_at=created_at,
+    )
+    snapshot_id = session.execute(_INSERT_SNAPSHOT, row).scalar_one()
+    index_snapshot(session, snapshot_id, row["title"], row["body"])
     if fetches:
         session.execute(insert(SnapshotFetch.__table__), [
             {"snapshot_id": snapshot_id, "position": position, "fetch_id": fetch.id}
@@ -385,23 +401,47 @@ def _insert_version(
     return snapshot_id
 
 
+def snapshot_row(
+    *, article_id: int, version: int, digest: str, fields: dict[str, Any],
+    audit: list[dict[str, Any]], context: dict[str, Any] | None, extractor: str,
+    previous_extractor: str | None, reason: str, run_id: int | None, created_at: datetime,
+) -> dict[str, Any]:
+    """The ``snapshots`` row of one version (``fields`` already NFC), key columns copied out."""
+    return {
+        "article_id": article_id, "version": version, "content_hash": digest, "fields": fields,
+        "audit": nfc(list(audit)), "context": nfc(dict(context)) if context else None,
+        "extractor": extractor, "previous_extractor": previous_extractor, "reason": reason,
+        "run_id": run_id, "created_at": created_at,
+        **{name: _text(fields.get(name)) for name in KEY_COLUMNS},
+    }
+
+
+def first_article_row(
+    site_id: int, url: str, seen_at: datetime, etag: str | None, last_modified: str | None
+) -> dict[str, Any]:
+    """The ``articles`` row of an article stored with its first version: its values are final,
+    so it is inserted once, not inserted, read back and updated."""
+    return {
+        "site_id": site_id, "url": url, "first_seen_at": seen_at, "last_seen_at": seen_at,
+        "status": "live", "current_version": 1, "unchanged_streak": 0,
+        "next_check_at": _next_check(seen_at, 0), "etag": etag, "last_modified": last_modified,
+    }
+
+
 def _add_first_version(
     session: Session, *, run_id: int | None, site_slug: str, url: str, fields: dict[str, Any],
     digest: str, audit: list[dict[str, Any]], extractor: str, fetches: Sequence[Fetch],
     seen_at: datetime, context: dict[str, Any] | None,
 ) -> VersionOutcome | None:
-    """A new article and its first version in four statements (a first crawl stores thousands):
-    the article row is inserted with its final values instead of inserted, read back and updated.
+    """A new article and its first version in four statements (see ``first_article_row``).
     None when the URL turned out to exist (another writer inserted it meanwhile)."""
-    validators = {}
-    if fetches and fetches[0].status == 200:
-        validators = {"etag": _header(fetches[0], "etag"),
-                      "last_modified": _header(fetches[0], "last-modified")}
-    article_id = insert_ignoring_duplicates(session, Article.__table__, {
-        "site_id": site_id(session, site_slug), "url": url, "first_seen_at": seen_at,
-        "last_seen_at": seen_at, "status": "live", "current_version": 1, "unchanged_streak": 0,
-        "next_check_at": _next_check(seen_at, 0), **validators,
-    }, returning=Article.__table__.c.id)
+    ok = bool(fetches) and fetches[0].status == 200
+    row = first_article_row(
+        site_id(session, site_slug), url, seen_at,
+        etag=_header(fetches[0], "etag") if ok else None,
+        last_modified=_header(fetches[0], "last-modified") if ok else None,
+    )
+    article_id = insert_ignoring_duplicates(session, Article.__table__, row, returning=Article.__table__.c.id)
     if article_id is None:
         return None
     if fetches:

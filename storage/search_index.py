@@ -85,9 +85,14 @@ _INSERT = text(
 
 def index_snapshot(session: Session, snapshot_id: int, title: str | None, body: str | None) -> None:
     """Index version ``snapshot_id`` for search (same transaction as the version)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return  # PostgreSQL: the trigram indexes follow the table
-    session.execute(_INSERT, snapshot_row(snapshot_id, title, body))
+    index_snapshots(session, [(snapshot_id, title, body)])
+
+
+def index_snapshots(session: Session, rows: list[tuple[int, str | None, str | None]]) -> None:
+    """``index_snapshot`` for many ``(snapshot_id, title, body)`` versions, one executemany.
+    PostgreSQL has nothing to do: its trigram indexes follow the table."""
+    if rows and session.get_bind().dialect.name == "sqlite":
+        session.execute(_INSERT, [snapshot_row(*row) for row in rows])
 
 
 def index_rows(connection: Connection, rows: Iterable[tuple[int, str | None, str | None]]) -> int:

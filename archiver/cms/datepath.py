@@ -37,9 +37,12 @@ class DatePathFamily(CMSFamily):
         # Column pages link their siblings `node_115_2.htm` directly.
         node = re.search(r"node_(\d+)(?:_\d+)?\.htm", url)
         if node:
+            sibling = re.compile(rf"node_{node.group(1)}_\d+\.htm$")
+            seen = set(links)  # a pager may list every sibling: no quadratic membership test
             for a in doc.iter("a"):
                 link = absolute_link(url, a.get("href"))
-                if link and re.search(rf"node_{node.group(1)}_\d+\.htm$", link) and link not in links:
+                if link and link not in seen and sibling.search(link):
+                    seen.add(link)
                     links.append(link)
         total = total_pages_text(text)
         return [PageRequest(u) for u in [*expand_page_template(links, total, url), *links]], total

@@ -62,5 +62,17 @@ def main() -> int:
     return 0
 
 
+def profiled_main(directory: str) -> int:
+    """``ARCHIVER_LANE_PROFILE=DIR``: run under cProfile, stats to DIR/lane-PID.prof (bench --profile)."""
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(main)
+    finally:
+        profiler.dump_stats(os.path.join(directory, f"lane-{os.getpid()}.prof"))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    profile_dir = os.environ.get("ARCHIVER_LANE_PROFILE")
+    sys.exit(profiled_main(profile_dir) if profile_dir else main())

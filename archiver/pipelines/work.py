@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
-from storage import repository
+from storage import bulk, repository
 from storage.db import make_engine, make_session_factory, use_explicit_transactions
 from storage.errors import is_disk_full, short_error
 
@@ -55,11 +55,9 @@ class Writer:
         self.sessions = make_session_factory(self.engine)
 
     def write_batch(self, items: list) -> list[Tally | WriteFailure]:
-        results: list[Tally | WriteFailure] = []
         try:
             with self.sessions.begin() as session:
-                for item in items:
-                    results.append(self._write_one(session, item))
+                results = self._write_all(session, items)
         except Exception as exc:  # the batch rolled back as a whole (full disk, lock timeout)
             if len(items) > 1:
                 return self._write_one_by_one(items)
@@ -76,6 +74,38 @@ class Writer:
             if isinstance(result, WriteFailure) and result.disk_full:
                 return results + [result] * (len(items) - len(results))
         return results
+
+    def _write_all(self, session, items: list) -> list[Tally | WriteFailure]:
+        """New articles and lone fetches in bulk (``storage.bulk``: one statement per table for
+        the batch), then every other item one by one, each under its own SAVEPOINT."""
+        results: list[Tally | WriteFailure | None] = [None] * len(items)
+        articles, fetches = self._bulk_items(session, items)
+        if articles or fetches:
+            bulk.store_new(session, [new_article(items[i]) for i in articles],
+                           [lone_fetch(items[i]) for i in fetches])
+            for i in articles:
+                results[i] = Tally(report=Counter(new=1), stats=["archiver/storage/new"])
+            for i in fetches:
+                results[i] = Tally(stats=[f"archiver/storage/fetches/{items[i].kind}"])
+        for i, item in enumerate(items):
+            if results[i] is None:
+                results[i] = self._write_one(session, item)
+        return results  # type: ignore[return-value]
+
+    @staticmethod
+    def _bulk_items(session, items: list) -> tuple[list[int], list[int]]:
+        """Indices of the items ``storage.bulk`` can store: lone fetches, and articles with
+        something extracted whose URL is in neither the archive nor earlier in the batch."""
+        candidates = [i for i, item in enumerate(items) if isinstance(item, ArticleItem)
+                      and not item.soft_404 and (item.fields.get("title") or item.fields.get("body"))]
+        unseen = bulk.new_urls(session, [items[i].url for i in candidates])
+        articles = []
+        for i in candidates:
+            if items[i].url in unseen:
+                unseen.discard(items[i].url)  # a second copy in the batch is an update, stored after
+                articles.append(i)
+        fetches = [i for i, item in enumerate(items) if isinstance(item, FetchItem)]
+        return articles, fetches
 
     def _write_one(self, session, item) -> Tally | WriteFailure:
         tally = Tally()
@@ -106,6 +136,26 @@ def open_writer(db_url: str) -> None:
 def write_batch_in_writer_process(items: list) -> list[Tally | WriteFailure]:
     assert _WRITER is not None, "open_writer did not run in this process"
     return _WRITER.write_batch(items)
+
+
+def new_article(item: ArticleItem) -> bulk.NewArticle:
+    return bulk.NewArticle(
+        run_id=item.run_id, site_slug=item.site, url=item.url, pages=item.pages, fields=item.fields,
+        audit=item.audit, extractor=item.extractor, listing_url=item.listing_url,
+        context=article_context(item),
+    )
+
+
+def lone_fetch(item: FetchItem) -> bulk.LoneFetch:
+    return bulk.LoneFetch(run_id=item.run_id, site_slug=item.site, page=item.page, kind=item.kind,
+                          error=item.error)
+
+
+def article_context(item: ArticleItem) -> dict:
+    """What extraction got besides the pages, stored with the version so ``reprocess`` re-runs
+    it with the same inputs."""
+    return {"family": item.family, "listing_url": item.listing_url,
+            "listing_title": item.listing_title, "listing_date": item.listing_date}
 
 
 def store(session, item, tally: Tally) -> None:
@@ -156,10 +206,7 @@ def store_article(session, item: ArticleItem, tally: Tally) -> None:
     outcome = repository.add_version(
         session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
         audit=item.audit, extractor=item.extractor, fetches=fetches,
-        seen_at=item.pages[0].fetched_at,
-        # Stored with the version so `reprocess` re-runs extraction with the same inputs.
-        context={"family": item.family, "listing_url": item.listing_url,
-                 "listing_title": item.listing_title, "listing_date": item.listing_date},
+        seen_at=item.pages[0].fetched_at, context=article_context(item),
     )
     if outcome.restored:
         tally.report["restored"] += 1
