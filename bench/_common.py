@@ -16,7 +16,7 @@ import platform
 import shlex
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -91,6 +91,9 @@ class ChildRun:
     system: float  # CPU seconds in the kernel
     max_rss_mb: float  # peak resident set size of the child itself
     tree_rss_mb: float = float("nan")  # peak of the summed RSS of the child and its descendants
+    # CPU seconds of each process of the tree, last sampled (a child's role from its command
+    # line): {"crawl": …, "archiver.pipelines.lane_child#2": …}. Empty without psutil.
+    process_cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def cpu(self) -> float:
@@ -130,6 +133,7 @@ class ChildHandle:
         self.proc = proc
         self.report_path = report_path
         self.tree_peak = float("nan")
+        self.process_cpu: dict[int, tuple[str, float]] = {}
         # wait4's ru_maxrss is the largest single process; a crawl with worker processes is
         # judged by the sum, sampled every 100 ms (psutil, from `make bench`; skipped without it).
         self.sampler = threading.Thread(target=self._sample_tree, daemon=True)
@@ -148,10 +152,14 @@ class ChildHandle:
             return
         peak = 0
         while self.proc.poll() is None:
+            total = 0
             try:
-                total = sum(p.memory_info().rss for p in launcher.children(recursive=True))
+                for p in launcher.children(recursive=True):
+                    with p.oneshot():
+                        total += p.memory_info().rss
+                        self.process_cpu[p.pid] = (_role(p), sum(p.cpu_times()[:2]))
             except psutil.Error:
-                total = 0
+                pass  # a process that just exited: its last sample stands
             peak = max(peak, total)
             time.sleep(0.1)
         self.tree_peak = peak / 2**20
@@ -165,8 +173,27 @@ class ChildHandle:
         Path(self.report_path).unlink(missing_ok=True)
         if not data:
             raise RuntimeError("measuring launcher failed")
+        per_role: dict[str, float] = {}
+        for role, cpu in sorted(self.process_cpu.values()):
+            key, n = role, 1
+            while key in per_role:
+                n += 1
+                key = f"{role}#{n}"
+            per_role[key] = cpu
         return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024,
-                        self.tree_peak)
+                        self.tree_peak, per_role)
+
+
+def _role(process) -> str:  # type: ignore[no-untyped-def]
+    """A process's role in a measured tree: ``-m module`` or the script or command name."""
+    try:
+        argv = process.cmdline()
+    except Exception:
+        return "?"
+    if "-m" in argv[:-1]:
+        return " ".join(argv[argv.index("-m") + 1:][:2])  # the module, and a lane's name
+    names = [os.path.basename(a) for a in argv[:3]]
+    return next((n for n in names if not n.startswith("python")), names[0] if names else "?")
 
 
 def start_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

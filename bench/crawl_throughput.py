@@ -3,19 +3,23 @@
 Against the replica sites (``--scale`` articles per site, six sites), politeness off
 (``--delay 0``) but robots.txt obeyed by both crawlers (one request per site):
 
-1. ``cppcc-archiver crawl --delay 0 LISTING…`` into a fresh SQLite archive, in a child process
-   measured for wall time, CPU time and peak RSS (``wait4``, see bench/_common.py).
-2. ``bench/fetch_only.py``: a minimal Scrapy spider requesting exactly the URLs the first crawl
-   requested (from the replica's access log, robots.txt excluded: Scrapy fetches it itself) with
-   the same concurrency settings, discarding the responses.
-3. The same crawl again on the unchanged replica (default ``--revisit due``): requests per site.
+0. A warm-up ``cppcc-archiver crawl``, not measured: the replica's access log gives the URLs
+   fetch-only replays, and the replica's page cache is then as warm for the first measured run
+   as for the others (otherwise whichever runs first pays for rendering every page).
+1. ``--rounds`` rounds (default 3), alternating which goes first:
+   ``bench/fetch_only.py``, a minimal Scrapy spider requesting exactly the warm-up's URLs
+   (robots.txt excluded: Scrapy fetches it itself) with the crawl's concurrency settings,
+   discarding the responses; and ``cppcc-archiver crawl --delay 0 LISTING…`` into a fresh SQLite
+   archive. Each runs in a child process measured for wall time, CPU time of its whole process
+   tree and peak RSS (``wait4`` plus psutil sampling, see bench/_common.py).
+2. The same crawl again on the unchanged replica (default ``--revisit due``): requests per site.
 
-Throughput is articles stored per second of the crawl process (end to end, start-up included)
-and per second of its request window (first to last request seen by the replica). Targets
-(issue #6): crawl >= 80% of the fetch-only rate; peak RSS < 300 MB for a crawl of 10,000+
-articles (``--replicas 2 --scale 1000``: twelve sites of 1,000 articles), counted over the crawl's
-whole process tree (it runs extraction and storage in child processes); a repeat crawl with
-nothing new <= 2 requests per site.
+The share is the ratio of the median wall times, end to end (start-up included) and over the
+request window (first to last request seen by the replica). Targets (issue #6): crawl >= 80% of
+the fetch-only rate; peak RSS < 300 MB for a crawl of 10,000+ articles (``--replicas 2 --scale
+1000 --rounds 1``: twelve sites of 1,000 articles), counted over the crawl's whole process tree
+(it runs extraction and storage in child processes); a repeat crawl with nothing new <= 2
+requests per site.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,12 +114,27 @@ def count_articles(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
+def fetch_only(url_file: Path, workdir: Path, name: str):
+    with open(workdir / f"{name}.out", "w") as out:
+        result = run_measured([sys.executable, str(ROOT / "bench" / "fetch_only.py"), str(url_file)],
+                              stdout=out, stderr=subprocess.STDOUT, env=bench_env())
+    report = json.loads((workdir / f"{name}.out").read_text().strip().splitlines()[-1])
+    return result, report
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, default=200,
                     help="replica articles per site (default 200: ~1,200 articles; with --replicas 2, "
                     "1000 for the 10,000+ article peak-RSS run)")
+    ap.add_argument("--rounds", type=int, default=3, metavar="N",
+                    help="measured rounds of (fetch-only, crawl), alternating which goes first; the "
+                    "share is the ratio of the medians (default 3)")
     ap.add_argument("--max-listing-pages", type=int, metavar="N",
                     help="pass -s ARCHIVER_MAX_LISTING_PAGES=N to both crawls (default 2,000 listing pages "
                     "per column; a column cut by it is reported unhealthy)")
@@ -123,7 +143,7 @@ def main() -> int:
                     "all 6N columns: the way to a 10,000+ article crawl (default 1)")
     ap.add_argument("--keep", metavar="DIR", help="keep the archive, logs and URL list here")
     ap.add_argument("--profile", metavar="FILE",
-                    help="run the first crawl under cProfile, stats to FILE (slows it down; for "
+                    help="run the warm-up crawl under cProfile, stats to FILE (slows it down; for "
                     "finding hot spots, not for the numbers)")
     args = ap.parse_args()
 
@@ -131,69 +151,94 @@ def main() -> int:
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_crawl_"))
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "archive.sqlite3"
-    for stale in workdir.glob("archive.sqlite3*"):
-        stale.unlink()
+    extra = ["-s", f"ARCHIVER_MAX_LISTING_PAGES={args.max_listing_pages}"] if args.max_listing_pages else []
     with Replicas(args.replicas, args.scale) as rp:
         listings = [site["listing"] for site in rp.sites.values()]
-        rp.clear_log()
-        server_cpu = [rp.cpu_seconds()]
-        print(f"{args.replicas} replica(s), scale {args.scale}, {len(listings)} sites; load average {load_now()}\n",
-              flush=True)
+        print(f"{args.replicas} replica(s), scale {args.scale}, {len(listings)} sites, {args.rounds} round(s); "
+              f"load average {load_now()}\n", flush=True)
 
-        extra = ["-s", f"ARCHIVER_MAX_LISTING_PAGES={args.max_listing_pages}"] if args.max_listing_pages else []
-        first = crawl(db, listings, workdir, "crawl1", extra, profile=args.profile)
-        log1 = rp.access_log()
-        server_cpu.append(rp.cpu_seconds())
-        stored = count_articles(db)
-        gold_per_site = Counter(g["site"] for g in rp.gold(boilerplate=False) if g["column"] == "领导讲话")
-        urls = [rp.sites[e["site"]]["base"] + e["path"] for e in log1
+        # Warm-up: a crawl nobody measures. It lists the URLs fetch-only replays, and it leaves the
+        # replica's page cache as warm for the first measured run as for the later ones.
+        rp.clear_log()
+        warm = workdir / "warmup.sqlite3"
+        crawl(warm, listings, workdir, "warmup", extra, profile=args.profile)
+        log0 = rp.access_log()
+        urls = [rp.sites[e["site"]]["base"] + e["path"] for e in log0
                 if e["path"] != "/robots.txt" and e["method"] == "GET"]
-        if any(e["method"] != "GET" for e in log1):
+        if any(e["method"] != "GET" for e in log0):
             print("warning: the crawl made non-GET requests; fetch-only replays GETs only", file=sys.stderr)
         url_file = workdir / "urls.txt"
         url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
 
-        rp.clear_log()
-        with open(workdir / "fetch_only.out", "w") as out:
-            fetch = run_measured([sys.executable, str(ROOT / "bench" / "fetch_only.py"), str(url_file)],
-                                 stdout=out, stderr=subprocess.STDOUT, env=bench_env())
-        log2 = rp.access_log()
-        server_cpu.append(rp.cpu_seconds())
-        fetch_report = json.loads((workdir / "fetch_only.out").read_text().strip().splitlines()[-1])
+        runs: dict[str, list] = {"crawl": [], "fetch": []}
+        rows = []
+        for n in range(1, args.rounds + 1):
+            order = ("fetch", "crawl") if n % 2 else ("crawl", "fetch")
+            for kind in order:
+                rp.clear_log()
+                cpu0 = rp.cpu_seconds()
+                if kind == "crawl":
+                    for stale in workdir.glob("archive.sqlite3*"):
+                        stale.unlink()
+                    result = crawl(db, listings, workdir, f"crawl{n}", extra)
+                    label, statuses = "crawl + extract + store", ""
+                    articles = count_articles(db)
+                else:
+                    result, report = fetch_only(url_file, workdir, f"fetch{n}")
+                    label, statuses = "fetch only", json.dumps(report["statuses"])
+                    articles = None
+                log = rp.access_log()
+                runs[kind].append((result, log, articles))
+                rows.append([n, label, result.returncode, len(log), articles if articles is not None else "",
+                             f"{result.wall:.1f}", f"{window(log):.1f}", f"{result.cpu:.1f}",
+                             f"{rp.cpu_seconds() - cpu0:.1f}", f"{result.max_rss_mb:.0f}", f"{result.tree_rss_mb:.0f}", statuses])
 
+        gold_per_site = Counter(g["site"] for g in rp.gold(boilerplate=False) if g["column"] == "领导讲话")
         rp.clear_log()
-        repeat = crawl(db, listings, workdir, "crawl2", extra)
+        repeat = crawl(db, listings, workdir, "repeat", extra)
         log3 = rp.access_log()
         print(f"load average after the runs: {load_now()}\n")
 
-    arts1 = stored
-    rows = [
-        ["crawl + extract + store (`cppcc-archiver crawl`)", first.returncode, len(log1), arts1,
-         f"{first.wall:.1f}", f"{arts1 / first.wall:.1f}", f"{window(log1):.1f}", f"{arts1 / window(log1):.1f}",
-         f"{first.cpu:.1f}", f"{server_cpu[1] - server_cpu[0]:.1f}", f"{first.max_rss_mb:.0f}", f"{first.tree_rss_mb:.0f}"],
-        ["fetch only (`bench/fetch_only.py`)", fetch.returncode, len(log2), arts1,
-         f"{fetch.wall:.1f}", f"{arts1 / fetch.wall:.1f}", f"{window(log2):.1f}", f"{arts1 / window(log2):.1f}",
-         f"{fetch.cpu:.1f}", f"{server_cpu[2] - server_cpu[1]:.1f}", f"{fetch.max_rss_mb:.0f}", f"{fetch.tree_rss_mb:.0f}"],
-    ]
-    print(f"### Throughput ({arts1} articles stored, {len(urls)} listing+article URLs)\n")
-    print(md_table(["run", "exit", "requests", "articles", "process s", "articles/s (process)",
-                    "request window s", "articles/s (window)", "CPU s", "replica CPU s", "peak RSS MB (largest process)", "peak RSS MB (process tree)"], rows))
-    e2e = (arts1 / first.wall) / (arts1 / fetch.wall)
-    win = window(log2) / window(log1)
-    print(f"\nfetch-only statuses: {fetch_report['statuses']}")
-    print(f"\nCrawl rate as a share of fetch-only: end to end {100 * e2e:.0f}%, request window "
-          f"{100 * win:.0f}% (target >= 80%: {'met' if e2e >= 0.8 else 'NOT met'} end to end, "
+    stored = [a for _, _, a in runs["crawl"]]
+    arts = stored[-1]
+    print(f"### Throughput ({arts} articles stored per crawl, {len(urls)} listing+article URLs)\n")
+    print(md_table(["round", "run", "exit", "requests", "articles stored", "process s", "request window s",
+                    "CPU s (process tree)", "replica CPU s", "peak RSS MB (largest process)",
+                    "peak RSS MB (process tree)", "fetch-only statuses"], rows))
+    crawl_wall = median([r.wall for r, _, _ in runs["crawl"]])
+    fetch_wall = median([r.wall for r, _, _ in runs["fetch"]])
+    crawl_win = median([window(log) for _, log, _ in runs["crawl"]])
+    fetch_win = median([window(log) for _, log, _ in runs["fetch"]])
+    e2e, win = fetch_wall / crawl_wall, fetch_win / crawl_win
+    print(f"\nMedians: crawl {crawl_wall:.1f} s ({arts / crawl_wall:.0f} articles/s), fetch only {fetch_wall:.1f} s "
+          f"({arts / fetch_wall:.0f} articles/s); request windows {crawl_win:.1f} s and {fetch_win:.1f} s.")
+    print(f"Crawl rate as a share of fetch-only (ratio of the medians): end to end {100 * e2e:.0f}%, request "
+          f"window {100 * win:.0f}% (target >= 80%: {'met' if e2e >= 0.8 else 'NOT met'} end to end, "
           f"{'met' if win >= 0.8 else 'NOT met'} in the window).")
-    peak_rss = max(first.max_rss_mb, first.tree_rss_mb if first.tree_rss_mb == first.tree_rss_mb else 0)
-    rss_ok = peak_rss < 300
-    size_note = "" if arts1 >= 10_000 else f" (only {arts1} articles: run --replicas 2 --scale 1000 for the 10,000+ target)"
-    print(f"Peak RSS of the crawl (all its processes): {peak_rss:.0f} MB for {arts1} articles, target < 300 MB: "
-          f"{'met' if rss_ok else 'NOT met'}{size_note}.")
+    print(f"\n### CPU per article stored (median over the rounds, {arts} articles)\n")
+    cpu_rows = []
+    for kind, label in (("crawl", "crawl"), ("fetch", "fetch only")):
+        roles = sorted({role for r, _, _ in runs[kind] for role in r.process_cpu})
+        for role in roles:
+            values = [r.process_cpu[role] for r, _, _ in runs[kind] if role in r.process_cpu]
+            cpu_rows.append([label, role, f"{1000 * median(values) / arts:.2f}"])
+        cpu_rows.append([label, "whole tree (wait4)", f"{1000 * median([r.cpu for r, _, _ in runs[kind]]) / arts:.2f}"])
+    print(md_table(["run", "process", "CPU ms per article"], cpu_rows))
+    print("\n(Per process: psutil, sampled every 100 ms, so the last moments of a process are missing; "
+          "the whole tree is exact. Start-up is included: at small scales it weighs.)")
+    if len(set(stored)) > 1:
+        print(f"warning: the measured crawls stored different numbers of articles: {stored}")
+    peak_rss = max(max(r.max_rss_mb, r.tree_rss_mb if r.tree_rss_mb == r.tree_rss_mb else 0)
+                   for r, _, _ in runs["crawl"])
+    size_note = "" if arts >= 10_000 else f" (only {arts} articles: run --replicas 2 --scale 1000 for the 10,000+ target)"
+    print(f"Peak RSS of the crawl (all its processes): {peak_rss:.0f} MB for {arts} articles, target < 300 MB: "
+          f"{'met' if peak_rss < 300 else 'NOT met'}{size_note}.")
+    last_crawl = f"crawl{args.rounds}"
 
     print("\n### First crawl per site: articles stored vs in the speech column\n")
     ports = {urlsplit(site["base"]).port: key for key, site in rp.sites.items()}
     summary = {}
-    for line in (workdir / "crawl1.out").read_text().splitlines():
+    for line in (workdir / f"{last_crawl}.out").read_text().splitlines():
         m = re.match(r"site_127_0_0_1_(\d+): (.*)", line)
         if m:
             summary[ports.get(int(m.group(1)), m.group(1))] = m.group(2)

@@ -24,6 +24,7 @@ same transaction. Versions are never updated or deleted by the application; ``re
 
 from __future__ import annotations
 
+import operator
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -44,7 +45,6 @@ CREATE = (
 REBUILD_BATCH = 2000
 
 _RUN = re.compile(r"[^\W_]+")  # letters and digits in any script (str.isalnum, roughly)
-_PAIR = re.compile(r"(?=(..))")  # overlapping pairs
 
 
 def term_runs(term: str) -> list[str]:
@@ -54,7 +54,7 @@ def term_runs(term: str) -> list[str]:
 
 def pairs(run: str) -> list[str]:
     """Overlapping pairs of a run: ``"乡村振兴"`` -> ``["乡村", "村振", "振兴"]``."""
-    return _PAIR.findall(run)
+    return list(map(operator.add, run, run[1:]))  # a third faster than a lookahead findall
 
 
 def grams(value: str | None) -> tuple[str, str]:

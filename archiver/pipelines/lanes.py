@@ -161,7 +161,8 @@ class ProcessLane:
         from twisted.internet import reactor  # the one Scrapy installed (asyncio), never a default
 
         reactor.spawnProcess(
-            proto, sys.executable, [sys.executable, "-m", "archiver.pipelines.lane_child"],
+            # The lane's name is for ps/top only: the child ignores its arguments.
+            proto, sys.executable, [sys.executable, "-m", "archiver.pipelines.lane_child", self.name],
             env=_child_env(), childFDs={0: "w", 1: 1, 2: 2, RESULTS_FD: "r"},
         )
         proto.transport.writeToChild(0, frame(self.setup))
