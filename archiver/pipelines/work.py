@@ -1,9 +1,10 @@
 """What the pipelines' child processes run (lanes.py): extracting an article, storing items.
 
 No Scrapy or Twisted import here, so that a child starts in a fraction of a second. Storage is
-one transaction per batch of items with a SAVEPOINT per item: an article, its version and its
-fetches commit together, so a crash at any moment leaves the archive consistent and loses
-nothing committed, and an item that fails rolls back alone.
+one transaction per batch of items: an article, its version and its fetches commit together, so
+a crash at any moment leaves the archive consistent and loses nothing committed. New articles
+and lone fetches go in bulk (``storage.bulk``); every other item under its own SAVEPOINT, so an
+item that fails rolls back alone. A batch that fails as a whole is stored again item by item.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ class WriteFailure:
 
 
 class Writer:
-    """Stores items; a batch is one transaction with a SAVEPOINT per item, so an item that fails
-    rolls back alone and the rest commit together (one fsync for the batch, not one per item)."""
+    """Stores items; a batch is one transaction (one fsync for the batch, not one per item)."""
 
     def __init__(self, db_url: str) -> None:
         self.engine = make_engine(db_url)
