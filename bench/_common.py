@@ -94,6 +94,7 @@ class ChildRun:
     # CPU seconds of each process of the tree, last sampled (a child's role from its command
     # line): {"crawl": …, "archiver.pipelines.lane_child#2": …}. Empty without psutil.
     process_cpu: dict[str, float] = field(default_factory=dict)
+    process_rss_mb: dict[str, float] = field(default_factory=dict)  # peak per process, sampled
 
     @property
     def cpu(self) -> float:
@@ -134,6 +135,7 @@ class ChildHandle:
         self.report_path = report_path
         self.tree_peak = float("nan")
         self.process_cpu: dict[int, tuple[str, float]] = {}
+        self.process_rss: dict[int, int] = {}
         # wait4's ru_maxrss is the largest single process; a crawl with worker processes is
         # judged by the sum, sampled every 100 ms (psutil, from `make bench`; skipped without it).
         self.sampler = threading.Thread(target=self._sample_tree, daemon=True)
@@ -156,8 +158,11 @@ class ChildHandle:
             try:
                 for p in launcher.children(recursive=True):
                     with p.oneshot():
-                        total += p.memory_info().rss
-                        self.process_cpu[p.pid] = (_role(p), sum(p.cpu_times()[:2]))
+                        rss = p.memory_info().rss
+                        total += rss
+                        role = self.process_cpu[p.pid][0] if p.pid in self.process_cpu else _role(p)
+                        self.process_cpu[p.pid] = (role, sum(p.cpu_times()[:2]))
+                        self.process_rss[p.pid] = max(self.process_rss.get(p.pid, 0), rss)
             except psutil.Error:
                 pass  # a process that just exited: its last sample stands
             peak = max(peak, total)
@@ -173,15 +178,17 @@ class ChildHandle:
         Path(self.report_path).unlink(missing_ok=True)
         if not data:
             raise RuntimeError("measuring launcher failed")
-        per_role: dict[str, float] = {}
-        for role, cpu in sorted(self.process_cpu.values()):
+        cpu: dict[str, float] = {}
+        rss: dict[str, float] = {}
+        for pid, (role, seconds) in sorted(self.process_cpu.items(), key=lambda kv: kv[1]):
             key, n = role, 1
-            while key in per_role:
+            while key in cpu:
                 n += 1
                 key = f"{role}#{n}"
-            per_role[key] = cpu
+            cpu[key] = seconds
+            rss[key] = self.process_rss.get(pid, 0) / 2**20
         return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024,
-                        self.tree_peak, per_role)
+                        self.tree_peak, cpu, rss)
 
 
 def _role(process) -> str:  # type: ignore[no-untyped-def]

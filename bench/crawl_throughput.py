@@ -215,15 +215,17 @@ def main() -> int:
     print(f"Crawl rate as a share of fetch-only (ratio of the medians): end to end {100 * e2e:.0f}%, request "
           f"window {100 * win:.0f}% (target >= 80%: {'met' if e2e >= 0.8 else 'NOT met'} end to end, "
           f"{'met' if win >= 0.8 else 'NOT met'} in the window).")
-    print(f"\n### CPU per article stored (median over the rounds, {arts} articles)\n")
+    print(f"\n### CPU per article stored and memory, per process (median / max over the rounds, {arts} articles)\n")
     cpu_rows = []
     for kind, label in (("crawl", "crawl"), ("fetch", "fetch only")):
         roles = sorted({role for r, _, _ in runs[kind] for role in r.process_cpu})
         for role in roles:
             values = [r.process_cpu[role] for r, _, _ in runs[kind] if role in r.process_cpu]
-            cpu_rows.append([label, role, f"{1000 * median(values) / arts:.2f}"])
-        cpu_rows.append([label, "whole tree (wait4)", f"{1000 * median([r.cpu for r, _, _ in runs[kind]]) / arts:.2f}"])
-    print(md_table(["run", "process", "CPU ms per article"], cpu_rows))
+            peaks = [r.process_rss_mb[role] for r, _, _ in runs[kind] if role in r.process_rss_mb]
+            cpu_rows.append([label, role, f"{1000 * median(values) / arts:.2f}", f"{max(peaks):.0f}"])
+        cpu_rows.append([label, "whole tree (wait4)", f"{1000 * median([r.cpu for r, _, _ in runs[kind]]) / arts:.2f}",
+                         f"{max(r.tree_rss_mb for r, _, _ in runs[kind]):.0f} (sum)"])
+    print(md_table(["run", "process", "CPU ms per article", "peak RSS MB"], cpu_rows))
     print("\n(Per process: psutil, sampled every 100 ms, so the last moments of a process are missing; "
           "the whole tree is exact. Start-up is included: at small scales it weighs.)")
     if len(set(stored)) > 1:
