@@ -78,3 +78,23 @@ def test_revisits_use_conditional_requests_and_304_costs_no_version(crawled_day1
     assert all(e["status"] == 304 for e in conditional)
     assert " 0 changed" in proc.stdout
     assert all(r["versions"] == 1 for r in export_jsonl(db, cwd=tmp_path))
+
+
+LISTING_PATHS = {"trs": "/ldjh/index", "legacy": "/news_list.php", "datepath": "/cqzx_content/node_",
+                 "detail": "/content/column/"}
+
+
+def test_a_listing_pages_articles_are_fetched_before_the_next_listing_page(crawled_day1):
+    """Memory stays flat on long columns: the crawl does not queue a whole column's articles by
+    walking every listing page first (issue #6, peak RSS)."""
+    replica, _, _ = crawled_day1
+    gold = speech_gold(replica)
+    for site, prefix in LISTING_PATHS.items():
+        log = [e for e in replica.access_log(site) if e["path"] != "/robots.txt"]
+        listings = [i for i, e in enumerate(log) if e["path"].startswith(prefix)]
+        articles = [i for i, e in enumerate(log) if replica.sites[site]["base"] + e["path"] in gold]
+        assert len(listings) >= 3 and len(articles) >= 20, (site, len(listings), len(articles))
+        # Before each listing page after the first, most articles listed so far were fetched:
+        # at most one listing page's worth (plus its continuation pages) is still waiting.
+        before_last = sum(1 for i in articles if i < listings[-1])
+        assert before_last >= len(articles) * 0.6, (site, before_last, len(articles))
