@@ -39,8 +39,12 @@ class DatePathFamily(CMSFamily):
         if node:
             sibling = re.compile(rf"node_{node.group(1)}_\d+\.htm$")
             seen = set(links)  # a pager may list every sibling: no quadratic membership test
+            marker = f"node_{node.group(1)}_"
             for a in doc.iter("a"):
-                link = absolute_link(url, a.get("href"))
+                href = a.get("href")
+                if not href or marker not in href:
+                    continue  # most links are articles and sidebars: not worth resolving
+                link = absolute_link(url, href)
                 if link and link not in seen and sibling.search(link):
                     seen.add(link)
                     links.append(link)
