@@ -1,8 +1,11 @@
 """The child side of a ``ProcessLane`` (see lanes.py): ``python -m archiver.pipelines.lane_child``.
 
 Reads length-prefixed pickles from stdin: first ``(initializer, initargs)``, then calls
-``(call_id, fn, args)``; answers each with ``(call_id, ok, value, detail)`` on file descriptor 3,
-in order. Exits at end of input. stdout and stderr are the parent's, for logging.
+``(call_id, fn, args)``; answers each with ``(call_id, ok, value, detail, logs)`` on file
+descriptor 3, in order. ``logs`` are the records (WARNING and up, Python warnings included) this
+process logged since its previous answer, as ``(logger name, level, text)``: the parent logs them
+again, so they reach the crawl's log file instead of a cron mail. Exits at end of input; records
+still held then go to stderr.
 """
 
 from __future__ import annotations
@@ -34,11 +37,39 @@ def read_frame(stream: BinaryIO) -> bytes | None:
     return payload
 
 
+class HeldRecords(logging.Handler):
+    """Keeps this process's log records until the next answer carries them to the parent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(message)s"))  # with the traceback, if any
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.records.append((record.name, record.levelno, self.format(record)))
+        except Exception:
+            self.handleError(record)
+
+    def take(self) -> list[tuple[str, int, str]]:
+        records, self.records = self.records, []
+        return records
+
+
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    held = HeldRecords()
+    logging.basicConfig(level=logging.WARNING, handlers=[held])
+    logging.captureWarnings(True)
+    try:
+        return serve(held)
+    finally:
+        for name, level, text in held.take():
+            print(f"[{name}] {logging.getLevelName(level)}: {text}", file=sys.stderr)
+
+
+def serve(held: HeldRecords) -> int:
     calls = os.fdopen(0, "rb")
     answers = os.fdopen(RESULTS_FD, "wb")
     setup = read_frame(calls)
@@ -50,13 +81,13 @@ def main() -> int:
     while (payload := read_frame(calls)) is not None:
         call_id, fn, args = pickle.loads(payload)
         try:
-            answer = (call_id, True, fn(*args), "")
+            answer = (call_id, True, fn(*args), "", held.take())
         except Exception as exc:  # reported to the caller, never fatal to the child
-            answer = (call_id, False, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            answer = (call_id, False, f"{type(exc).__name__}: {exc}", traceback.format_exc(), held.take())
         try:
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an unpicklable result is the caller's error, not a crash
-            data = pickle.dumps((call_id, False, f"unpicklable result: {exc}", ""))
+            data = pickle.dumps((call_id, False, f"unpicklable result: {exc}", "", answer[4]))
         answers.write(frame(data))
         answers.flush()
     return 0

@@ -191,7 +191,9 @@ class ProcessLane:
         child.protocol.transport.writeToChild(0, frame(payload))
 
     def _answered(self, child: _Child, message: tuple) -> None:
-        call_id, ok, value, detail = message
+        call_id, ok, value, detail, logs = message
+        for name, level, text in logs:  # into the crawl's own log (file, rotation)
+            logging.getLogger(name).log(level, "%s (in the %s process)", text, self.name)
         call = child.pending.pop(call_id)
         child.answered += 1
         if ok:

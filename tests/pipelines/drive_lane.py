@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 from scrapy.utils.reactor import install_reactor
@@ -22,10 +23,22 @@ def outcome(deferred: defer.Deferred) -> defer.Deferred:
     return deferred.addCallbacks(lambda v: ["ok", v], lambda f: [f.type.__name__, f.getErrorMessage()])
 
 
+class Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {record.levelname} {record.getMessage()}")
+
+
 @defer.inlineCallbacks
 def main(marker: str):  # type: ignore[no-untyped-def]
+    logged = Logged()
+    logging.getLogger().addHandler(logged)  # the parent's logging: what a crawl writes to its file
     lane = ProcessLane("test", processes=2).start()
     results = {}
+    results["warn"] = yield outcome(lane.submit(lane_tasks.warn, "child says hello"))
     results["double"] = yield defer.gatherResults([outcome(lane.submit(lane_tasks.double, i)) for i in range(20)])
     results["fail"] = yield outcome(lane.submit(lane_tasks.fail, "bad page"))
     results["unpicklable"] = yield outcome(lane.submit(lane_tasks.double, lambda: 1))
@@ -37,6 +50,7 @@ def main(marker: str):  # type: ignore[no-untyped-def]
     results["children"] = len(set(pids))
     yield lane.close()
     results["pids"] = sorted(set(pids))
+    results["logged"] = logged.lines
     print(json.dumps(results))
     reactor.stop()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import warnings
 
 
 def double(x: int) -> int:
@@ -27,3 +29,10 @@ def die_once(marker: str) -> str:
 
 def pid() -> int:
     return os.getpid()
+
+
+def warn(message: str) -> str:
+    logging.getLogger("tests.lane").warning("%s", message)
+    logging.getLogger("tests.lane").info("not worth a line: below WARNING")
+    warnings.warn(f"{message} (a Python warning)", UserWarning, stacklevel=1)
+    return "warned"
