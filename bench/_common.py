@@ -134,8 +134,7 @@ class ChildHandle:
         self.proc = proc
         self.report_path = report_path
         self.tree_peak = float("nan")
-        self.process_cpu: dict[int, tuple[str, float]] = {}
-        self.process_rss: dict[int, int] = {}
+        self.processes: dict[int, tuple[str, float, int]] = {}  # pid: role, CPU s, peak RSS bytes
         # wait4's ru_maxrss is the largest single process; a crawl with worker processes is
         # judged by the sum, sampled every 100 ms (psutil, from `make bench`; skipped without it).
         self.sampler = threading.Thread(target=self._sample_tree, daemon=True)
@@ -160,9 +159,8 @@ class ChildHandle:
                     with p.oneshot():
                         rss = p.memory_info().rss
                         total += rss
-                        role = self.process_cpu[p.pid][0] if p.pid in self.process_cpu else _role(p)
-                        self.process_cpu[p.pid] = (role, sum(p.cpu_times()[:2]))
-                        self.process_rss[p.pid] = max(self.process_rss.get(p.pid, 0), rss)
+                        role, _, peak_rss = self.processes.get(p.pid) or (_role(p), 0, 0)
+                        self.processes[p.pid] = (role, sum(p.cpu_times()[:2]), max(peak_rss, rss))
             except psutil.Error:
                 pass  # a process that just exited: its last sample stands
             peak = max(peak, total)
@@ -180,13 +178,13 @@ class ChildHandle:
             raise RuntimeError("measuring launcher failed")
         cpu: dict[str, float] = {}
         rss: dict[str, float] = {}
-        for pid, (role, seconds) in sorted(self.process_cpu.items(), key=lambda kv: kv[1]):
+        for role, seconds, peak_rss in sorted(self.processes.values()):
             key, n = role, 1
             while key in cpu:
                 n += 1
                 key = f"{role}#{n}"
             cpu[key] = seconds
-            rss[key] = self.process_rss.get(pid, 0) / 2**20
+            rss[key] = peak_rss / 2**20
         return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024,
                         self.tree_peak, cpu, rss)
 

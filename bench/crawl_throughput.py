@@ -17,7 +17,7 @@ Against the replica sites (``--scale`` articles per site, six sites), politeness
 The share is the ratio of the median wall times, end to end (start-up included) and over the
 request window (first to last request seen by the replica). Targets (issue #6): crawl >= 80% of
 the fetch-only rate; peak RSS < 300 MB for a crawl of 10,000+ articles (``--replicas 2 --scale
-1000 --rounds 1``: twelve sites of 1,000 articles), counted over the crawl's whole process tree
+1000``: twelve sites of 1,000 articles), counted over the crawl's whole process tree
 (it runs extraction and storage in child processes); a repeat crawl with nothing new <= 2
 requests per site.
 """
@@ -30,12 +30,12 @@ import os
 import re
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlsplit
 
 from _common import CLI, ROOT, bench_env, load_now, md_table, print_machine, run_measured
@@ -120,10 +120,6 @@ def fetch_only(url_file: Path, workdir: Path, name: str):
                               stdout=out, stderr=subprocess.STDOUT, env=bench_env())
     report = json.loads((workdir / f"{name}.out").read_text().strip().splitlines()[-1])
     return result, report
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
 
 
 def main() -> int:

@@ -67,19 +67,14 @@ def add_body(session: Session, data: bytes) -> str:
     digest = sha256_hex(data)
     exists = session.execute(_BODY_EXISTS, {"digest": digest}).scalar()
     if exists is None:
-        packed = compress(data)
-        insert_ignoring_duplicates(
-            session,
-            Body.__table__,
-            {
-                "sha256": digest,
-                "data": packed,
-                "size": len(data),
-                "compressed_size": len(packed),
-                "compression": "zstd",
-            },
-        )
+        insert_ignoring_duplicates(session, Body.__table__, _body_row(digest, data))
     return digest
+
+
+def _body_row(digest: str, data: bytes) -> dict[str, Any]:
+    packed = compress(data)
+    return {"sha256": digest, "data": packed, "size": len(data), "compressed_size": len(packed),
+            "compression": "zstd"}
 
 
 def add_bodies(session: Session, bodies: list[bytes]) -> list[str]:
@@ -90,12 +85,7 @@ def add_bodies(session: Session, bodies: list[bytes]) -> list[str]:
     if not wanted:
         return digests
     stored = set(session.execute(select(Body.sha256).where(Body.sha256.in_(list(wanted)))).scalars())
-    rows = []
-    for digest, data in wanted.items():
-        if digest not in stored:
-            packed = compress(data)
-            rows.append({"sha256": digest, "data": packed, "size": len(data),
-                         "compressed_size": len(packed), "compression": "zstd"})
+    rows = [_body_row(digest, data) for digest, data in wanted.items() if digest not in stored]
     if rows:
         insert_ignoring_duplicates(session, Body.__table__, rows)
     return digests

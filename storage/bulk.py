@@ -31,7 +31,8 @@ from storage.repository import (
     has_body,
     nfc,
     site_id,
-    snapshot_row,
+    validators,
+    version_row,
 )
 from storage.search_index import index_snapshots
 
@@ -78,15 +79,12 @@ def new_urls(session: Session, urls: Sequence[str]) -> set[str]:
 def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequence[LoneFetch]) -> None:
     """Store ``articles`` (each with version 1) and ``fetches`` in the caller's transaction."""
     pages = [page for article in articles for page in article.pages] + [f.page for f in fetches]
-    digests = iter(add_bodies(session, [page.body for page in pages if has_body(page)]))
-    body_of = {id(page): next(digests) for page in pages if has_body(page)}
+    kept = [page for page in pages if has_body(page)]
+    body_of = {id(page): digest for page, digest in zip(kept, add_bodies(session, [p.body for p in kept]))}
 
     article_ids = _insert_ids(session, _INSERT_ARTICLES, [
-        first_article_row(
-            site_id(session, a.site_slug), a.url, a.pages[0].fetched_at,
-            etag=a.pages[0].header("etag") if a.pages[0].status == 200 else None,
-            last_modified=a.pages[0].header("last-modified") if a.pages[0].status == 200 else None,
-        )
+        first_article_row(site_id(session, a.site_slug), a.url, a.pages[0].fetched_at,
+                          validators(a.pages[0].status, a.pages[0].response_headers))
         for a in articles
     ])
     fetch_rows = [
@@ -103,16 +101,16 @@ def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequenc
     fetch_ids = iter(_insert_ids(session, _INSERT_FETCHES, fetch_rows))
     page_fetch_ids = [[next(fetch_ids) for _ in a.pages] for a in articles]
 
-    snapshot_rows = []
+    version_rows = []
     for a, article_id in zip(articles, article_ids):
         fields = nfc(dict(a.fields))
-        snapshot_rows.append(snapshot_row(
+        version_rows.append(version_row(
             article_id=article_id, version=1, digest=content_hash(fields), fields=fields,
             audit=a.audit, context=a.context, extractor=a.extractor, previous_extractor=None,
             reason="crawl", run_id=a.run_id, created_at=a.pages[0].fetched_at,
         ))
-    snapshot_ids = _insert_ids(session, _INSERT_SNAPSHOTS, snapshot_rows)
-    index_snapshots(session, [(sid, row["title"], row["body"]) for sid, row in zip(snapshot_ids, snapshot_rows)])
+    snapshot_ids = _insert_ids(session, _INSERT_SNAPSHOTS, version_rows)
+    index_snapshots(session, [(sid, row["title"], row["body"]) for sid, row in zip(snapshot_ids, version_rows)])
     links = [
         {"snapshot_id": snapshot_id, "position": position, "fetch_id": fetch_id}
         for snapshot_id, ids in zip(snapshot_ids, page_fetch_ids)

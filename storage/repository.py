@@ -271,11 +271,19 @@ _INSERT_FETCH = insert(Fetch.__table__).returning(Fetch.__table__.c.id)
 _INSERT_SNAPSHOT = insert(Snapshot.__table__).returning(Snapshot.__table__.c.id)
 
 
-def _header(fetch: Fetch, name: str) -> str | None:
-    for key, value in fetch.response_headers or ():
+def _header(headers: Sequence[Sequence[str]] | None, name: str) -> str | None:
+    for key, value in headers or ():
         if key.lower() == name:
             return value
     return None
+
+
+def validators(status: int | None, headers: Sequence[Sequence[str]] | None) -> dict[str, str | None] | None:
+    """``etag`` and ``last_modified`` of an article's first page answered 200, which conditional
+    revisits send back; None for any other answer (its validators are not the article's)."""
+    if status != 200:
+        return None
+    return {"etag": _header(headers, "etag"), "last_modified": _header(headers, "last-modified")}
 
 
 # --- versions --------------------------------------------------------------------------------
@@ -341,9 +349,9 @@ def add_version(
             ))
             restored = True
         article.last_seen_at = max(article.last_seen_at, seen_at)
-        if fetches and fetches[0].status == 200:
-            article.etag = _header(fetches[0], "etag")
-            article.last_modified = _header(fetches[0], "last-modified")
+        found = validators(fetches[0].status, fetches[0].response_headers) if fetches else None
+        if found is not None:
+            article.etag, article.last_modified = found["etag"], found["last_modified"]
     for fetch in fetches:
         fetch.article_id = article.id
 
@@ -386,7 +394,7 @@ def _insert_version(
     fetches: Sequence[Fetch],
 ) -> int:
     """The version row, its search index entry and its fetch links; the new snapshot's id."""
-    row = snapshot_row(
+    row = version_row(
         article_id=article_id, version=version, digest=digest, fields=fields, audit=audit,
         context=context, extractor=extractor, previous_extractor=previous_extractor,
         reason=reason, run_id=run_id, created_at=created_at,
@@ -401,7 +409,7 @@ def _insert_version(
     return snapshot_id
 
 
-def snapshot_row(
+def version_row(
     *, article_id: int, version: int, digest: str, fields: dict[str, Any],
     audit: list[dict[str, Any]], context: dict[str, Any] | None, extractor: str,
     previous_extractor: str | None, reason: str, run_id: int | None, created_at: datetime,
@@ -417,14 +425,16 @@ def snapshot_row(
 
 
 def first_article_row(
-    site_id: int, url: str, seen_at: datetime, etag: str | None, last_modified: str | None
+    site_id: int, url: str, seen_at: datetime, found: dict[str, str | None] | None
 ) -> dict[str, Any]:
-    """The ``articles`` row of an article stored with its first version: its values are final,
-    so it is inserted once, not inserted, read back and updated."""
+    """The ``articles`` row of an article stored with its first version (``found``: its first
+    page's ``validators``): its values are final, so it is inserted once, not inserted, read
+    back and updated."""
     return {
         "site_id": site_id, "url": url, "first_seen_at": seen_at, "last_seen_at": seen_at,
         "status": "live", "current_version": 1, "unchanged_streak": 0,
-        "next_check_at": _next_check(seen_at, 0), "etag": etag, "last_modified": last_modified,
+        "next_check_at": _next_check(seen_at, 0), "etag": None, "last_modified": None,
+        **(found or {}),
     }
 
 
@@ -435,11 +445,9 @@ def _add_first_version(
 ) -> VersionOutcome | None:
     """A new article and its first version in four statements (see ``first_article_row``).
     None when the URL turned out to exist (another writer inserted it meanwhile)."""
-    ok = bool(fetches) and fetches[0].status == 200
     row = first_article_row(
         site_id(session, site_slug), url, seen_at,
-        etag=_header(fetches[0], "etag") if ok else None,
-        last_modified=_header(fetches[0], "last-modified") if ok else None,
+        validators(fetches[0].status, fetches[0].response_headers) if fetches else None,
     )
     article_id = insert_ignoring_duplicates(session, Article.__table__, row, returning=Article.__table__.c.id)
     if article_id is None:

@@ -91,8 +91,8 @@ def index_snapshot(session: Session, snapshot_id: int, title: str | None, body: 
 def index_snapshots(session: Session, rows: list[tuple[int, str | None, str | None]]) -> None:
     """``index_snapshot`` for many ``(snapshot_id, title, body)`` versions, one executemany.
     PostgreSQL has nothing to do: its trigram indexes follow the table."""
-    if rows and session.get_bind().dialect.name == "sqlite":
-        session.execute(_INSERT, [snapshot_row(*row) for row in rows])
+    if session.get_bind().dialect.name == "sqlite":
+        index_rows(session.connection(), rows)
 
 
 def index_rows(connection: Connection, rows: Iterable[tuple[int, str | None, str | None]]) -> int:

@@ -81,13 +81,14 @@ def serve(held: HeldRecords) -> int:
     while (payload := read_frame(calls)) is not None:
         call_id, fn, args = pickle.loads(payload)
         try:
-            answer = (call_id, True, fn(*args), "", held.take())
+            outcome = (True, fn(*args), "")
         except Exception as exc:  # reported to the caller, never fatal to the child
-            answer = (call_id, False, f"{type(exc).__name__}: {exc}", traceback.format_exc(), held.take())
+            outcome = (False, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        logs = held.take()
         try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((call_id, *outcome, logs), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an unpicklable result is the caller's error, not a crash
-            data = pickle.dumps((call_id, False, f"unpicklable result: {exc}", "", answer[4]))
+            data = pickle.dumps((call_id, False, f"unpicklable result: {exc}", "", logs))
         answers.write(frame(data))
         answers.flush()
     return 0

@@ -334,7 +334,8 @@ class ColumnSpider(scrapy.Spider):
             next_url, rest = remaining[0], remaining[1:]
             yield Request(
                 next_url, callback=self.parse_article, errback=self.article_failed,
-                priority=CONTINUATION_PRIORITY, meta={**{k: meta[k] for k in ARTICLE_META if k in meta}, "pages": pages,
+                priority=CONTINUATION_PRIORITY,
+                meta={**{k: meta[k] for k in ARTICLE_META if k in meta}, "pages": pages,
                       "continuations": rest, "download_slot": urlsplit(next_url).netloc},
             )
             return
