@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 OK, FAILED, CHALLENGED, UNHEALTHY = "ok", "failed", "challenged", "unhealthy"
+# A site whose column was not walked or stored in full (issues #14, #15): the summary names
+# what is missing and why; a crawl cut short by SIGTERM/Ctrl-C reports its sites interrupted.
+INCOMPLETE, INTERRUPTED = "incomplete", "interrupted"
+# Most severe first: the outcome is the first that applies.
+OUTCOME_ORDER = (CHALLENGED, FAILED, INTERRUPTED, UNHEALTHY, INCOMPLETE, OK)
 
 
 @dataclass
@@ -30,6 +35,14 @@ class SiteReport:
     entry_points: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     health: list[str] = field(default_factory=list)
+    # What the column says of its own size (`共N页`, `共N条`, an API total, a script's page
+    # count), when it says it; compared with what was walked and stored.
+    stated_pages: int | None = None
+    stated_items: int | None = None
+    storage_errors: int = 0  # listed articles fetched but not stored (lock, disk full, a bug)
+    # What was not done, each with its numbers and reason ("walked 1 of 2 listing pages (共2页)").
+    shortfalls: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
     def note(self, message: str) -> None:
         # Keep the report small even when a site fails on every page.
@@ -40,14 +53,23 @@ class SiteReport:
     def stored(self) -> int:
         return self.new + self.updated + self.unchanged + self.not_modified
 
+    def short(self, reason: str) -> None:
+        """Record something not walked or not stored: the site cannot be ``ok``."""
+        if reason not in self.shortfalls and len(self.shortfalls) < 20:
+            self.shortfalls.append(reason)
+
     @property
     def outcome(self) -> str:
         if self.challenged:
             return CHALLENGED
         if self.listing_pages == 0:
             return FAILED
+        if self.interrupted:
+            return INTERRUPTED
         if self.health:
             return UNHEALTHY
+        if self.shortfalls or self.errors or self.storage_errors:
+            return INCOMPLETE
         return OK
 
     def summary_line(self) -> str:
@@ -61,7 +83,7 @@ class SiteReport:
             f"{self.requests} requests",
         ]
         line = ", ".join(parts)
-        detail = self.health + self.messages[:1]
+        detail = self.health + self.shortfalls + self.messages[:1]
         return f"{line} ({'; '.join(detail)})" if detail else line
 
     def to_dict(self) -> dict:
