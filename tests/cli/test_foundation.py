@@ -1,7 +1,7 @@
 """Issue #2: one command crawls a TRS column into SQLite and exports it as JSONL.
 
-The expected values come from the seed page's text (archiver/replica/data, a copy of
-../shared/seed/), never from what the crawler produced.
+The expected values come from the seed page's text (tests/fixtures/seed/), never from what the
+crawler produced.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ import zstandard
 from tests.clirun import crawl, export_jsonl, run_cli, speech_gold
 
 ROOT = Path(__file__).resolve().parents[2]
-# The real page's text lies in ../shared/seed/ beside a checkout (and in CI); the replica bundles a
-# copy of its body for machines without it.
-SHARED_SEED = ROOT.parent / "shared" / "seed" / "jingzhou-ldjh-2023-05-22.txt"
-BUNDLED_SEED = ROOT / "archiver" / "replica" / "data" / "seed_jingzhou_ldjh.txt"
+# The real page's text, bundled with the tests (issue #18: a clone needs nothing beside it).
+SEED = ROOT / "tests" / "fixtures" / "seed" / "jingzhou-ldjh-2023-05-22.txt"
 SEED_TITLE = "市政协主席蒋鸿在全市县市区政协主席座谈会上的讲话"
 CHROME = ["您现在的位置", "首页>领导讲话", "打印", "关闭", "地址:荆州市", "邮政编码", "版权所有",
           "技术支持", "鄂ICP备12009254-1号", "京公网安备42100302000031", "信息来源", "发布时间"]
 
 
 def seed_body_paragraphs() -> list[str]:
-    seed = SHARED_SEED if SHARED_SEED.exists() else BUNDLED_SEED
-    lines = [line.strip() for line in seed.read_text("utf-8").splitlines()]
+    lines = [line.strip() for line in SEED.read_text("utf-8").splitlines()]
     start = lines.index("奋力书写加强和改进政协工作的荆州答卷")
     end = next((i for i, line in enumerate(lines) if line.startswith("打印")), len(lines))
     return [line for line in lines[start:end] if line]

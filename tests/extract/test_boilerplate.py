@@ -11,7 +11,7 @@ from archiver.extract.boilerplate import (
 )
 from archiver.extract.text import normalize_text
 
-SEED = Path("/work/shared/seed/jingzhou-ldjh-2023-05-22.txt")
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "jingzhou-ldjh-2023-05-22.txt"
 
 CHROME = [
     ("您现在的位置:首页>领导讲话", "breadcrumb"),

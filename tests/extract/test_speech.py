@@ -11,7 +11,7 @@ from archiver.extract.boilerplate import strip_boilerplate
 from archiver.extract.speech import SpeechMeta, extract_speech, looks_like_name
 from archiver.extract.text import normalize_text
 
-SEED = Path("/work/shared/seed/jingzhou-ldjh-2023-05-22.txt")
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "jingzhou-ldjh-2023-05-22.txt"
 SEED_TITLE = "市政协主席蒋鸿在全市县市区政协主席座谈会上的讲话"
 BODY = ["各位委员，同志们：", "过去一年，在市委的坚强领导下，市政协常委会团结依靠全体委员，认真履行职能。"]
 
