@@ -1,6 +1,6 @@
 """Remove page chrome from a body's paragraphs, naming the rule behind every removal.
 
-Every line in replica-spec.md "Boilerplate seen on real pages" and the chrome of the Jingzhou
+Every line in docs/REPLICA-SPEC.md "Boilerplate seen on real pages" and the chrome of the Jingzhou
 seed page (`打印| 关闭`, `0`, the address and copyright footers) must leave the stored body, and
 archivists audit what went (`Removal(rule, text)`). The guard against eating speech text: rules
 match whole short paragraphs anchored at their start, never a word inside a sentence, so a

@@ -1,6 +1,6 @@
 """Publication and delivery dates as CPPCC sites write them; all Beijing time (UTC+8).
 
-Every format listed in replica-spec.md "Dates as they appear" is parsed by the compiled regexes
+Every format listed in docs/REPLICA-SPEC.md "Dates as they appear" is parsed by the compiled regexes
 below; `dateparser` is only a last-resort slow path for the odd free-form string (it is ~1000x
 slower and imported lazily). Nothing here reads the clock: callers pass `now`.
 """

@@ -1,6 +1,6 @@
 """Decode fetched HTML bytes into correct text, whatever the header or `<meta>` claims.
 
-Real pages (replica-spec.md): legacy county sites declare `charset=gb2312` only in `<meta>` but
+Real pages (docs/REPLICA-SPEC.md): legacy county sites declare `charset=gb2312` only in `<meta>` but
 send GBK bytes with characters outside GB2312 (traditional characters, 堃 喆 镕), and "pages whose
 header says one charset and whose bytes are another". So declarations are hints: we try strict
 decodes (BOM, header, meta, utf-8, gb18030) and keep the first that decodes without errors.

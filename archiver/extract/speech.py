@@ -1,6 +1,6 @@
 """Speech metadata: who spoke, in which post, on what occasion, on which day.
 
-Archivists want these fields (replica-spec.md "Speeches: what archivists want pulled out"); the
+Archivists want these fields (docs/REPLICA-SPEC.md "Speeches: what archivists want pulled out"); the
 delivery day is often days before the posting day. The forms handled are exactly the spec's:
 a title `市政协主席蒋鸿在全市县市区政协主席座谈会上的讲话` (or the same as a `——` subtitle in the
 body, as on the Jingzhou seed page), date/occasion subtitle lines followed or preceded by a name

@@ -1,7 +1,7 @@
 """Text normalisation shared by every extractor.
 
 Why this exists: real CPPCC pages indent paragraphs with `　　` (U+3000), `&emsp;` and `&nbsp;`
-(replica-spec.md, "Data traps": "`　　`, `&emsp;`, `&nbsp;` indentation"), editors paste
+(docs/REPLICA-SPEC.md, "Data traps": "`　　`, `&emsp;`, `&nbsp;` indentation"), editors paste
 zero-width characters, and names are padded to a fixed width (`段  鸣`, spec "Speeches").
 Full-width punctuation (，。：；“”（）【】) is the site's own writing and is never converted.
 """

@@ -1,6 +1,6 @@
 """Replica CPPCC sites served on 127.0.0.1: what every crawl test, the demo and the benchmarks use.
 
-Six sites, one per CMS family of docs/replica-spec (``/work/shared/replica-spec.md``), each on its
+Six sites, one per CMS family of docs/REPLICA-SPEC.md, each on its
 own port, each with its own speech column reproducing the family's URLs, markup and quirks:
 
 =========  ===============  =================================================================

@@ -1,5 +1,5 @@
 """Hand-written articles that every site carries at any scale: the seed speech and one article
-for each speech form, date format and data trap the spec lists (see replica-spec.md,
+for each speech form, date format and data trap the spec lists (see docs/REPLICA-SPEC.md,
 "Speeches" and "Data traps"). Names, places and meetings are invented except the seed.
 """
 

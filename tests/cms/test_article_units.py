@@ -1,4 +1,4 @@
-"""Article extraction on small hand-written pages (replica-spec.md quirks), offline."""
+"""Article extraction on small hand-written pages (docs/REPLICA-SPEC.md quirks), offline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Listing parsing and pagination per family, on small pages written from replica-spec.md."""
+"""Listing parsing and pagination per family, on small pages written from docs/REPLICA-SPEC.md."""
 
 from __future__ import annotations
 

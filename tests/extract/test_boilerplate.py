@@ -1,4 +1,4 @@
-"""strip_boilerplate / info rows: every chrome line of replica-spec.md and the seed goes, speech stays."""
+"""strip_boilerplate / info rows: every chrome line of docs/REPLICA-SPEC.md and the seed goes, speech stays."""
 
 from __future__ import annotations
 

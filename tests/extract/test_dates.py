@@ -1,4 +1,4 @@
-"""Dates exactly as CPPCC sites write them (replica-spec.md "Dates as they appear"), Beijing time."""
+"""Dates exactly as CPPCC sites write them (docs/REPLICA-SPEC.md "Dates as they appear"), Beijing time."""
 
 from __future__ import annotations
 

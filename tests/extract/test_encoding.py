@@ -1,4 +1,4 @@
-"""decode_html: the right text whatever the header or <meta> claims (replica-spec.md family 3)."""
+"""decode_html: the right text whatever the header or <meta> claims (docs/REPLICA-SPEC.md family 3)."""
 
 from __future__ import annotations
 

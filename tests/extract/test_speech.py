@@ -1,4 +1,4 @@
-"""extract_speech on the forms of replica-spec.md "Speeches", the seed page, and news reports."""
+"""extract_speech on the forms of docs/REPLICA-SPEC.md "Speeches", the seed page, and news reports."""
 
 from __future__ import annotations
 

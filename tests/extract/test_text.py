@@ -1,4 +1,4 @@
-"""normalize_text / normalize_name with the indentation traps of real pages (replica-spec.md)."""
+"""normalize_text / normalize_name with the indentation traps of real pages (docs/REPLICA-SPEC.md)."""
 
 from __future__ import annotations
 

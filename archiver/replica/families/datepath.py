@@ -1,4 +1,4 @@
-"""Date-path newspaper CMS (重庆政协 type, see replica-spec.md §4). UTF-8.
+"""Date-path newspaper CMS (重庆政协 type, see docs/REPLICA-SPEC.md §4). UTF-8.
 
 Column ``/cqzx_content/node_115.htm``, ``node_115_2.htm`` …; articles
 ``/cqzx_content/YYYY-MM/DD/content_N.htm``; info ``2023年09月06日 09:47 来源:重庆政协报``; the body

@@ -1,4 +1,4 @@
-"""``/content/detail/{24 hex}.html`` county sites (安徽 type, see replica-spec.md §6). UTF-8.
+"""``/content/detail/{24 hex}.html`` county sites (安徽 type, see docs/REPLICA-SPEC.md §6). UTF-8.
 
 Column ``/content/column/6790941?pageIndex=N``; info row
 ``2021-12-29 16:00:51 编辑: 杨玉娟 审核人:叶玲玲 阅读次数:<span id="hits"></span>`` (filled by an

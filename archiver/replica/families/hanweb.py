@@ -1,4 +1,4 @@
-"""Hanweb JCMS (大汉), modelled on 金华/湖北 sites (see replica-spec.md §2). GBK bytes,
+"""Hanweb JCMS (大汉), modelled on 金华/湖北 sites (see docs/REPLICA-SPEC.md §2). GBK bytes,
 declared gb2312.
 
 Column ``/col/col{COLID}/index.html`` holds its first page of records only as XML inside

@@ -1,4 +1,4 @@
-"""Legacy PHP county site (河池/达州 type, see replica-spec.md §3). GBK bytes, ``charset=gb2312``
+"""Legacy PHP county site (河池/达州 type, see docs/REPLICA-SPEC.md §3). GBK bytes, ``charset=gb2312``
 only in ``<meta>`` (the HTTP header has no charset), characters outside GB2312 (堃 喆 镕, 繁體).
 
 ``/news_list.php?id=12&page=N`` (table layout, 首页 上一页 下一页 尾页 共N页 第N页; pages past

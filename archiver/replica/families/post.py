@@ -1,4 +1,4 @@
-"""Guangdong 集约化 ``post_`` site (深圳政协 type, see replica-spec.md §5). UTF-8.
+"""Guangdong 集约化 ``post_`` site (深圳政协 type, see docs/REPLICA-SPEC.md §5). UTF-8.
 
 Column ``/szzx/ldjh/index.html``, ``index_2.html`` …: by default the HTML renders an *empty*
 list that its script fills from the JSON API ``/szzx/ldjh/list.jsp?pagenum=N&pagesize=S``

@@ -1,4 +1,4 @@
-"""TRS WCM (拓尔思), modelled on 荆州市政协 www.hbjzszx.gov.cn (see replica-spec.md §1).
+"""TRS WCM (拓尔思), modelled on 荆州市政协 www.hbjzszx.gov.cn (see docs/REPLICA-SPEC.md §1).
 
 Column ``/ldjh/index.shtml``, ``index_1.shtml`` … (0-based, links only built by an inline
 script; page index 2, 5, 8 … use the older ``createPageHTML(…)`` call instead). Articles
