@@ -21,8 +21,14 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# pywb (the replay server the WACZ test loads exports into) pins redis 2.x; scrapy-redis needs
+# redis 5, so pywb gets a venv of its own inside ours.
+$(VENV)/pywb/bin/wayback: $(BIN)/python
+	$(BIN)/python -m venv $(VENV)/pywb
+	$(VENV)/pywb/bin/pip install --quiet 'pywb>=2.8'
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(VENV)/pywb/bin/wayback
 
 run: install
 	$(BIN)/cppcc-archiver crawl --all

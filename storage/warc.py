@@ -8,6 +8,12 @@ stack removes gzip/chunked framing), so announcing the original ``Content-Encodi
 For each version: a ``metadata`` record (JSON) with the cleaned fields, the cleaning audit, the
 extractor, the crawl run, and ``WARC-Refers-To`` the response that produced it.
 
+Metadata records are addressed as ``urn:cppcc-archiver:version:<article URL>`` (and
+``…:fetch:<URL>`` for a fetch's provenance), with the page's own URL in
+``WARC-Archiver-Page-URI``: replay tools (pywb, ReplayWeb.page) index every metadata record
+under its target URI, and with the page's URL there they served our JSON instead of the page
+(issue #20's replay test). Browsertrix addresses its page records the same way (``urn:pageinfo:``).
+
 Digests are SHA-256 (base32, as warcio writes them): the payload digest is the same hash the
 archive stores, re-encoded. Record ids are UUID5s of what identifies an exchange (fetch id,
 URL, time, body hash), so two exports of the same archive agree and a metadata record can
@@ -218,17 +224,20 @@ class WarcExporter:
     # --- versions ----------------------------------------------------------------------------
 
     def _metadata(
-        self, uri: str, rid: str, date: str, payload: dict[str, Any], *, refers_to: str | None
+        self, uri: str, rid: str, date: str, payload: dict[str, Any], *, refers_to: str | None,
+        about: str = "fetch",
     ) -> None:
         data = json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+        target = f"urn:cppcc-archiver:{about}:{uri}"
         headers = {
-            "WARC-Type": "metadata", "WARC-Target-URI": uri, "WARC-Record-ID": rid,
+            "WARC-Type": "metadata", "WARC-Target-URI": target, "WARC-Record-ID": rid,
             "WARC-Date": date, "Content-Type": "application/json; charset=utf-8",
+            "WARC-Archiver-Page-URI": uri,
         }
         if refers_to:
             headers["WARC-Refers-To"] = refers_to
         record = self.writer.create_warc_record(
-            uri, "metadata", payload=BytesIO(data), length=len(data),
+            target, "metadata", payload=BytesIO(data), length=len(data),
             warc_content_type="application/json; charset=utf-8", warc_headers_dict=headers,
         )
         self.writer.write_record(record)
@@ -263,7 +272,7 @@ class WarcExporter:
         }
         self._metadata(
             url, record_id("snapshot", snapshot_key(snap, url)), warc_date(snap.created_at), payload,
-            refers_to=response_ids[0] if response_ids else None,
+            refers_to=response_ids[0] if response_ids else None, about="version",
         )
 
     def iter_snapshots(self, query):  # type: ignore[no-untyped-def]

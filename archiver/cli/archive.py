@@ -20,6 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver.cli.webarchive import (
+    WEBARCHIVE_FORMATS, WebArchiveUsage, check_output, webarchive_options, write_webarchive,
+)
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -83,8 +87,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "version with --all-versions) or every stored HTTP exchange as a WARC 1.1 file.",
     )
     _db_option(p)
-    p.add_argument("--format", choices=("jsonl", "warc"), default="jsonl",
-                   help="jsonl: one JSON record per line (default); warc: gzipped WARC 1.1")
+    p.add_argument("--format", choices=("jsonl", "warc", *WEBARCHIVE_FORMATS), default="jsonl",
+                   help="jsonl: one JSON record per line (default); warc: gzipped WARC 1.1; "
+                   "wacz: a WACZ 1.1 package for replay tools (every version of the selected "
+                   "articles, pages with their clean text); cdxj: the CDXJ index of the WARC "
+                   "export; atom: an Atom feed of new, edited, removed and restored articles")
     p.add_argument("--output", "-o", metavar="FILE", default="-",
                    help="output file ('-' = standard output, the default); WARC files end in "
                    ".warc.gz; written to FILE.part and renamed when complete")
@@ -94,6 +101,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--changed-since", metavar="TIMESTAMP", type=timestamp_arg,
                    help="only versions stored, or articles removed/restored, at or after this "
                    "ISO 8601 time (UTC when no zone is given); for WARC: fetches made since")
+    webarchive_options(p)
     p.set_defaults(handler=cmd_export)
 
     p = subparsers.add_parser(
@@ -214,7 +222,7 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
-        except UsageError as exc:
+        except (UsageError, WebArchiveUsage) as exc:
             print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
             return EXIT_USAGE
         except BrokenPipeError:  # `… | head`
@@ -279,6 +287,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
+    if args.format in WEBARCHIVE_FORMATS:
+        check_output(args.format, out_path)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
@@ -289,6 +299,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 if args.format == "jsonl":
                     n = write_jsonl(iter_export_records(session, **filters), stream)
                     summary = f"{n} records"
+                elif args.format in WEBARCHIVE_FORMATS:
+                    summary = write_webarchive(args, session, stream, out_path, filters)
                 else:
                     name = out_path.name if out_path else "stdout.warc.gz"
                     counts = export_warc(session, stream, filename=name, **filters)

@@ -1,0 +1,164 @@
+"""Atom feeds of what changed in the archive (issue #20).
+
+One entry per **event**, never rewritten: a new speech (version 1), an edit (a later version
+stored by a crawl, with the version numbers and a short character diff), a removal (how and
+when) and a restoration. An article edited twice has three entries. Written with feedgen (a
+maintained Atom/RSS writer on lxml) as a static file that a web server or a feed reader's
+``file://`` reads; a cron job refreshes it after each crawl.
+
+Versions made by ``reprocess`` (our extractor changed, not the site) are not events of the site
+and are left out. The newest ``limit`` events are written (feed readers poll; a feed of 100,000
+entries helps nobody); the export's filters choose which articles' events.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from storage import diff
+from storage.export import filter_snapshots, normalize_speaker
+from storage.models import Article, ArticleEvent, Site, Snapshot
+
+# XML 1.0 cannot carry these at all; lxml refuses them (a title with a stray \x08 on a real page).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+DIFF_CHARS = 600  # of the diff shown in an edit's entry; the archive keeps every version whole
+FEED_NS = "tag:cppcc-archiver,2026"
+
+
+def xml_text(value: str | None) -> str:
+    return _NOT_XML.sub("", value or "")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # new | edited | removed | restored
+    at: datetime
+    article_id: int
+    url: str
+    site: str
+    title: str
+    key: str  # the archive's own identifier of the event
+    detail: str
+    versions: tuple[int, int] | None = None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def version_events(session: Session, *, limit: int, **filters: Any) -> list[Event]:
+    query = (
+        select(Snapshot, Article.url, Site.slug)
+        .join(Article, Article.id == Snapshot.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .where(Snapshot.reason == "crawl")
+    )
+    query = filter_snapshots(query, **{**filters, "all_versions": True})
+    if limit:
+        query = query.order_by(Snapshot.created_at.desc(), Snapshot.id.desc()).limit(limit)
+    events = []
+    for snap, url, slug in session.execute(query):
+        if snap.version == 1:
+            events.append(Event("new", _aware(snap.created_at), snap.article_id, url, slug,
+                                snap.title or url, f"snapshot/{snap.id}", _describe(snap)))
+            continue
+        before = session.scalar(select(Snapshot).where(
+            Snapshot.article_id == snap.article_id, Snapshot.version < snap.version
+        ).order_by(Snapshot.version.desc()).limit(1))
+        change = diff.format_plain(before.fields, snap.fields) if before else ""
+        if len(change) > DIFF_CHARS:
+            change = change[:DIFF_CHARS] + " …"
+        versions = (before.version if before else snap.version - 1, snap.version)
+        events.append(Event("edited", _aware(snap.created_at), snap.article_id, url, slug,
+                            snap.title or url, f"snapshot/{snap.id}", change, versions))
+    return events
+
+
+def status_events(session: Session, *, limit: int, **filters: Any) -> list[Event]:
+    current = aliased(Snapshot)
+    query = (
+        select(ArticleEvent, Article.url, Site.slug, current.title)
+        .join(Article, Article.id == ArticleEvent.article_id)
+        .join(Site, Site.id == Article.site_id)
+        .join(current, (current.article_id == Article.id) & (current.version == Article.current_version))
+    )
+    query = _filter_current(query, current, **filters)
+    if limit:
+        query = query.order_by(ArticleEvent.at.desc(), ArticleEvent.id.desc()).limit(limit)
+    events = []
+    for event, url, slug, title in session.execute(query):
+        what = f"{event.kind} ({event.how})" if event.how else event.kind
+        events.append(Event(event.kind, _aware(event.at), event.article_id, url, slug, title or url,
+                            f"event/{event.id}", f"{what} at {_aware(event.at).isoformat()}"))
+    return events
+
+
+def _filter_current(query, current, *, site=None, since=None, until=None, speaker=None,  # type: ignore[no-untyped-def]
+                    changed_since=None, all_versions=None):
+    """The export's filters on a status event: the article's current version decides."""
+    if site:
+        query = query.where(Site.slug == site)
+    if since:
+        query = query.where(current.published_at >= since)
+    if until:
+        query = query.where(func.substr(current.published_at, 1, len(until)) <= until)
+    if speaker:
+        stored = func.replace(func.replace(current.speaker, " ", ""), "\u3000", "")
+        query = query.where(stored == normalize_speaker(speaker))
+    if changed_since is not None:
+        query = query.where(ArticleEvent.at >= changed_since)
+    return query
+
+
+def _describe(snap: Snapshot) -> str:
+    parts = [f"{k}: {v}" for k, v in (("speaker", snap.speaker), ("post", snap.speaker_title),
+                                       ("published", snap.published_at), ("source", snap.source)) if v]
+    body = (snap.body or "")[:280]
+    return "\n".join([*parts, body])
+
+
+TITLES = {"new": "New", "edited": "Edited", "removed": "Removed", "restored": "Restored"}
+
+
+def entry_title(event: Event) -> str:
+    label = TITLES.get(event.kind, event.kind)
+    if event.versions:
+        label += f" v{event.versions[0]}→v{event.versions[1]}"
+    return xml_text(f"{label}: {event.title}")
+
+
+def build_feed(session: Session, *, feed_id: str, title: str, self_link: str | None,
+               limit: int = 500, **filters: Any) -> tuple[bytes, int]:
+    """The Atom document and its number of entries, newest event first."""
+    from feedgen.feed import FeedGenerator
+
+    events = version_events(session, limit=limit, **filters) + status_events(session, limit=limit, **filters)
+    events.sort(key=lambda e: (e.at, e.key), reverse=True)
+    if limit:
+        events = events[:limit]
+    fg = FeedGenerator()
+    fg.id(f"{FEED_NS}:feed/{feed_id}")
+    fg.title(xml_text(title))
+    fg.author({"name": "cppcc-archiver"})
+    fg.generator("cppcc-archiver (feedgen)")
+    fg.updated(events[0].at if events else datetime(1970, 1, 1, tzinfo=UTC))
+    if self_link:
+        fg.link(href=self_link, rel="self")
+    fg.link(href="https://github.com/cppcc-archiver/cppcc-archiver", rel="alternate")
+    for event in reversed(events):  # feedgen prepends: oldest first in, newest first out
+        entry = fg.add_entry()
+        entry.id(f"{FEED_NS}:{event.key}")
+        entry.title(entry_title(event))
+        entry.updated(event.at)
+        entry.published(event.at)
+        entry.link(href=event.url, rel="alternate")
+        entry.category(term=event.kind)
+        entry.category(term=f"site:{event.site}")
+        entry.content(xml_text(f"{event.url}\n{event.detail}"), type="text")
+    return fg.atom_str(pretty=True), len(events)
