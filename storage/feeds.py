@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import diff
@@ -52,7 +52,26 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def version_events(session: Session, *, limit: int, **filters: Any) -> list[Event]:
+def matching_articles(query: str | None):  # type: ignore[no-untyped-def]
+    """Articles whose current version holds every term of ``query`` (title or body), or None.
+
+    A plain substring test (the search command's rule, `storage/search.py`), read once per
+    feed: a feed is refreshed by cron, not typed at."""
+    from storage.search import parse_terms
+
+    terms = parse_terms(query or "")
+    if not terms:
+        return None
+    current = aliased(Snapshot)
+    has = [or_(current.title.icontains(t, autoescape=True), current.body.icontains(t, autoescape=True))
+           for t in terms]
+    return (select(current.article_id).join(Article, (Article.id == current.article_id)
+                                            & (Article.current_version == current.version))
+            .where(and_(*has)))
+
+
+def version_events(session: Session, *, limit: int, search: str | None = None,
+                   **filters: Any) -> list[Event]:
     query = (
         select(Snapshot, Article.url, Site.slug)
         .join(Article, Article.id == Snapshot.article_id)
@@ -60,6 +79,9 @@ def version_events(session: Session, *, limit: int, **filters: Any) -> list[Even
         .where(Snapshot.reason == "crawl")
     )
     query = filter_snapshots(query, **{**filters, "all_versions": True})
+    matching = matching_articles(search)
+    if matching is not None:
+        query = query.where(Snapshot.article_id.in_(matching))
     if limit:
         query = query.order_by(Snapshot.created_at.desc(), Snapshot.id.desc()).limit(limit)
     events = []
@@ -80,7 +102,8 @@ def version_events(session: Session, *, limit: int, **filters: Any) -> list[Even
     return events
 
 
-def status_events(session: Session, *, limit: int, **filters: Any) -> list[Event]:
+def status_events(session: Session, *, limit: int, search: str | None = None,
+                  **filters: Any) -> list[Event]:
     current = aliased(Snapshot)
     query = (
         select(ArticleEvent, Article.url, Site.slug, current.title)
@@ -89,6 +112,9 @@ def status_events(session: Session, *, limit: int, **filters: Any) -> list[Event
         .join(current, (current.article_id == Article.id) & (current.version == Article.current_version))
     )
     query = _filter_current(query, current, **filters)
+    matching = matching_articles(search)
+    if matching is not None:
+        query = query.where(ArticleEvent.article_id.in_(matching))
     if limit:
         query = query.order_by(ArticleEvent.at.desc(), ArticleEvent.id.desc()).limit(limit)
     events = []

@@ -31,7 +31,7 @@ from io import BytesIO
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
@@ -118,14 +118,23 @@ class WarcExporter:
         self.counts = {"request": 0, "response": 0, "metadata": 0, "warcinfo": 0}
 
     def write_warcinfo(self, filename: str, description: dict[str, str]) -> None:
+        """The warcinfo record, dated by the archive's newest fetch rather than by the clock: two
+        exports of the same archive with the same filters are byte-identical, so a CDXJ index
+        made by `export --format cdxj` points into a WARC exported earlier (issue #20)."""
+        newest = self.session.scalar(select(func.max(Fetch.fetched_at)))
+        as_of = warc_date(newest) if newest else "1970-01-01T00:00:00.000000Z"
         info = {
             "software": f"cppcc-archiver/{__version__} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "created": warc_date(datetime.now(UTC)),
+            "archive-as-of": as_of,
             **description,
         }
-        self.writer.write_record(self.writer.create_warcinfo_record(filename, info))
+        record = self.writer.create_warcinfo_record(filename, info)
+        record.rec_headers.replace_header("WARC-Date", as_of)
+        key = f"{filename}|{as_of}|{sorted(description.items())}"
+        record.rec_headers.replace_header("WARC-Record-ID", record_id("warcinfo", key))
+        self.writer.write_record(record)
         self.counts["warcinfo"] += 1
 
     # --- fetches -----------------------------------------------------------------------------

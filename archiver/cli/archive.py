@@ -287,11 +287,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
-    if args.format in WEBARCHIVE_FORMATS:
-        check_output(args.format, out_path)
+    check_output(args.format, out_path, args)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
+    left_out = 0  # records a web-archive export had to leave out (missing or damaged bodies)
     try:
         with _archive(args) as sessions, sessions() as session:
             stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
@@ -300,7 +300,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     n = write_jsonl(iter_export_records(session, **filters), stream)
                     summary = f"{n} records"
                 elif args.format in WEBARCHIVE_FORMATS:
-                    summary = write_webarchive(args, session, stream, out_path, filters)
+                    summary, left_out = write_webarchive(args, session, stream, out_path, filters)
                 else:
                     name = out_path.name if out_path else "stdout.warc.gz"
                     counts = export_warc(session, stream, filename=name, **filters)
@@ -314,7 +314,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if part and out_path:
             os.replace(part, out_path)
         print(f"exported {summary}" + (f" to {out_path}" if out_path else ""), file=sys.stderr)
-        return EXIT_OK
+        return EXIT_FAILED if left_out else EXIT_OK
     finally:
         if part and part.exists():
             part.unlink()

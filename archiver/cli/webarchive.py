@@ -27,11 +27,18 @@ def webarchive_options(parser: argparse.ArgumentParser) -> None:
                         "--format warc and the same filters")
     parser.add_argument("--feed-limit", metavar="N", type=int, default=500,
                         help="atom: the newest N events (default 500; 0 = every event)")
+    parser.add_argument("--search", metavar="TERMS", default=None,
+                        help="atom: only articles whose current version contains every term "
+                        "(whitespace separates terms, as in `search`)")
     parser.add_argument("--feed-url", metavar="URL", default=None,
                         help="atom: where the feed will be served (its rel=self link)")
 
 
-def check_output(fmt: str, out: Path | None) -> None:
+def check_output(fmt: str, out: Path | None, args: argparse.Namespace | None = None) -> None:
+    if args is not None and fmt != "atom" and args.search:
+        raise WebArchiveUsage("--search selects the articles of an atom feed only (use `search` otherwise)")
+    if fmt not in WEBARCHIVE_FORMATS:
+        return
     if fmt == "wacz" and out is None:
         raise WebArchiveUsage("a WACZ is a zip file: give --output FILE.wacz")
     if out is not None and not out.name.endswith(SUFFIXES[fmt]):
@@ -44,8 +51,9 @@ def _describe(filters: dict[str, Any]) -> str:
 
 
 def write_webarchive(args: argparse.Namespace, session: Any, stream: IO[bytes], out: Path | None,
-                     filters: dict[str, Any]) -> str:
-    """Write one of the formats to ``stream``; the summary line's text."""
+                     filters: dict[str, Any]) -> tuple[str, int]:
+    """Write one of the formats to ``stream``: the summary line's text, and how many fetches
+    had to be left out (the export is then complete but for them, and exits 1)."""
     selection = {k: v for k, v in filters.items() if k != "all_versions"}
 
     def skipped(line: str) -> None:
@@ -56,17 +64,18 @@ def write_webarchive(args: argparse.Namespace, session: Any, stream: IO[bytes], 
 
         report = export_wacz(session, stream, title=f"cppcc-archiver: {_describe(selection)}",
                              on_skip=skipped, workdir=str(out.parent) if out else None, **selection)
-        return report.summary()
+        return report.summary(), len(report.skipped)
     if args.format == "cdxj":
         from storage.wacz import export_cdxj
 
         name = args.warc_name or (out.name.rsplit(".", 1)[0] + ".warc.gz" if out else "archive.warc.gz")
         report = export_cdxj(session, stream, warc_name=name, on_skip=skipped, **filters)
-        return f"the index of {name}: {report.fetches} responses"
+        return f"the index of {name}: {report.fetches} responses", 0
     from storage.feeds import build_feed
 
+    selection["search"] = args.search
     feed_id = hashlib.sha256(_describe(selection).encode()).hexdigest()[:16]
     data, entries = build_feed(session, feed_id=feed_id, title=f"cppcc-archiver: {_describe(selection)}",
                                self_link=args.feed_url, limit=max(args.feed_limit, 0), **selection)
     stream.write(data)
-    return f"{entries} feed entries"
+    return f"{entries} feed entries", 0

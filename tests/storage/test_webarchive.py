@@ -217,3 +217,47 @@ def test_bad_outputs_are_one_clear_line(two_days, tmp_path, args, message):
     tmp, db, _day1, _day2 = two_days
     proc = run_cli("export", "--db", db, *args, cwd=tmp_path)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_damaged_or_missing_bodies_are_left_out_with_a_line_and_the_package_stays_valid(two_days, tmp_path):
+    import shutil
+
+    tmp, _db, _day1, _day2 = two_days
+    copy = tmp_path / "damaged.sqlite3"
+    shutil.copy(tmp / "archive.sqlite3", copy)
+    with sqlite3.connect(copy) as con:
+        shas = [r[0] for r in con.execute(
+            "SELECT f.body_sha256 FROM snapshot_fetches sf JOIN fetches f ON f.id = sf.fetch_id "
+            "ORDER BY f.id LIMIT 2")]
+        con.execute("PRAGMA foreign_keys = OFF")
+        con.execute("DELETE FROM bodies WHERE sha256 = ?", (shas[0],))
+        good = con.execute("SELECT data FROM bodies WHERE sha256 != ? LIMIT 1", (shas[1],)).fetchone()[0]
+        con.execute("UPDATE bodies SET data = ? WHERE sha256 = ?", (good, shas[1]))
+    package = tmp_path / "damaged.wacz"
+    proc = run_cli("export", "--db", f"sqlite:///{copy}", "--format", "wacz", "--output", str(package),
+                   cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    left = [line for line in proc.stderr.splitlines() if "left out" in line]
+    assert any("missing" in line for line in left) and any("fixity" in line for line in left), proc.stderr
+    assert "Traceback" not in proc.stderr
+    check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(package)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_atom_search_selects_the_articles_mentioning_the_terms(two_days, tmp_path):
+    tmp, db, _day1, _day2 = two_days
+    with sqlite3.connect(tmp / "archive.sqlite3") as con:
+        title, url = con.execute("SELECT s.title, a.url FROM snapshots s JOIN articles a ON a.id = s.article_id "
+                                 "WHERE s.version = a.current_version ORDER BY s.id LIMIT 1").fetchone()
+    term = title[-6:]
+    out = tmp_path / "one.xml"
+    proc = run_cli("export", "--db", db, "--format", "atom", "--search", term, "--output", str(out), cwd=tmp)
+    assert proc.returncode == 0, proc.stderr
+    links = {e.link for e in feedparser.parse(out.read_bytes()).entries}
+    assert url in links
+    with sqlite3.connect(tmp / "archive.sqlite3") as con:
+        expected = {u for (u,) in con.execute(
+            "SELECT a.url FROM snapshots s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.version = a.current_version AND (instr(s.title, ?) OR instr(s.body, ?))", (term, term))}
+    assert links == expected
