@@ -165,6 +165,7 @@ class CMSFamily:
         page = ArticlePage(url=url, family=self.name)
         body = self.body_element(doc, text, overrides)
         title_el, page.title = self.title(doc, body, overrides)
+        page.overrides_used.extend(matched_overrides(doc, overrides, ("body", "title")))
         self.read_dates_and_info(page, doc, title_el, body, overrides)
         self.read_body(page, doc, text, title_el, body)
         page.continuation_urls = self.continuation_urls(url, text, doc)
@@ -186,6 +187,7 @@ class CMSFamily:
             raw = first_text(doc, overrides["date"])
             if raw:
                 page.date_candidates.append(("info", raw))
+                page.overrides_used.append("date")
         meta_date = meta_content(doc, *PUBDATE_METAS)
         if meta_date:
             page.date_candidates.append(("meta", meta_date))
@@ -204,7 +206,10 @@ class CMSFamily:
         if url_date is not None:
             page.date_candidates.append(("url", url_date.isoformat()))
         if overrides.get("source"):
-            page.source = first_text(doc, overrides["source"]) or page.source
+            found = first_text(doc, overrides["source"])
+            if found:
+                page.source = found
+                page.overrides_used.append("source")
         if not page.source:
             source_meta = meta_content(doc, "ContentSource", "source")
             page.source = clean_title(source_meta) or None
@@ -358,6 +363,19 @@ def is_dated_row(link: str, a: etree._Element, row: etree._Element) -> bool:
     if row is a or not looks_like_page(link):
         return False
     return len(clean_title(a.text_content())) >= 4 and row_date(row, a) is not None
+
+
+def matched_overrides(doc: html.HtmlElement, overrides: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """The override XPaths among `keys` that found something on the page: they took effect and
+    the version's provenance names them (issue #16)."""
+    used = []
+    for key in keys:
+        if overrides.get(key) and any(
+            isinstance(el, etree._Element) or (isinstance(el, str) and el.strip())
+            for el in xpath(overrides[key])(doc)
+        ):
+            used.append(key)
+    return used
 
 
 def meta_content(doc: html.HtmlElement, *names: str) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from archiver.cms import canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms import allowed_family, canonical_url, detect_family, extract_page, normalize_overrides
 from archiver.cms.model import ArticlePage
 from archiver.extract.dates import ParsedDate, parse_published
 from archiver.extract.encoding import Decoded, decode_html, normalize_charset
@@ -37,6 +37,9 @@ class Extraction:
     replacement_share: float = 0.0
     continuation_urls: list[str] = field(default_factory=list)  # pages not yet among `pages`
     date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw)
+    # Registry overrides that took effect, by registry key (`date_xpath`: its XPath): stored in
+    # the version's provenance (issue #16).
+    overrides_used: dict[str, str] = field(default_factory=dict)
 
 
 def _is_truncated(title: str | None) -> bool:
@@ -115,15 +118,23 @@ def extract_record(
     listing_title: str | None = None,
     listing_date: str | None = None,
     overrides: dict[str, Any] | None = None,
+    families: frozenset[str] | None = None,
 ) -> Extraction:
-    """Merge an article's pages (first page first) into one record; see CONTRACTS.md."""
+    """Merge an article's pages (first page first) into one record; see CONTRACTS.md.
+
+    `families` restricts the family modules that may be used (ARCHIVER_FAMILIES, issue #16): a
+    family given or detected that is not allowed gives way to `generic`.
+    """
     if not pages:
         raise ValueError("extract_record needs at least one page")
     overrides = normalize_overrides(overrides)
     decoded = [_decode(p, overrides.get("encoding")) for p in pages]
-    name = overrides.get("family") or family or detect_family(pages[0].url, decoded[0].text)
+    given = overrides.get("family") or family
+    name = allowed_family(given or detect_family(pages[0].url, decoded[0].text, families=families),
+                          families)
     parts: list[ArticlePage] = [
-        extract_page(p.url, d.text, family=name, overrides=overrides) for p, d in zip(pages, decoded)
+        extract_page(p.url, d.text, family=name, overrides=overrides, families=families)
+        for p, d in zip(pages, decoded)
     ]
     first = parts[0]
     audit: list[dict[str, str]] = []
@@ -173,6 +184,9 @@ def extract_record(
         "occasion": speech.occasion,
         "delivered_on": speech.delivered_on,
     }
+    used = {f"{key}_xpath": overrides[key] for part in parts for key in part.overrides_used}
+    if overrides.get("encoding") and normalize_charset(overrides["encoding"]):
+        used["encoding"] = overrides["encoding"]
     fetched = {canonical_url(p.url) for p in pages}
     more: list[str] = []
     for part in parts:
@@ -186,4 +200,5 @@ def extract_record(
         replacement_share=max(d.replacement_share for d in decoded),
         continuation_urls=more,
         date_candidates=candidates,
+        overrides_used=used,
     )
