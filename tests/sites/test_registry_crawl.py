@@ -96,3 +96,36 @@ def test_unknown_family_in_archiver_families_is_one_line_exit_2(replica, tmp_pat
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "'wordpress'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_reprocess_applies_the_registry_overrides_added_after_the_crawl(replica, gold, tmp_path):
+    plain = write_registry(tmp_path / "plain.toml", replica.sites["trs"]["listing"])
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    crawl(db, cwd=tmp_path, extra=("--registry", plain, "--site", "replica_trs"))
+    fixed = write_registry(tmp_path / "fixed.toml", replica.sites["trs"]["listing"],
+                           overrides={"body_xpath": FIRST_PARAGRAPH})
+    proc = run_cli("reprocess", "--db", db, "--registry", fixed, "--site", "replica_trs", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    changed = [line for line in proc.stdout.splitlines() if line.startswith("new version: ")]
+    assert len(changed) == len(contexts(tmp_path / "a.sqlite3")) // 2 >= len(gold)
+    records = {r["url"]: r for r in export_jsonl(db, cwd=tmp_path)}
+    for url, want in gold.items():
+        assert set(records[url]["body"].split("\n")) < set(want["body"].split("\n"))
+    with sqlite3.connect(tmp_path / "a.sqlite3") as conn:
+        rows = conn.execute("SELECT reason, context FROM snapshots WHERE version = 2").fetchall()
+    assert rows and all(r == "reextract" and json.loads(c)["overrides"] == {"body_xpath": FIRST_PARAGRAPH}
+                        for r, c in rows)
+
+
+def test_extract_site_applies_the_overrides_and_says_which(replica, gold, tmp_path):
+    registry = write_registry(tmp_path / "sites.toml", replica.sites["trs"]["listing"],
+                              overrides={"date_xpath": SIDEBAR_FIRST_DATE})
+    url = min(gold, key=lambda u: gold[u]["published_at"])  # not the sidebar's newest
+    plain = json.loads(run_cli("extract", url, cwd=tmp_path, check=True).stdout)
+    fixed = json.loads(run_cli("extract", "--registry", registry, "--site", "replica_trs", url,
+                               cwd=tmp_path, check=True).stdout)
+    assert plain["published_at"] == gold[url]["published_at"]
+    assert fixed["published_at"] != plain["published_at"] and fixed["published_from"] == "info"
+    assert fixed["overrides"] == {"date_xpath": SIDEBAR_FIRST_DATE} and "overrides" not in plain
+    proc = run_cli("extract", "--site", "no_such_site", url, cwd=tmp_path)
+    assert proc.returncode == 2 and "no_such_site" in proc.stderr and "Traceback" not in proc.stderr
