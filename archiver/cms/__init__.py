@@ -29,6 +29,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from archiver.extract.trace import Trace
+
 from . import dom
 from .base import CMSFamily
 from .datepath import DatePathFamily
@@ -102,13 +104,14 @@ def parse_listing(
 
 def extract_page(
     url: str, html: str, *, family: str | None = None, overrides: dict[str, Any] | None = None,
-    families: frozenset[str] | None = None,
+    families: frozenset[str] | None = None, trace: Trace | None = None,
 ) -> ArticlePage:
-    """The fields of one article page; `overrides` may give title/body/date/source XPaths."""
+    """The fields of one article page; `overrides` may give title/body/date/source XPaths;
+    `trace` (extract --explain) is filled with what was considered."""
     overrides = normalize_overrides(overrides)
     doc = dom.parse_html(html)
     name = overrides.get("family") or family or detect_family(url, html, families=families)
-    page = get_family(name, families).extract_page(url, html, doc, overrides)
+    page = get_family(name, families).extract_page(url, html, doc, overrides, trace)
     page.soft_404 = _soft_404(doc, html)
     return page
 

@@ -16,6 +16,7 @@ from lxml import etree, html
 from archiver.extract.boilerplate import parse_info_row, strip_boilerplate, strip_trailing_editor
 from archiver.extract.dates import date_from_url
 from archiver.extract.text import normalize_text
+from archiver.extract.trace import Trace
 
 from . import dom
 from .dom import clean_title
@@ -43,6 +44,7 @@ from .page import (
     title_from_head,
     xpath,
 )
+from .tracing import trace_body
 from .pagination import expand_page_template, has_paging_script, pager_links, total_pages_text
 from .urls import absolute_any, absolute_link, canonical_url
 
@@ -159,13 +161,16 @@ class CMSFamily:
 
     # ----------------------------------------------------------------- articles
     def extract_page(
-        self, url: str, text: str, doc: html.HtmlElement, overrides: dict[str, Any] | None = None
+        self, url: str, text: str, doc: html.HtmlElement, overrides: dict[str, Any] | None = None,
+        trace: Trace | None = None,
     ) -> ArticlePage:
         overrides = overrides or {}
         page = ArticlePage(url=url, family=self.name)
         body = self.body_element(doc, text, overrides)
         title_el, page.title = self.title(doc, body, overrides)
-        page.overrides_used.extend(matched_overrides(doc, overrides, ("body", "title")))
+        page.overrides_used.extend(matched_overrides(doc, overrides, ("body", "title", "source")))
+        if trace is not None:  # `extract --explain` (issue #16)
+            trace_body(trace, doc, body, self.name, "body" in page.overrides_used)
         self.read_dates_and_info(page, doc, title_el, body, overrides)
         self.read_body(page, doc, text, title_el, body)
         page.continuation_urls = self.continuation_urls(url, text, doc)
@@ -206,10 +211,7 @@ class CMSFamily:
         if url_date is not None:
             page.date_candidates.append(("url", url_date.isoformat()))
         if overrides.get("source"):
-            found = first_text(doc, overrides["source"])
-            if found:
-                page.source = found
-                page.overrides_used.append("source")
+            page.source = first_text(doc, overrides["source"]) or page.source
         if not page.source:
             source_meta = meta_content(doc, "ContentSource", "source")
             page.source = clean_title(source_meta) or None
