@@ -51,6 +51,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--registry", metavar="FILE", default=None,
                         help="a site registry TOML file instead of the bundled one (with --site)")
     parser.add_argument("--audit", action="store_true", help="include every boilerplate removal")
+    parser.add_argument(
+        "--explain", action="store_true",
+        help="say why: detected family and scores, candidate body blocks, candidate dates and the "
+        "winner, each boilerplate line removed and its rule, speech fields with their lines",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="with --explain: readable text (default) or one JSON object per input")
     parser.set_defaults(handler=run)
 
 
@@ -82,6 +89,7 @@ class Options:
     overrides: dict[str, Any] = field(default_factory=dict)
     families: frozenset[str] | None = None
     audit: bool = False
+    explain: str | None = None  # None, or the --explain format: text | json
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -102,7 +110,20 @@ def options_from(args: argparse.Namespace) -> Options:
             if profile is None:
                 raise ValueError(f"unknown site {args.site!r}; `cppcc-archiver sites` lists them")
             family, overrides = family or profile.family, dict(profile.overrides)
-    return Options(family, overrides, families, args.audit)
+    return Options(family, overrides, families, args.audit, args.format if args.explain else None)
+
+
+def output_for(page: FetchedPage, options: Options) -> str:
+    """What one input prints: its JSON line, or its --explain text / JSON."""
+    if options.explain is None:
+        return json.dumps(record_for(page, options), ensure_ascii=False) + "\n"
+    from archiver.explain import explain_page, render_text
+
+    report = explain_page(page, family=options.family, overrides=options.overrides,
+                          families=options.families)
+    if options.explain == "json":
+        return json.dumps(report, ensure_ascii=False) + "\n"
+    return render_text(report)
 
 
 def record_for(page: FetchedPage, options: Options) -> dict[str, Any]:
@@ -138,11 +159,11 @@ def run(args: argparse.Namespace) -> int:
     for source in args.inputs:
         try:
             page = load(source, args.url)
-            record = record_for(page, options)
+            text = output_for(page, options)
         except Exception as exc:  # one broken input must not stop the batch
             failed += 1
             print(f"extract: {source}: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(text)
     out.flush()
     return 1 if failed else 0

@@ -170,7 +170,7 @@ class CMSFamily:
         title_el, page.title = self.title(doc, body, overrides)
         page.overrides_used.extend(matched_overrides(doc, overrides, ("body", "title", "source")))
         if trace is not None:  # `extract --explain` (issue #16)
-            trace_body(trace, doc, body, self.name, "body" in page.overrides_used)
+            trace_body(trace, doc, body, self, "body" in page.overrides_used)
         self.read_dates_and_info(page, doc, title_el, body, overrides)
         self.read_body(page, doc, text, title_el, body)
         page.continuation_urls = self.continuation_urls(url, text, doc)
