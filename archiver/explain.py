@@ -105,7 +105,7 @@ def render_text(report: dict[str, Any]) -> str:
         out.append(f"{name:<8} {value or '-'}")
     if report["soft_404"]:
         out.append("soft 404: the page says it does not exist")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n\n"  # a blank line between inputs
 
 
 def _short(text: str | None, width: int = TEXT_WIDTH) -> str:
