@@ -72,11 +72,41 @@ def tag_of(el: etree._Element) -> str | None:
     return tag.lower() if isinstance(tag, str) else None
 
 
+# A data table's cells hold short inline text; a layout table's cells hold paragraphs or tables.
+_CELL_BLOCKS = frozenset("p div br table ul ol li h1 h2 h3 h4 h5 h6 img form".split())
+_MAX_CELL_LEN = 60
+
+
+def data_row_text(tr: etree._Element, exclude: frozenset[etree._Element] | set = frozenset()) -> str | None:
+    """`日期 时间 内容 地点`: a data table's row as one line, cells in order (issue #16), or None
+    for a layout row (legacy county sites lay whole bodies out in tables: cells stay lines)."""
+    cells = [c for c in tr if tag_of(c) in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if cell in exclude or any(tag_of(d) in _CELL_BLOCKS or d in exclude for d in cell.iterdescendants()):
+            return None
+        text = " ".join("".join(cell.itertext()).split())
+        if len(text) > _MAX_CELL_LEN:
+            return None
+        if text:
+            texts.append(text)
+    table = tr.getparent()
+    if table is not None and tag_of(table) in ("tbody", "thead", "tfoot"):
+        table = table.getparent()
+    rows = sum(1 for _ in table.iter("tr")) if table is not None else 0
+    return " ".join(texts) if len(texts) >= 2 and rows >= 2 else None
+
+
 def _walk(el: etree._Element, out: list[str], exclude: frozenset[etree._Element] | set) -> None:
     tag = tag_of(el)
     if tag is None or tag in SKIP_TAGS or el in exclude:
         if tag in BLOCK_TAGS:
             out.append(BREAK)
+        return
+    if tag == "tr" and (row := data_row_text(el, exclude)) is not None:
+        out.extend((BREAK, row, BREAK))
         return
     block = tag in BLOCK_TAGS
     if block:

@@ -43,6 +43,26 @@ def _is_truncated(title: str | None) -> bool:
     return bool(title) and title.rstrip().endswith(("...", "…", "..", "。。。"))  # type: ignore[union-attr]
 
 
+MAX_TITLE_LEN = 300
+
+
+def pick_title(page_title: str | None, listing_title: str | None, audit: list[dict[str, str]]) -> str | None:
+    """The page's title; the listing's when the page gives none or cuts it with `...` and the
+    listing has it whole (issue #16); a 2,000-character "title" is a body, not a title."""
+    title = page_title
+    if title and len(title) > MAX_TITLE_LEN:
+        audit.append({"rule": "title_too_long", "text": title[:80] + "…"})
+        title = None
+    if listing_title and not _is_truncated(listing_title) and len(listing_title) <= MAX_TITLE_LEN:
+        if not title:
+            return listing_title
+        stem = title.rstrip().rstrip(".…。").rstrip()
+        if _is_truncated(title) and len(listing_title) > len(stem) and listing_title.startswith(stem):
+            audit.append({"rule": "truncated_title", "text": title})
+            return listing_title
+    return title
+
+
 def pick_published(
     candidates: list[tuple[str, str]], *, now: datetime
 ) -> tuple[ParsedDate, str] | None:
@@ -129,9 +149,7 @@ def extract_record(
     audit: list[dict[str, str]] = []
     for part in parts:
         _strip_page_controls(part, audit)
-    title = first.title
-    if not title and listing_title and not _is_truncated(listing_title):
-        title = listing_title
+    title = pick_title(first.title, listing_title, audit)
 
     paragraphs: list[str] = []
     images: list[dict[str, Any]] = []
