@@ -310,7 +310,8 @@ class CMSFamily:
             found = [el for el in xp(doc) if isinstance(el, etree._Element)]
             if found:
                 return max(found, key=lambda el: len(el.text_content() or ""))
-        return dom.densest_block(doc)
+        block = dom.densest_block(doc)
+        return block if block is not None else dom.image_block(doc)
 
     def body_lines(
         self, body: etree._Element, doc: html.HtmlElement, text: str, exclude: set[etree._Element]

@@ -217,8 +217,17 @@ def densest_block(doc: html.HtmlElement) -> etree._Element | None:
     if body is None:
         body = doc
     scores: dict[etree._Element, float] = {}
-    for el in body.iter("p", "div", "td", "span", "font", "li", "br"):
-        if tag_of(el) == "br":
+    for el in body.iter("p", "div", "td", "span", "font", "li", "br", "tr"):
+        if tag_of(el) == "tr":
+            # A data table's rows count for the table (a body that is only a table, issue #16).
+            row = data_row_text(el)
+            table = el.getparent()
+            if table is not None and tag_of(table) in ("tbody", "thead", "tfoot"):
+                table = table.getparent()
+            if not row or table is None:
+                continue
+            holder, length = table, len(row)
+        elif tag_of(el) == "br":
             parent = el.getparent()
             text = (el.tail or "").strip()
             if parent is None or len(text) < 20:
@@ -239,7 +248,7 @@ def densest_block(doc: html.HtmlElement) -> etree._Element | None:
             scores[grand] = scores.get(grand, 0.0) + length / 2
     best, best_score = None, 0.0
     for el, score in scores.items():
-        if tag_of(el) not in _CANDIDATE_TAGS and tag_of(el) != "p":
+        if tag_of(el) not in _CANDIDATE_TAGS and tag_of(el) not in ("p", "table"):
             continue
         if in_sidebar(el):
             continue
@@ -251,3 +260,18 @@ def densest_block(doc: html.HtmlElement) -> etree._Element | None:
     if best is not None and tag_of(best) == "p":
         best = best.getparent()
     return best
+
+
+def image_block(doc: html.HtmlElement) -> etree._Element | None:
+    """For a page without text (a scanned speech, issue #16): the container holding the most
+    images outside sidebars, headers and logos, so the images are kept and the body is empty."""
+    body = doc.find("body")
+    counts: dict[etree._Element, int] = {}
+    for img in (body if body is not None else doc).iter("img"):
+        holder = img.getparent()
+        while holder is not None and tag_of(holder) in ("a", "p", "span", "font", "center", "strong", "b"):
+            holder = holder.getparent()
+        if holder is None or in_sidebar(img) or re.search(r"logo|banner|top|head", attr_words(holder), re.I):
+            continue
+        counts[holder] = counts.get(holder, 0) + 1
+    return max(counts, key=lambda el: counts[el]) if counts else None

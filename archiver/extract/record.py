@@ -88,6 +88,19 @@ def pick_published(
     return best, where
 
 
+_YEAR = re.compile(r"(?:1[89]|2\d)\d{2}")
+
+
+def rejected_dates(candidates: list[tuple[str, str]], *, now: datetime) -> list[dict[str, str]]:
+    """Audit notes for candidates that name a year yet do not parse: a date in the future or
+    before the archive's range (issue #16 "Bad input"), or an impossible one (2023-02-30)."""
+    notes = []
+    for where, raw in candidates:
+        if _YEAR.search(raw) and parse_published(raw, now=now) is None:
+            notes.append({"rule": "date_rejected", "text": f"{where}: {raw}"})
+    return notes
+
+
 def _day(pd: ParsedDate) -> date:
     return pd.value.date() if isinstance(pd.value, datetime) else pd.value
 
@@ -165,6 +178,7 @@ def extract_record(
     if listing_date:
         candidates.append(("listing", listing_date))
     picked = pick_published(candidates, now=now)
+    audit.extend(rejected_dates(candidates, now=now))
     published_at = published_raw = published_from = None
     posted_on: date | None = None
     if picked is not None:
