@@ -281,3 +281,15 @@ def numbered_continuations(url: str, doc: html.HtmlElement) -> list[str]:
     found.sort(key=lambda x: x[0])
     # `[1]` is the first page itself (often as `…&page=1`), never a continuation.
     return [u for n, u in found if n != 1]
+
+
+def script_or_numbered_continuations(url: str, text: str, doc: html.HtmlElement) -> list[str]:
+    """A TRS-style paging script's pages (`createPageHTML`), else `[1] [2]`/`下一页` links: the
+    TRS family's rule, and the generic path's on sites it does not know (issue #16)."""
+    from .pagination import script_page_urls
+
+    urls, _count = script_page_urls(url, text, article=True)
+    if urls:
+        here = canonical_url(url)
+        return [u for u in urls if u != here]
+    return numbered_continuations(url, doc)
