@@ -17,17 +17,14 @@ Targets (issue #16): generic alone title and date 100%, body F1 >= 0.98 mean and
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 
 from _common import load_now, md_table, print_machine
-from extract_compare import body_prf, load_articles, save_pages
+from extract_compare import body_prf, load_articles, saved_pages
 
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
 MAX_PAGES = 20
@@ -108,14 +105,7 @@ def main() -> int:
     args = ap.parse_args()
 
     print_machine(f"Extraction: generic path alone vs family modules (issue #16) {args.label}".strip())
-    tmp = None
-    folder = Path(args.pages or args.keep or tempfile.mkdtemp(prefix="bench_generic_"))
-    if not (args.pages or args.keep):
-        tmp = folder
-    try:
-        if not args.pages:
-            folder.mkdir(parents=True, exist_ok=True)
-            save_pages(args.scale, folder)
+    with saved_pages(args.scale, args.pages, args.keep) as folder:
         articles = load_articles(folder, None)
         print(f"{len(articles)} articles ({len(set(a['family'] for a in articles))} families), "
               f"load average {load_now()}\n", flush=True)
@@ -138,11 +128,7 @@ def main() -> int:
         report(rows, {k: v[1] for k, v in worst.items()})
         print(f"\n{2 * len(articles)} extractions in {time.perf_counter() - t0:.1f} s; "
               f"load average at the end: {load_now()}")
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
