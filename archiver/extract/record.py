@@ -85,6 +85,12 @@ def pick_published(
         for pd, other in parsed[1:]:
             if other != "listing" and pd.has_time and _day(pd) == day:
                 return pd, other
+        if where in ("meta", "url"):
+            # The date-time printed under the headline beats a date-only meta or URL even when
+            # their days differ: the page shows it for the article (issue #23).
+            for pd, other in parsed[1:]:
+                if other == "info" and pd.has_time:
+                    return pd, other
     return best, where
 
 
