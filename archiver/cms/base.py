@@ -30,6 +30,7 @@ from .listing import (
     row_of,
 )
 from .headline import checked_heading
+from .info import nearest_dated_element
 from .model import ArticlePage, Listing, ListingEntry, PageRequest
 from .page import (
     ATTACHMENT_LABEL,
@@ -202,6 +203,9 @@ class CMSFamily:
         if meta_date:
             page.date_candidates.append(("meta", meta_date))
         info_text = self.info_text(doc, title_el, body)
+        if not info_text and title_el is None:
+            # No heading, no label: the dated element agreeing with the URL, else nearest the body.
+            info_text = nearest_dated_element(doc, body, date_from_url(page.url))
         if info_text:
             info = parse_info_row(info_text)
             if info.published_raw:

@@ -15,6 +15,7 @@ from archiver.extract.text import normalize_text
 
 from . import dom
 from .dom import clean_title
+from .info import info_run
 from .urls import absolute_link, canonical_url
 
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|]|——|－|–|—)\s*")
@@ -138,7 +139,7 @@ def guess_info(
         if not value or len(value) > 200:
             continue
         if dom.DATE_RE.search(value) or any(w in value for w in _INFO_WORDS[:4]):
-            return value
+            return info_run(el, value)  # `<div>2024-05-13</div><div>08:49</div>` (issue #23)
     return labelled_info(doc)
 
 

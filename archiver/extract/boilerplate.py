@@ -222,7 +222,7 @@ def _tool_rule(text: str) -> str | None:
     if not tokens or any(t.lower() not in _TOOL_RULE for t in tokens):
         return None
     kinds = {_TOOL_RULE[t.lower()] for t in tokens}
-    if kinds == {"font_widget"} and not any(t.startswith("字") for t in tokens):
+    if kinds == {"font_widget"} and not any("字" in t for t in tokens):
         return None  # a paragraph `大` or `中` alone is not a widget without its 字体 label
     return next(rule for rule in _TOOL_PRIORITY if rule in kinds)
 

@@ -89,15 +89,26 @@ def pick_published(
             parsed.append((pd, where))
     if not parsed:
         return None
+    best, where = _upgraded(parsed)
+    if trace is not None:
+        traced[id(best)]["chosen"] = True
+    return best, where
+
+
+def _upgraded(parsed: list[tuple[ParsedDate, str]]) -> tuple[ParsedDate, str]:
+    """The first parsed candidate, or the later one with a time that upgrades it."""
     best, where = parsed[0]
     if not best.has_time:
         day = _day(best)
         for pd, other in parsed[1:]:
             if other != "listing" and pd.has_time and _day(pd) == day:
-                best, where = pd, other
-                break
-    if trace is not None:
-        traced[id(best)]["chosen"] = True
+                return pd, other
+        if where in ("meta", "url"):
+            # The date-time printed under the headline beats a date-only meta or URL even when
+            # their days differ: the page shows it for the article (issue #23).
+            for pd, other in parsed[1:]:
+                if other == "info" and pd.has_time:
+                    return pd, other
     return best, where
 
 
