@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fields import clean_field_value
+from .fields import clean_field_value, strip_author_role
 from .widgets import WIDGET_RULES, strip_repeated_summary
 
 
@@ -102,6 +102,7 @@ def parse_info_row(text: str) -> InfoRow:
             if placeholder:
                 placeholders.append(placeholder)
             fields["published"] = fields["published"] or inner_date
+            value = strip_author_role(value) if field == "author" else value
             if not value:
                 continue
         fields[field] = value

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FieldValue", "clean_field_value", "is_placeholder", "PLACEHOLDERS"]
+__all__ = ["FieldValue", "clean_field_value", "is_placeholder", "strip_author_role", "PLACEHOLDERS"]
 
 # What CMSs print when nobody filled the field (DedeCMS's `admin`, 佚名, 本站…); never a source/author.
 PLACEHOLDERS = frozenset(
@@ -68,3 +68,11 @@ def clean_field_value(raw: str | None) -> FieldValue:
     if is_placeholder(text):
         return FieldValue(None, date_raw, text)
     return FieldValue(text or None, date_raw, None)
+
+
+# `作者：本报记者 王文`: the role in front of a byline is not the author's name (issue #23).
+_AUTHOR_ROLE = re.compile(r"^(?:本报|本网|本台|本刊|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员|撰稿人?)\s*(?=\S)")
+
+
+def strip_author_role(value: str | None) -> str | None:
+    return _AUTHOR_ROLE.sub("", value, count=1) if value else value
