@@ -14,6 +14,7 @@ from lxml import html
 from .base import CMSFamily
 from .hanweb import HanwebFamily
 from .model import Listing, PageRequest
+from .page import script_or_numbered_continuations
 from .pagination import expand_page_template, pager_links, script_page_urls, total_pages_text
 from .post import api_requests
 
@@ -37,3 +38,7 @@ class GenericFamily(CMSFamily):
         total = count or total_pages_text(text if body is None else body.text_content())
         urls = script_urls or expand_page_template(links, total, url)
         return [*(PageRequest(u) for u in [*urls, *links]), *api_requests(url, text)], total
+
+    def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
+        # Every article paging style the families know, as for listings (issue #16).
+        return script_or_numbered_continuations(url, text, doc)

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from archiver.cms import canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms import allowed_family, canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms.detect import THRESHOLD, family_scores
 from archiver.cms.model import ArticlePage
 from archiver.extract.dates import ParsedDate, parse_published
 from archiver.extract.encoding import Decoded, decode_html, normalize_charset
 from archiver.extract.speech import extract_speech
+from archiver.extract.trace import Trace
 from archiver.items import FetchedPage
 
 EXTRACTOR = "cppcc-archiver/1.0"
@@ -37,14 +39,37 @@ class Extraction:
     replacement_share: float = 0.0
     continuation_urls: list[str] = field(default_factory=list)  # pages not yet among `pages`
     date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw)
+    # Registry overrides that took effect, by registry key (`date_xpath`: its XPath): stored in
+    # the version's provenance (issue #16).
+    overrides_used: dict[str, str] = field(default_factory=dict)
 
 
 def _is_truncated(title: str | None) -> bool:
     return bool(title) and title.rstrip().endswith(("...", "…", "..", "。。。"))  # type: ignore[union-attr]
 
 
+MAX_TITLE_LEN = 300
+
+
+def pick_title(page_title: str | None, listing_title: str | None, audit: list[dict[str, str]]) -> str | None:
+    """The page's title; the listing's when the page gives none or cuts it with `...` and the
+    listing has it whole (issue #16); a 2,000-character "title" is a body, not a title."""
+    title = page_title
+    if title and len(title) > MAX_TITLE_LEN:
+        audit.append({"rule": "title_too_long", "text": title[:80] + "…"})
+        title = None
+    if listing_title and not _is_truncated(listing_title) and len(listing_title) <= MAX_TITLE_LEN:
+        if not title:
+            return listing_title
+        stem = title.rstrip().rstrip(".…。").rstrip()
+        if _is_truncated(title) and len(listing_title) > len(stem) and listing_title.startswith(stem):
+            audit.append({"rule": "truncated_title", "text": title})
+            return listing_title
+    return title
+
+
 def pick_published(
-    candidates: list[tuple[str, str]], *, now: datetime
+    candidates: list[tuple[str, str]], *, now: datetime, trace: Trace | None = None
 ) -> tuple[ParsedDate, str] | None:
     """The first candidate that parses, in priority order (meta, info, url, body, listing).
 
@@ -53,19 +78,51 @@ def pick_published(
     time and archivists want it. The listing never overrides the article.
     """
     parsed: list[tuple[ParsedDate, str]] = []
+    traced: dict[int, dict[str, Any]] = {}  # id(parsed date) -> its trace row
     for where, raw in candidates:
         pd = parse_published(raw, now=now)
+        if trace is not None:
+            traced[id(pd)] = {"where": where, "raw": raw, "parsed": pd.iso() if pd else None,
+                              "precision": pd.precision if pd else None, "chosen": False}
+            trace.dates.append(traced[id(pd)])
         if pd is not None and pd.precision != "month":
             parsed.append((pd, where))
     if not parsed:
         return None
+    best, where = _upgraded(parsed)
+    if trace is not None:
+        traced[id(best)]["chosen"] = True
+    return best, where
+
+
+def _upgraded(parsed: list[tuple[ParsedDate, str]]) -> tuple[ParsedDate, str]:
+    """The first parsed candidate, or the later one with a time that upgrades it."""
     best, where = parsed[0]
     if not best.has_time:
         day = _day(best)
         for pd, other in parsed[1:]:
             if other != "listing" and pd.has_time and _day(pd) == day:
                 return pd, other
+        if where in ("meta", "url"):
+            # The date-time printed under the headline beats a date-only meta or URL even when
+            # their days differ: the page shows it for the article (issue #23).
+            for pd, other in parsed[1:]:
+                if other == "info" and pd.has_time:
+                    return pd, other
     return best, where
+
+
+_YEAR = re.compile(r"(?:1[89]|2\d)\d{2}")
+
+
+def rejected_dates(candidates: list[tuple[str, str]], *, now: datetime) -> list[dict[str, str]]:
+    """Audit notes for candidates that name a year yet do not parse: a date in the future or
+    before the archive's range (issue #16 "Bad input"), or an impossible one (2023-02-30)."""
+    notes = []
+    for where, raw in candidates:
+        if _YEAR.search(raw) and parse_published(raw, now=now) is None:
+            notes.append({"rule": "date_rejected", "text": f"{where}: {raw}"})
+    return notes
 
 
 def _day(pd: ParsedDate) -> date:
@@ -115,23 +172,35 @@ def extract_record(
     listing_title: str | None = None,
     listing_date: str | None = None,
     overrides: dict[str, Any] | None = None,
+    families: frozenset[str] | None = None,
+    trace: Trace | None = None,
 ) -> Extraction:
-    """Merge an article's pages (first page first) into one record; see CONTRACTS.md."""
+    """Merge an article's pages (first page first) into one record; see CONTRACTS.md.
+
+    `families` restricts the family modules that may be used (ARCHIVER_FAMILIES, issue #16): a
+    family given or detected that is not allowed gives way to `generic`.
+    """
     if not pages:
         raise ValueError("extract_record needs at least one page")
     overrides = normalize_overrides(overrides)
     decoded = [_decode(p, overrides.get("encoding")) for p in pages]
-    name = overrides.get("family") or family or detect_family(pages[0].url, decoded[0].text)
+    given = overrides.get("family") or family
+    name = allowed_family(given or detect_family(pages[0].url, decoded[0].text, families=families),
+                          families)
+    if trace is not None:  # `extract --explain` (issue #16)
+        trace.family, trace.family_given = name, given
+        trace.family_scores, trace.family_threshold = family_scores(pages[0].url, decoded[0].text), THRESHOLD
+        trace.families_allowed = sorted(families) if families is not None else None
     parts: list[ArticlePage] = [
-        extract_page(p.url, d.text, family=name, overrides=overrides) for p, d in zip(pages, decoded)
+        extract_page(p.url, d.text, family=name, overrides=overrides, families=families,
+                     trace=trace if i == 0 else None)
+        for i, (p, d) in enumerate(zip(pages, decoded))
     ]
     first = parts[0]
     audit: list[dict[str, str]] = []
     for part in parts:
         _strip_page_controls(part, audit)
-    title = first.title
-    if not title and listing_title and not _is_truncated(listing_title):
-        title = listing_title
+    title = pick_title(first.title, listing_title, audit)
 
     paragraphs: list[str] = []
     images: list[dict[str, Any]] = []
@@ -146,7 +215,8 @@ def extract_record(
     candidates = list(first.date_candidates)
     if listing_date:
         candidates.append(("listing", listing_date))
-    picked = pick_published(candidates, now=now)
+    picked = pick_published(candidates, now=now, trace=trace)
+    audit.extend(rejected_dates(candidates, now=now))
     published_at = published_raw = published_from = None
     posted_on: date | None = None
     if picked is not None:
@@ -156,7 +226,7 @@ def extract_record(
     source = next((p.source for p in parts if p.source), None)
     author = next((p.author for p in parts if p.author), None)
     editor = next((p.editor for p in reversed(parts) if p.editor), None)
-    speech = extract_speech(title, paragraphs, posted_on=posted_on)
+    speech = extract_speech(title, paragraphs, posted_on=posted_on, trace=trace)
     fields: dict[str, Any] = {
         "title": title,
         "published_at": published_at,
@@ -173,6 +243,11 @@ def extract_record(
         "occasion": speech.occasion,
         "delivered_on": speech.delivered_on,
     }
+    used = {f"{key}_xpath": overrides[key] for part in parts for key in part.overrides_used}
+    if overrides.get("encoding") and normalize_charset(overrides["encoding"]):
+        used["encoding"] = overrides["encoding"]
+    if trace is not None:
+        trace.removed, trace.overrides_used = list(audit), dict(used)
     fetched = {canonical_url(p.url) for p in pages}
     more: list[str] = []
     for part in parts:
@@ -186,4 +261,5 @@ def extract_record(
         replacement_share=max(d.replacement_share for d in decoded),
         continuation_urls=more,
         date_candidates=candidates,
+        overrides_used=used,
     )

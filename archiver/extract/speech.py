@@ -12,11 +12,13 @@ all-None, and weak evidence (a lone name line, a byline) is ignored under a news
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .dates import chinese_numeral_to_int, MIN_YEAR
 from .text import normalize_name, normalize_text
+from .trace import Trace
+from .traditional import as_written, to_simplified
 
 __all__ = ["SpeechMeta", "extract_speech", "looks_like_name"]
 
@@ -76,6 +78,13 @@ NAME_LINE_RE = re.compile(rf"^(?P<byline>[□■])?\s*(?:(?P<post>{_POST})[ \u30
 NAME_DATE_SALUTE_RE = re.compile(
     rf"^(?P<name>{_NAME})\s*[(（]\s*(?P<date>{_NUM_DATE})\s*[)）]\s*(?:各位|同志们|尊敬|女士们|朋友们|$)"
 )
+# `2024年4月18日，市政协主席张国华在…会议上发表讲话。讲话全文见附件。`: the intro of a speech
+# whose text is an attachment; only read on bodies this short, never in a long report.
+INTRO_RE = re.compile(
+    rf"^(?:(?P<date>{_NUM_DATE})[，,\s]*)?(?:(?P<post>{_POST})[ \u3000]*)?(?P<name>{_NAME})(?:同志)?"
+    rf"\s*在(?P<occ>[^。！？；，,]{{2,60}}?)(?:上|时|中)?(?:发表|作了|作)(?:了)?(?:重要|书面)?(?:讲话|报告|致辞)"
+)
+_INTRO_MAX_PARAS = 3
 _HEAD_WINDOW = 8  # subtitle and name lines sit in the first few paragraphs
 _TAIL_WINDOW = 3  # a 落款 sits in the last few
 
@@ -181,20 +190,30 @@ def _from_title_form(m: re.Match[str]) -> tuple[str | None, str | None, str | No
     return name, (normalize_text(post) if post else None), _clean_occ(m.group("occ"))
 
 
+_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
+
+
 @dataclass
 class _Found:
     speaker: str | None = None
     post: str | None = None
     occasion: str | None = None
     delivered: str | None = None
+    # The line being read and the line each field came from (`extract --explain`, issue #16).
+    line: str | None = None
+    lines: dict[str, str | None] = field(default_factory=dict)
 
     def take(self, speaker: str | None = None, post: str | None = None,
              occasion: str | None = None, delivered: str | None = None) -> None:
         # First evidence wins for each field (title before body, head before tail).
+        before = (self.speaker, self.post, self.occasion, self.delivered)
         self.speaker = self.speaker or speaker
         self.post = self.post or (post if speaker and speaker == self.speaker else None)
         self.occasion = self.occasion or occasion
         self.delivered = self.delivered or delivered
+        for name, old, new in zip(_FIELDS, before, (self.speaker, self.post, self.occasion, self.delivered)):
+            if new and not old:
+                self.lines[name] = self.line
 
 
 def _subtitle(text: str, posted_on: date | None) -> tuple[str | None, str | None] | None:
@@ -223,16 +242,44 @@ def _name_line(text: str) -> tuple[str, str | None, bool] | None:
     return normalize_name(m.group("name")), (normalize_text(post) if post else None), bool(m.group("byline"))
 
 
-def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date | None) -> SpeechMeta:
-    """Speech fields from a title and the body's paragraphs (boilerplate already stripped)."""
+def extract_speech(
+    title: str | None, paragraphs: list[str], *, posted_on: date | None, trace: Trace | None = None
+) -> SpeechMeta:
+    """Speech fields from a title and the body's paragraphs (boilerplate already stripped).
+
+    Traditional-character pages (`市政協主席劉建國在…會議上的講話`, issue #16) are matched in
+    simplified form and the fields given back as the page wrote them (`traditional.py`).
+    `trace` (extract --explain) gets each field with the line it was read from.
+    """
     title = normalize_text(title or "").replace("\n", " ")
     paras = [p for p in (normalize_text(p).replace("\n", " ") for p in paragraphs) if p]
+    window = set(range(_HEAD_WINDOW)) | set(range(len(paras) - _TAIL_WINDOW, len(paras)))
+    s_title = to_simplified(title)
+    s_paras = [to_simplified(p) if i in window else p for i, p in enumerate(paras)]
+    meta, found = _extract_speech(s_title, s_paras, posted_on=posted_on)
+    pairs = [(s_title, title), *zip(s_paras, paras)]
+    if s_title != title or s_paras != paras:
+        meta = SpeechMeta(as_written(meta.speaker, pairs), as_written(meta.speaker_title, pairs),
+                          as_written(meta.occasion, pairs), meta.delivered_on)
+    if trace is not None:
+        written = dict(pairs)  # the line as the page wrote it
+        values = (meta.speaker, meta.speaker_title, meta.occasion, meta.delivered_on)
+        trace.speech = {
+            name: {"value": value, "line": written.get(found.lines.get(name) or "", found.lines.get(name))
+                   if value else None}
+            for name, value in zip(_FIELDS, values)
+        }
+    return meta
+
+
+def _extract_speech(title: str, paras: list[str], *, posted_on: date | None) -> tuple[SpeechMeta, _Found]:
     speech_title = bool(SPEECH_TITLE_RE.search(title))
     news_title = bool(NEWS_TITLE_RE.search(title)) and not speech_title
     found = _Found()
 
     title_form = False  # an explicit `[post]name在occasion上的讲话` seen (title or `——` subtitle)
     title_occ: str | None = None
+    found.line = title
     m = TITLE_FORM_RE.search(title)
     if m:
         title_form = True
@@ -248,6 +295,7 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
     tail = paras[-_TAIL_WINDOW:] if len(paras) > _HEAD_WINDOW else []
     evidence = False  # a speech-specific line (subtitle / title form) seen in the body head
     for i, text in enumerate(head):
+        found.line = text
         if text.startswith(("—", "－", "-", "–")) and (m := TITLE_FORM_RE.search(text)):
             name, post, occ = _from_title_form(m)
             found.take(name, post, occ)
@@ -262,6 +310,7 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
             # The name line sits right after the subtitle (or right before it).
             for j in (i + 1, i - 1):
                 if 0 <= j < len(head) and (nl := _name_line(head[j])):
+                    found.line = head[j]
                     found.take(nl[0], nl[1])
             continue
         if (ms := NAME_DATE_SALUTE_RE.match(text)) and looks_like_name(ms.group("name"), strict=False):
@@ -279,12 +328,14 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
 
     # 落款 at the end: `二〇二三年九月`, `(2024年12月)`, perhaps under a name line.
     for k, text in enumerate(tail):
+        found.line = text
         sub = _subtitle(text, posted_on) or (
             (None, _num_date(text)) if re.fullmatch(rf"[(（]?{_DATE}[)）]?", text) else None
         )
         if sub and sub[1] and (found.speaker or speech_title or evidence):
             found.take(delivered=sub[1])
             if k > 0 and (nl := _name_line(tail[k - 1])) and speech_title:
+                found.line = tail[k - 1]
                 found.take(nl[0], nl[1])
 
     # Occasion: a body subtitle (`(2014年1月16日在政协金华市第六届委员会第二次会议上)`) states it
@@ -296,11 +347,22 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
             found.occasion = opening
         else:
             found.occasion = title_occ or (opening if found.speaker else None)
+        opening_line = next((p for p in head if OPENING_RE.match(p)), None)
+        found.lines["occasion"] = title if found.occasion == title_occ else opening_line
+
+    if not found.speaker and (speech_title or title_occ) and 0 < len(paras) <= _INTRO_MAX_PARAS:
+        # A speech published as an attachment: its one-paragraph intro names who spoke (issue #16).
+        if (mi := INTRO_RE.search(paras[0])) and looks_like_name(mi.group("name"), strict=False):
+            post = mi.group("post")
+            found.line = paras[0]
+            found.take(normalize_name(mi.group("name")), normalize_text(post) if post else None,
+                       None if title_occ else _clean_occ(mi.group("occ")),
+                       _num_date(mi.group("date")) if mi.group("date") else None)
 
     if news_title and not title_form:
         # A report about a meeting (`…会议胜利闭幕`, `市政协召开…`): dates and names in it belong
         # to the event, not to a speech; only an explicit `X在Y上的讲话` line counts.
-        return SpeechMeta()
+        return SpeechMeta(), found
     if not (found.speaker or speech_title):
-        return SpeechMeta()  # a date line alone does not make a page a speech
-    return SpeechMeta(found.speaker, found.post if found.speaker else None, found.occasion, found.delivered)
+        return SpeechMeta(), found  # a date line alone does not make a page a speech
+    return SpeechMeta(found.speaker, found.post if found.speaker else None, found.occasion, found.delivered), found
