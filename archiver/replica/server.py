@@ -53,7 +53,8 @@ class State:
         return (DAY1 + timedelta(days=self.day - 1)).replace(hour=15, minute=0)
 
     def render(self, slug: str, req: Req) -> Response | None:
-        key = (slug, self.day, req.method == "POST", req.path, req.raw_query, req.body, tuple(req.options))
+        key = (slug, self.day, req.method == "POST", req.path, req.raw_query, req.body, tuple(req.options),
+               req.host)
         with self.cache_lock:
             hit = self.cache.get(key)
             if hit is not None:
@@ -107,7 +108,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         raw_query = "&".join(f"{k}={v}" for k, v in pairs)
         form = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)) if body else {}
         options = {**st.faults.options.get("*", {}), **st.faults.options.get(self.slug, {})}
-        req = Req(self.command, path, dict(pairs), raw_query, body, form, options)
+        req = Req(self.command, path, dict(pairs), raw_query, body, form, options, self.headers.get("Host", ""))
         entry = {"t": round(time.time(), 4), "site": self.slug, "method": self.command,
                  "path": self.path, "status": None, "if_none_match": self.headers.get("If-None-Match"),
                  "if_modified_since": self.headers.get("If-Modified-Since"),
