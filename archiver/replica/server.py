@@ -149,6 +149,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             wrong = p.get("charset") or ("utf-8" if "gb" in resp.content_type.lower()
                                          or self.state.families[self.slug].spec.charset != "utf-8" else "gbk")
             headers[0] = ("Content-Type", "text/html; charset=" + wrong)
+        if mode == "broken_json":
+            data = data[: int(len(data) * float(p.get("fraction", 0.5)))]
         if mode == "gzip":
             data = faults.gzip_bytes(data)
             headers.append(("Content-Encoding", "gzip"))
@@ -191,6 +193,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             return Response(status, page, headers=hdrs, cacheable=False)
         if mode == "soft404":
             return Response(200, SOFT_404_HTML.encode(), cacheable=False)
+        if mode == "html_body":
+            return Response(200, faults.BUSY_PAGE.encode(), cacheable=False)
         if mode == "redirect_home":
             return Response(302, b"", headers=[("Location", "/")], cacheable=False)
         if mode == "challenge":
