@@ -166,7 +166,45 @@ def test_phpcmsapi_is_a_fetch_shell_with_meta_catid_and_totals(replica):
     assert count == 4 and got == speech(replica, "phpcmsapi")
 
 
-NEW = ["jeecms", "jeecmsapi", "dede", "empire", "wp", "phpcms", "phpcmsapi"]
+def test_siteserver_pages_through_javascript_hrefs_and_an_eval_location_select(replica):
+    url = replica.sites["siteserver"]["listing"]
+    first = page(url)
+    assert "共20条" in first and "当前第1/3页" in first
+    assert not any("12_" in h for h in hrefs(first) if not h.startswith("javascript:"))
+    js = re.findall(r"href=\"javascript:window\.location\.href='([^']+)';\"", first)
+    assert "/channels/12_2.html" in js
+    select = re.search(r'<select id="(PageSelect_\w+)" onChange="\1_jumpMenu\(\'self\',this,0\)">(.*?)</select>',
+                       first, re.S)
+    assert 'eval(targ+".location=' in first
+    values = re.findall(r'<option value="([^"]*)"', select.group(2))
+    assert values == ["", "/channels/12_2.html", "/channels/12_3.html"]  # the current page: no value
+    got = items(url, first)
+    for v in values[1:]:
+        got += items(url, page(urljoin(url, v)))
+    assert got == speech(replica, "siteserver")
+    assert fetch(urljoin(url, "12_1.html"))[0] == 404
+
+
+def test_siteserverjs_is_an_axios_shell_with_page_num_and_totals(replica):
+    url = replica.sites["siteserverjs"]["listing"]
+    shell = page(url)
+    assert items(url, shell) == []
+    api = re.search(r"var apiUrl = '([^']+)';", shell).group(1)
+    channel = re.search(r'<body data-channel-id="(\d+)">', shell).group(1)
+    size = re.search(r"var pageSize = (\d+);", shell).group(1)
+    assert "axios.get(apiUrl, { params: { channelId: channelId, pageNum: pageNum, pageSize: pageSize } })" in shell
+    got, n, pages = [], 1, 1
+    while n <= pages:
+        q = urllib.parse.urlencode({"channelId": channel, "pageNum": n, "pageSize": size})
+        data = json.loads(fetch(urljoin(url, f"{api}?{q}"))[2])["data"]
+        assert data["total"] == 20 and data["currentPage"] == n
+        pages = data["totalPage"]
+        got += [urljoin(url, c["navigationUrl"]) for c in data["list"]]
+        n += 1
+    assert pages == 4 and got == speech(replica, "siteserverjs")
+
+
+NEW = ["jeecms", "jeecmsapi", "dede", "empire", "wp", "phpcms", "phpcmsapi", "siteserver", "siteserverjs"]
 
 
 @pytest.mark.parametrize("site", NEW)
