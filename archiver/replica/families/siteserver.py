@@ -22,7 +22,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import OFFSITE, Platform
+from archiver.replica.families.platform import Platform
 from archiver.replica.model import Article, Block, Response
 
 CHANNELS = {"main": 12, "zxyw": 13}
@@ -48,8 +48,7 @@ class SiteServer(Platform):
         return f"/upload/{kind}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
 
     def page_url(self, req: Req, k: int) -> str:
-        host = OFFSITE if "offsite_pager" in req.options else ""
-        return f"{host}/channels/{CHANNELS['main']}{'_%d' % k if k > 1 else ''}.html"
+        return f"{self.host(req)}/channels/{CHANNELS['main']}{'_%d' % k if k > 1 else ''}.html"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -67,15 +66,13 @@ class SiteServer(Platform):
             return self.html(self.listing(req, n, day)) if n else None
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(2)), day)
-            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+            return self.article_by_id(int(m.group(2)), p, day)
         return self.route_common(req, day) or self.serve_asset(req, day)
 
     # ----- siteserver: PageSelect + javascript: hrefs -----------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
-        last = self.claimed(req, day)
-        total = self.store.count(day) if last == self.last_page(day) else last * self.spec.per_page
+        last, total = self.stated(req, day)
         uid = "PageSelect_ajaxElement_12"
         shown = list(range(1, min(last, 200) + 1)) + ([last] if last > 200 else [])
         opts = "".join(f'<option value="{"" if k == n else self.page_url(req, k)}"{" selected" if k == n else ""}>{k}</option>'
@@ -128,12 +125,9 @@ getList(1);
         except ValueError:
             return Response(400, b'{"code":400,"message":"pageNum"}', "application/json; charset=utf-8")
         total = self.store.count(day) if q.get("channelId") == str(CHANNELS["main"]) else 0
-        pages = -(-total // size)
-        if num > pages and "repeat_pages" in req.options:
-            num = pages
+        num, pages, claimed = self.api_window(req, num, size, total)
         rows = [{"id": a.num, "title": a.title, "navigationUrl": self.article_path(a),
                  "addDate": f"{a.published:%Y-%m-%d}"} for a in self.store.page(day, num - 1, size)] if total else []
-        claimed = 100000 if "huge_pager" in req.options else pages
         data = {"code": 0, "data": {"list": rows, "total": total if claimed == pages else claimed * size,
                                     "totalPage": claimed, "currentPage": num}}
         return Response(body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json; charset=utf-8")
