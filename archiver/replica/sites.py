@@ -62,6 +62,9 @@ SITES: dict[str, SiteSpec] = {
                  precision="second", site_code="3411000001", icp="皖ICP备05003175号",
                  gongan="皖公网安备34082602000011号", address="宿松县孚玉镇人民路1号", postcode="246500",
                  tech="安徽省政务信息化中心"),
+        SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
+                 per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
+                 gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser
     ]
 }
 

@@ -211,7 +211,7 @@ def _detail() -> list[Article]:
 def specials(site: str) -> tuple[Article, ...]:
     table = {"trs": _trs, "hanweb": _hanweb, "legacy": _legacy, "datepath": _datepath,
              "post": _post, "detail": _detail}
-    return tuple(table[site]())
+    return tuple(table[site]()) if site in table else ()  # newer sites: generic articles only
 
 
 def secondary(site: str) -> tuple[Article, ...]:

@@ -20,6 +20,8 @@ def family_class(name: str) -> type[Family]:
         from archiver.replica.families.post import Post as cls
     elif name == "detail":
         from archiver.replica.families.detail import Detail as cls
+    elif name == "rendered":  # issue #14: served only when asked for by name
+        from archiver.replica.families.rendered import Rendered as cls
     else:
         raise KeyError(name)
     return cls
@@ -29,6 +31,8 @@ def available() -> list[str]:
     """Slugs of the sites whose family module exists (all six once the replica is complete)."""
     out = []
     for slug, spec in SITES.items():
+        if spec.extra.get("opt_in"):
+            continue
         try:
             family_class(spec.family)
         except ImportError:
