@@ -191,7 +191,7 @@ class RenderMiddleware:
             if meta.get("site") not in self.warned:
                 self.warned.add(meta.get("site"))
                 logger.error("%s: cannot render its listing: %s", meta.get("site"), self.reason)
-            raise RenderingUnavailable(f"rendering unavailable: {self.reason}")
+            raise RenderingUnavailable(self.reason)
         from scrapy_playwright.page import PageMethod
 
         meta["playwright"] = True

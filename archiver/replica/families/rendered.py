@@ -106,7 +106,7 @@ class Rendered(Family):
     def head(self, title: str) -> str:
         return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
                 f"<title>{esc(title)}</title>\n"
-                "<style>@font-face{font-family:fzxbs;src:url(/static/fonts/fzxbs.woff2)}</style>\n"
+                "<style>@font-face{font-family:fzxbs;src:url(/static/fonts/fzxbs.woff2)}h1,h2{font-family:fzxbs}</style>\n"
                 "</head>\n<body>\n")
 
     def top(self, ch: Chrome) -> str:
