@@ -143,7 +143,8 @@ def abort_request(request: Any) -> bool:
 
 async def init_page(page: Any, request: Any) -> None:
     """playwright_page_init_callback: keep the server's response to the listing request, whose
-    bytes the archive stores (:class:`RenderedListingMiddleware`)."""
+    bytes the archive stores (:class:`RenderedListingMiddleware`), and hold the browser's own
+    requests to the site's robots.txt, as the crawler's are."""
 
     def on_response(response: Any) -> None:
         if "render_server_response" not in request.meta and response.frame == page.main_frame \
@@ -151,6 +152,18 @@ async def init_page(page: Any, request: Any) -> None:
             request.meta["render_server_response"] = response
 
     page.on("response", on_response)
+    robots, agent = request.meta.pop("render_robots", None), request.meta.pop("render_user_agent", "*")
+    if robots is None:
+        return
+
+    async def obey_robots(route: Any, browser_request: Any) -> None:
+        # Registered after scrapy-playwright's own route, so Playwright asks this one first.
+        if browser_request.url != request.url and not robots.allowed(browser_request.url, agent):
+            await route.abort()
+        else:
+            await route.fallback()
+
+    await page.route("**", obey_robots)
 
 
 async def keep_server_body(page: Any, request: Any) -> None:
@@ -168,9 +181,11 @@ class RenderMiddleware:
     """Downloader middleware: marks the listing requests of rendering targets for the browser,
     or fails them with one clear line when this machine cannot render."""
 
-    def __init__(self, settings: Settings, stats: Any) -> None:
+    def __init__(self, settings: Settings, stats: Any, crawler: Any = None) -> None:
         self.selection = parse_selection(settings.get("ARCHIVER_RENDER"))
         self.stats = stats
+        self.crawler = crawler
+        self.user_agent = settings.get("USER_AGENT") or "*"
         reason = unavailable_reason(settings)
         if reason is None and HANDLER not in settings.getdict("DOWNLOAD_HANDLERS").values():
             reason = "the browser download handler is not set up in this process"
@@ -179,7 +194,20 @@ class RenderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RenderMiddleware":
-        return cls(crawler.settings, crawler.stats)
+        return cls(crawler.settings, crawler.stats, crawler)
+
+    def robots(self, request: Any) -> Any:
+        """The site's robots.txt rules, as the robots.txt middleware (which ran before us) read
+        them: Scrapy keeps them per netloc in its ``_parsers``."""
+        if self.crawler is None or request.meta.get("dont_obey_robotstxt"):
+            return None
+        netloc = urlsplit(request.url).netloc
+        for middleware in self.crawler.engine.downloader.middleware.middlewares:
+            parsers = getattr(middleware, "_parsers", None)
+            if isinstance(parsers, dict):
+                parser = parsers.get(netloc)
+                return parser if hasattr(parser, "allowed") else None
+        return None
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         meta = request.meta
@@ -198,6 +226,7 @@ class RenderMiddleware:
         meta["playwright_page_init_callback"] = init_page
         meta["playwright_page_goto_kwargs"] = {"wait_until": "networkidle"}
         meta["playwright_page_methods"] = [PageMethod(keep_server_body, request)]
+        meta["render_robots"], meta["render_user_agent"] = self.robots(request), self.user_agent
         self.stats.inc_value("archiver/render/listing_requests")
         return None
 

@@ -188,3 +188,15 @@ def test_the_browser_is_installed_only_for_crawls_that_render():
 ])
 def test_selection(value, site, url, flagged, expected):
     assert render.should_render(site, url, flagged, render.parse_selection(value)) is expected
+
+
+def test_the_browser_obeys_robots_txt_too(site, tmp_path):
+    require_browser()
+    listing = site.sites["rendered"]["listing"]
+    site.fault("rendered", None, "robots", disallow=["/static/js/"])
+    proc = crawl(f"sqlite:///{tmp_path}/a.sqlite3", cwd=tmp_path, check=False,
+                 extra=("--registry", registry(tmp_path, listing, True), "--site", SLUG))
+    # The decoder is off limits, so the column cannot be read: said, never ok.
+    assert proc.returncode == 1 and ": ok" not in summary(proc.stdout)
+    paths = Counter(e["path"] for e in site.access_log(site="rendered"))
+    assert paths == {"/robots.txt": 1, "/zxgz/ldjh/list.html": 1}
