@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
+from archiver.spiders.column import _same_site as same_site
+
 logger = logging.getLogger(__name__)
 
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -120,25 +122,20 @@ def configure(settings: Settings, targets: Iterable[Any]) -> None:
 
 
 # -- inside the browser ------------------------------------------------------------------------
-def _origin(url: str) -> tuple[str, int | None] | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.hostname.removeprefix("www."), parts.port or (443 if parts.scheme == "https" else 80)
-
-
 def abort_request(request: Any) -> bool:
     """PLAYWRIGHT_ABORT_REQUEST: keep the listing's own document, scripts and data requests."""
-    frame = request.frame
-    main = frame.page.main_frame
+    try:
+        frame = request.frame
+        main = frame.page.main_frame
+    except Exception:  # a service worker's request has no frame: not the page's own
+        return True
     if request.is_navigation_request() and frame is main:
         # The first navigation (the request Scrapy scheduled) starts from about:blank; any later
         # one is the page sending itself elsewhere (a challenge's reload, a redirect script).
         return main.url != "about:blank"
     if request.resource_type not in KEPT_RESOURCES:
         return True
-    page_origin = _origin(main.url)
-    return page_origin is None or _origin(request.url) != page_origin
+    return not same_site(request.url, main.url)  # the crawler's own rule for "this site"
 
 
 async def init_page(page: Any, request: Any) -> None:

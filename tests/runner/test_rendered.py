@@ -200,3 +200,29 @@ def test_the_browser_obeys_robots_txt_too(site, tmp_path):
     assert proc.returncode == 1 and ": ok" not in summary(proc.stdout)
     paths = Counter(e["path"] for e in site.access_log(site="rendered"))
     assert paths == {"/robots.txt": 1, "/zxgz/ldjh/list.html": 1}
+
+
+def test_a_rendered_listing_whose_server_bytes_were_lost_says_so():
+    """Chromium may drop a large document's body: the listing fetch is then empty and says why,
+    never the DOM passed off as the server's answer."""
+    from datetime import UTC, datetime
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from archiver.items import FetchedPage, FetchItem
+
+    request = Request("http://a.example/list.html", meta={"render_server_body_error": "Error: body gone"})
+    response = HtmlResponse(request.url, body=b"<ul><li><a href='d/1.html'>x</a></li></ul>", request=request,
+                            flags=["playwright"])
+    page = FetchedPage(url=request.url, status=200, body=response.body, fetched_at=datetime.now(UTC),
+                       response_headers=[("Content-Type", "text/html")])
+    stats = MemoryStatsCollector(type("Crawler", (), {"settings": Settings()})())
+    out = list(render.RenderedListingMiddleware(stats).process_spider_output(
+        response, [FetchItem(site="a", page=page)]))
+    assert [(i.kind, i.page.body, i.error) for i in out] == [
+        ("listing", b"", "rendered; the server's bytes were not kept: Error: body gone"),
+        ("listing-rendered", response.body, None),
+    ]
+    assert out[1].page.response_headers == []
+    assert stats.get_value("archiver/render/server_body_missing") == 1
