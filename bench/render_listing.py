@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from _common import ROOT, bench_env, md_table, print_machine, start_measured
@@ -28,14 +30,40 @@ from archiver.replica.testing import ReplicaProcess  # noqa: E402
 PER_PAGE = 8  # the TRS replica site's listing page size
 
 
+def tree_pss_peak(handle, result: list[float]) -> None:
+    """Peak of the summed PSS of the crawl's process tree: Chromium's processes share many pages,
+    which a sum of RSS counts once per process (psutil's memory_full_info; 100 ms samples)."""
+    import psutil
+
+    peak = 0
+    while handle.proc.poll() is None:
+        total = 0
+        try:
+            for proc in psutil.Process(handle.proc.pid).children(recursive=True):
+                try:
+                    total += proc.memory_full_info().pss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.1)
+    result.append(peak / 2**20)
+
+
 def crawl(workdir: Path, name: str, listing: str, extra: list[str]):
     db = workdir / f"{name}.sqlite3"
     cmd = [sys.executable, "-m", "archiver", "crawl", "--db", f"sqlite:///{db}", "--delay", "0",
            "--no-progress", "--log-file", str(workdir / f"{name}.log"), *extra, listing]
+    pss: list[float] = []
     with open(workdir / f"{name}.out", "w") as out:
-        run = start_measured(cmd, stdout=out, stderr=subprocess.STDOUT, env=bench_env(), cwd=str(ROOT)).wait()
+        handle = start_measured(cmd, stdout=out, stderr=subprocess.STDOUT, env=bench_env(), cwd=str(ROOT))
+        sampler = threading.Thread(target=tree_pss_peak, args=(handle, pss), daemon=True)
+        sampler.start()
+        run = handle.wait()
+        sampler.join(timeout=2)
     line = (workdir / f"{name}.out").read_text().strip().splitlines()[0]
-    return run, line
+    return run, line, (pss or [float("nan")])[0]
 
 
 def top_processes(run, n: int = 3) -> str:
@@ -58,15 +86,17 @@ def main() -> int:
             runs = {}
             for name, site, extra in [("plain", "trs", []), ("rendered", "trs", ["-s", "ARCHIVER_RENDER=all"]),
                                       ("needs-js", "rendered", ["-s", "ARCHIVER_RENDER=all"])]:
-                run, line = crawl(workdir, name, rp.sites[site]["listing"], extra)
-                runs[name] = run
-                rows.append([name, site, run.returncode, f"{run.wall:.1f}", f"{run.tree_rss_mb:.0f}",
-                             top_processes(run), line.split(": ", 1)[1][:60]])
-        print(md_table(["run", "replica site", "exit", "wall s", "tree peak RSS MB", "largest processes (MB)",
-                        "summary"], rows))
-        extra = (runs["rendered"].wall - runs["plain"].wall) / pages
-        print(f"\n{pages} listing pages, {args.scale} articles; rendering added {extra:.2f} s per listing page "
-              f"and {runs['rendered'].tree_rss_mb - runs['plain'].tree_rss_mb:.0f} MB of peak RSS (process tree).")
+                run, line, pss = crawl(workdir, name, rp.sites[site]["listing"], extra)
+                runs[name] = (run, pss)
+                rows.append([name, site, run.returncode, f"{run.wall:.1f}", f"{run.tree_rss_mb:.0f}", f"{pss:.0f}",
+                             top_processes(run), line.split(": ", 1)[1][:44]])
+        print(md_table(["run", "replica site", "exit", "wall s", "tree peak RSS MB", "tree peak PSS MB",
+                        "largest processes (RSS MB)", "summary"], rows))
+        (plain, plain_pss), (rendered, rendered_pss) = runs["plain"], runs["rendered"]
+        print(f"\n{pages} listing pages, {args.scale} articles: rendering added "
+              f"{(rendered.wall - plain.wall) / pages:.2f} s per listing page, "
+              f"{rendered_pss - plain_pss:.0f} MB of peak PSS ({rendered.tree_rss_mb - plain.tree_rss_mb:.0f} MB "
+              "of summed RSS) over the process tree.")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
