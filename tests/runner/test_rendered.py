@@ -226,3 +226,14 @@ def test_a_rendered_listing_whose_server_bytes_were_lost_says_so():
     ]
     assert out[1].page.response_headers == []
     assert stats.get_value("archiver/render/server_body_missing") == 1
+
+
+def test_registry_render_flag_is_validated(tmp_path):
+    from archiver.sites import RegistryError, load_registry
+
+    good = registry(tmp_path, "http://a.example/list.html", True)
+    assert load_registry(good)[SLUG].render is True
+    bad = tmp_path / "bad.toml"
+    bad.write_text(open(good, encoding="utf-8").read().replace("render = true", 'render = "yes"'), "utf-8")
+    with pytest.raises(RegistryError, match="render must be true or false"):
+        load_registry(bad)
