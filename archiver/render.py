@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
 
-from archiver.spiders.column import _same_site as same_site
+from archiver.cms.urls import same_site
 
 logger = logging.getLogger(__name__)
 
