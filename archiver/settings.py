@@ -29,6 +29,9 @@ ARCHIVER_STORAGE_BATCH = 50  # items per writer transaction at most (one SAVEPOI
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.
 ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
 ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"
+# Listings read through headless Chromium (archiver/render.py, issue #14): "" = the sites whose
+# registry entry says `render = true`; "all"; "none"; or a comma list of site slugs/listing URLs.
+ARCHIVER_RENDER = ""
 
 # --- politeness -----------------------------------------------------------------------------
 USER_AGENT = f"cppcc-archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
@@ -90,4 +93,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the robots.txt middleware (100): a refused offsite redirect must not even make the
     # crawler fetch /robots.txt from the other host (issue #9: it did, from another local port).
     "archiver.middlewares.SameSiteRedirectMiddleware": 90,
+    # After robots.txt: sends rendering targets' listing requests to the browser (issue #14).
+    "archiver.render.RenderMiddleware": 600,
 }
+SPIDER_MIDDLEWARES = {"archiver.render.RenderedListingMiddleware": 950}
