@@ -26,6 +26,9 @@ _BREADCRUMB = re.compile(r"(?:>|＞|»|›|→|&gt;)\s*\S*\s*(?:>|＞|»|›|→
 _HEADING_ATTR = re.compile(r"title|tit\b|tit[-_]|biaoti|headline|heading|\bbt\b|h-title|art-t", re.I)
 _NOT_HEADING_ATTR = re.compile(r"sub-?title|subtit|site|logo|channel|column|lanmu|masthead|crumb|banner", re.I)
 _MIN_LEN, _MAX_LEN = 5, 200
+# What HTML editors put in <title> when nobody typed one (old ASP/Dreamweaver county sites).
+EDITOR_DEFAULT_TITLES = frozenset({"无标题文档", "无标题页", "未命名", "新建网页 1", "Untitled Document", "Untitled",
+                                   "Document", "首页", "网页标题"})
 _FOLLOW_STEPS = 12  # how far after a heading its info row may start (elements in document order)
 
 
@@ -48,7 +51,8 @@ def page_references(doc: html.HtmlElement, listing_title: str | None = None) -> 
     metas = [clean_title(dom.meta_content(doc, n)) for n in ("ArticleTitle", "og:title", "twitter:title")]
     metas = [m for m in metas if m] + ([clean_title(listing_title)] if listing_title else [])
     head = doc.find(".//title")
-    parts = [p for p in TITLE_SPLIT.split(clean_title(head.text_content() if head is not None else "")) if p]
+    parts = [p for p in TITLE_SPLIT.split(clean_title(head.text_content() if head is not None else ""))
+             if p and p not in EDITOR_DEFAULT_TITLES]
     names = {clean_title(dom.meta_content(doc, "og:site_name", "SiteName", "ColumnName"))} - {""}
     head_main = max(parts, key=len) if parts else None
     if len(parts) >= 2:

@@ -99,3 +99,10 @@ def test_dates_out_of_range_are_refused_and_noted(raw: str) -> None:
                      "<div class='c'><p>会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。</p></div></body></html>")
     assert result.fields["published_at"] is None and result.fields["published_from"] is None
     assert any(e["rule"] == "date_rejected" and raw in e["text"] for e in result.audit), result.audit
+
+
+def test_an_editor_default_title_is_no_title() -> None:
+    result = _record("<html><head><title>无标题文档</title></head><body>"
+                     "<div class='c'><p>会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。</p></div></body></html>")
+    assert result.fields["title"] is None
+    assert result.fields["body"] == "会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。"
