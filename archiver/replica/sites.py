@@ -106,6 +106,11 @@ SITES: dict[str, SiteSpec] = {
         SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
                  per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
                  gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser
+        # Issue #22: no speech column; its speeches sit under 全体会议 (this column) and 常委会议.
+        SiteSpec("nospeech", "dede", "武胜县政协", "www.wsxzx.gov.cn", "全体会议", "/a/ldjh/",
+                 charset="gbk", declared="gb2312", per_page=7, id_base=5210, id_stride=3, precision="minute",
+                 site_code="5116220009", icp="蜀ICP备12004471号", gongan="川公网安备51162202000031号",
+                 extra={"tid": 5, "opt_in": True, "portal": "nospeech"}),
     ]
 }
 
