@@ -50,6 +50,7 @@ class Discovery:
     homepage: str
     url: str = ""  # where the homepage really is (same-site redirects, frames followed)
     platform: str = ""
+    title: str = ""  # the homepage's <title>
     problem: str = ""  # why nothing could be discovered (one line)
     notes: list[str] = field(default_factory=list)
     links: int = 0  # column-like links seen
@@ -83,6 +84,7 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
         return result
     result.url = page.url
     result.platform = detect_family(page.url, page.text)
+    result.title = navigation.page_title(page.text)
     links = navigation.column_links(page.url, page.text)
     for directory in navigation.directory_links(links)[:MAX_DIRECTORIES]:
         try:

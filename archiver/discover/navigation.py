@@ -17,8 +17,8 @@ from lxml import etree
 from archiver.cms import absolute_link, dom, same_site
 
 MAX_LABEL = 12  # characters: 栏目 names are short; headlines are longer
-NAV_RE = re.compile(r"nav|menu|daohang|dh\b|topbar|header|lanmu", re.I)
-TREE_RE = re.compile(r"tree|side|left|column|lm\b|sub", re.I)
+NAV_RE = re.compile(r"nav|menu|daohang|dh\b|topbar|header", re.I)
+TREE_RE = re.compile(r"tree|lanmu|side|left|column|lm\b|sub", re.I)
 FOOT_RE = re.compile(r"foot|bottom|copyright|bqxx|link", re.I)
 POSITIONS = ("menu", "tree", "body", "footer")
 DIRECTORY_LABELS = ("信息公开", "政务公开", "网站地图", "站点地图")
@@ -104,3 +104,10 @@ def directory_links(links: list[ColumnLink]) -> list[ColumnLink]:
 def _is_home(url: str) -> bool:
     path = urlsplit(url).path
     return path in ("", "/") or re.fullmatch(r"/(index|default)\.(s?html?|jsp|php|aspx?)", path) is not None
+
+
+def page_title(text: str) -> str:
+    """The homepage's name without portal words (门户网站, 欢迎您 …), the default for `--name`."""
+    title = dom.parse_html(text[:20000]).findtext(".//title") or ""
+    title = re.split(r"[-_|—–·]", title.strip())[0]
+    return re.sub(r"(门户网站|官方网站|官网|网站|欢迎您?|首页)$", "", title.strip()).strip()
