@@ -63,13 +63,16 @@ class Discovery:
 
     @property
     def proposed(self) -> list[Candidate]:
-        """The columns to register: the best speech column, or else every meeting column whose
-        titles include speeches (sites without a speech column keep them there)."""
+        """The columns to register: the best speech column; else a speech-named column whose list
+        the walker cannot read (proposed, but `sites add`'s check fails on it); else every
+        meeting column whose titles include speeches (sites without a speech column keep them
+        there)."""
         good = [c for c in self.candidates if c.speech_titles and not c.error]
-        if not good:
-            return []
         if self.speech_column:
-            return [next(c for c in good if c.kind == "speech")] if good[0].kind != "speech" else [good[0]]
+            return [next(c for c in good if c.kind == "speech")]
+        top = self.candidates[0] if self.candidates else None
+        if top is not None and top.kind == "speech" and not top.articles and not top.error:
+            return [top]
         meetings = [c for c in good if c.kind == "meeting"]
         return meetings or good[:1]
 
@@ -112,6 +115,9 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
     if not named:
         result.notes.append(f"none of the {len(links)} column links is named like a speech, meeting or "
                             "leader column")
+    elif result.proposed and not result.proposed[0].articles:
+        result.notes.append(f"the column “{result.proposed[0].label}” lists no article the walker can read "
+                            "(its list may need a browser: render = true, or a family module)")
     elif not result.speech_column:
         result.notes.append("no speech column: no column named 领导讲话/主席讲话/重要讲话/讲话 lists speeches"
                             + ("; proposing the meeting columns whose titles are speeches" if result.proposed else ""))

@@ -102,7 +102,10 @@ def directory_links(links: list[ColumnLink]) -> list[ColumnLink]:
 
 
 def _is_home(url: str) -> bool:
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    path = parts.path
+    if parts.query:  # /index.php?m=content&c=index&a=lists&catid=12 is a column (PHPCMS)
+        return False
     return path in ("", "/") or re.fullmatch(r"/(index|default)\.(s?html?|jsp|php|aspx?)", path) is not None
 
 

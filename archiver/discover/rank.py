@@ -31,7 +31,6 @@ SPEECH_TITLE = re.compile(
 )
 NOT_SPEECH_TITLE = re.compile(r"并讲话|并致辞|简历|简介|男，|女，|汉族|同志简历|照片|图片|组图|调研|视察|走访|看望|会见")
 TITLE_WEIGHT = 20  # a column whose every sampled title is a speech beats any label alone
-EMPTY_PENALTY = -6  # a page the walker reads no article list from is no column
 
 
 def label_score(label: str) -> tuple[int, str]:
@@ -48,10 +47,12 @@ def is_speech_title(title: str) -> bool:
 
 
 def title_score(titles: list[str]) -> tuple[float, list[str]]:
-    """(score, speech-like titles): the share of speech-like titles, weighted."""
+    """(score, speech-like titles): the share of speech-like titles, weighted. No titles (a
+    column whose list only a script or an API shows, issue #14) is no evidence either way: the
+    label decides, and the report says the listing does not walk."""
     speeches = [t for t in titles if is_speech_title(t)]
     if not titles:
-        return float(EMPTY_PENALTY), []
+        return 0.0, []
     return TITLE_WEIGHT * len(speeches) / len(titles), speeches
 
 
