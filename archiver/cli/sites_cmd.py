@@ -19,10 +19,12 @@ def register(subparsers) -> None:
         "sites", help="list registered sites, or check one",
         description="Without arguments, list the registered sites (slug, family, verified, name, "
         "columns). `sites check SLUG` fetches the site's columns and reports what a crawl would "
-        "find there (family, articles on the first page, further listing pages).",
+        "find there (family, articles on the first page, further listing pages). `sites discover "
+        "HOMEPAGE` proposes the columns where a committee's speeches live; `sites add HOMEPAGE` "
+        "checks them and writes the entry to your own registry (issue #22).",
     )
     parser.add_argument("--registry", metavar="FILE", default=None,
-                        help="a site registry TOML file instead of the bundled one")
+                        help="a site registry TOML file instead of the bundled one and yours")
     parser.add_argument("action", nargs="?", choices=["list", "check", "discover", "add"], default="list",
                         help="list (default), check SLUG…, discover HOMEPAGE (propose the columns where "
                         "speeches live) or add HOMEPAGE (discover, check, write to your registry)")
