@@ -152,6 +152,7 @@ def run(args) -> int:
     if args.redis:
         from archiver.distributed import run_distributed_crawl
 
+        args.discovery = discovery  # issue #22: recorded in the run's summary
         return run_distributed_crawl(args, targets, db_url)
     from archiver.runner import CrawlRequest, run_crawl
 
