@@ -16,6 +16,21 @@ ARCHIVER_CONTACT_URL = "https://github.com/cppcc-archiver/cppcc-archiver"
 ARCHIVER_DB = None  # SQLAlchemy URL; None means storage.db.default_url()
 ARCHIVER_MAX_LISTING_PAGES = 2000  # per column and run: bounds pagination traps (40,000 articles at 20 a page)
 ARCHIVER_MAX_ARTICLE_PAGES = 50  # per article: bounds `_N` continuation chains
+# Issue #15: what one response or article may make the crawl hold (archiver/limits.py; a hit is a
+# note and a shortfall on the site's line, and archiver/limits/<key> in the run's stats).
+# Header section of a response, counted while it arrives (DOWNLOAD_MAXSIZE counts the body only):
+# real servers send 1-4 kB in 10-30 fields; a 300 MB header flood took the crawl to 2.25 GB.
+ARCHIVER_MAX_HEADER_BYTES = 256 * 1024
+ARCHIVER_MAX_HEADERS = 500
+# All pages of one article together (continuation pages are held until the last one arrives):
+# real multi-page articles are well under 1 MB; 30 pages of 15 MB each took 3 GB. Once reached,
+# the pages fetched are stored and the later ones are not fetched.
+ARCHIVER_MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+# One listing page: only its first N characters are parsed (parse time and memory grow with the
+# page, on the reactor's thread: 100,000 links blocked every site for 27 s and took 664 MB; 1 M
+# characters parse in about a second, see BENCHMARKS.md), and at most N of its links are followed.
+ARCHIVER_MAX_LISTING_CHARS = 1_000_000
+ARCHIVER_MAX_LISTING_ENTRIES = 2000
 ARCHIVER_REVISIT = "due"  # due | all | none
 # Extraction and storage run in child processes (archiver/pipelines/lanes.py) so that the
 # reactor's thread only downloads: processes for extraction (0 = in the crawl's own thread), and
@@ -75,6 +90,12 @@ LOG_INSTALL_ROOT_HANDLER = False  # the runner installs its own console and rota
 ITEM_PIPELINES = {
     "archiver.pipelines.extract.ExtractPipeline": 300,
     "archiver.pipelines.storage.StoragePipeline": 800,
+}
+
+# Scrapy's HTTP/1.1 handler, with the header bounds above enforced while receiving (issue #15).
+DOWNLOAD_HANDLERS = {
+    "http": "archiver.download.BoundedHTTP11DownloadHandler",
+    "https": "archiver.download.BoundedHTTP11DownloadHandler",
 }
 
 ARCHIVER_RETRY_BACKOFF_BASE = 1.0  # seconds; doubles with every retry (with jitter)

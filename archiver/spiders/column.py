@@ -21,6 +21,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from archiver import limits
 from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_listing
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
@@ -208,12 +209,13 @@ class ColumnSpider(scrapy.Spider):
             return
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
+        text = self._bounded_listing_text(report, response.url, text)
         listing = parse_listing(
             response.url, text, family=target.family,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
         )
         new = 0
-        for entry in listing.entries:
+        for entry in self._bounded_entries(report, response.url, listing.entries):
             url = canonical_url(entry.url)
             if not _same_site(url, target.listing_url):
                 continue
@@ -260,6 +262,24 @@ class ColumnSpider(scrapy.Spider):
             # Incremental stop: this page held nothing new, so the older pages hold nothing new.
             report.complete_columns.append(target.listing_url)
 
+    def _bounded_listing_text(self, report: SiteReport, url: str, text: str) -> str:
+        # Parse time and memory grow with the page (issue #15: 100,000 links blocked the reactor
+        # for 27 s): only the first ARCHIVER_MAX_LISTING_CHARS are parsed.
+        limit = self.settings.getint("ARCHIVER_MAX_LISTING_CHARS")
+        text, cut = limits.cap_listing_text(text, limit)
+        if cut:
+            limits.report_limit(report, self.crawler.stats, "listing_chars",
+                                f"listing {url} cut at ARCHIVER_MAX_LISTING_CHARS ({limit} characters)")
+        return text
+
+    def _bounded_entries(self, report: SiteReport, url: str, entries: list) -> Any:
+        limit = self.settings.getint("ARCHIVER_MAX_LISTING_ENTRIES")
+        entries, dropped = limits.cap_entries(entries, limit)
+        if dropped:
+            limits.report_limit(report, self.crawler.stats, "listing_entries",
+                                f"listing {url}: {dropped} links beyond ARCHIVER_MAX_LISTING_ENTRIES ({limit}) ignored")
+        return entries
+
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
         return bool(target.start_url) and url == target.start_url != target.listing_url
 
@@ -276,6 +296,7 @@ class ColumnSpider(scrapy.Spider):
         report.listing_errors += 1
         error = _describe_failure(failure)
         report.note(f"listing {request.url}: {error}")
+        limits.report_refusal(report, failure.value)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
 
     # -- articles --------------------------------------------------------------------------
@@ -330,6 +351,13 @@ class ColumnSpider(scrapy.Spider):
             limit = self.settings.getint("ARCHIVER_MAX_ARTICLE_PAGES")
             found = [canonical_url(u) for u in continuation_urls(response.url, text, family)]
             remaining = [u for u in dict.fromkeys(found) if u != article_url][: limit - 1]
+        budget = self.settings.getint("ARCHIVER_MAX_ARTICLE_BYTES")
+        if remaining and limits.article_bytes(pages) >= budget:
+            # Issue #15: 30 pages of 15 MB each took 3 GB. The pages fetched are stored, not the rest.
+            limits.report_limit(report, self.crawler.stats, "article_bytes",
+                                f"{article_url}: stored its first {len(pages)} pages, not the {len(remaining)} "
+                                f"after them (ARCHIVER_MAX_ARTICLE_BYTES, {budget} B)")
+            remaining = []
         if remaining:
             next_url, rest = remaining[0], remaining[1:]
             yield Request(
@@ -354,6 +382,7 @@ class ColumnSpider(scrapy.Spider):
         self._article_failed(request.meta)
         error = _describe_failure(failure)
         report.note(f"{request.url}: {error}")
+        limits.report_refusal(report, failure.value)
         # Pages fetched before a failed continuation page are recorded, but the article is not
         # stored as if complete: the next run fetches it again.
         for page in request.meta.get("pages", []):

@@ -1,0 +1,63 @@
+"""Bounds on what one site can make the crawl hold (issue #15), and how a hit is reported.
+
+Every limit is an ``ARCHIVER_*`` setting (archiver/settings.py). A hit is reported three ways:
+a note on the site's report (the URL and the numbers), a shortfall (the site cannot be ``ok``:
+something listed was not stored, or not stored whole), and a Scrapy stats counter
+``archiver/limits/<key>`` kept in ``crawl_runs.stats``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from scrapy.exceptions import IgnoreRequest
+
+# What the shortfall says for each limit; one line per limit and site, the notes carry the URLs.
+SHORTFALLS = {
+    "header_bytes": "responses refused: headers over ARCHIVER_MAX_HEADER_BYTES",
+    "header_count": "responses refused: more header fields than ARCHIVER_MAX_HEADERS",
+    "article_bytes": "articles cut at ARCHIVER_MAX_ARTICLE_BYTES (their later pages not fetched)",
+    "listing_chars": "listing pages read only up to ARCHIVER_MAX_LISTING_CHARS",
+    "listing_entries": "listing pages with more links than ARCHIVER_MAX_LISTING_ENTRIES",
+}
+
+
+class LimitExceeded(IgnoreRequest):
+    """A response refused by one of our bounds. An ``IgnoreRequest``: never retried."""
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def report_limit(report: Any, stats: Any, key: str, note: str) -> None:
+    """Record one hit of limit ``key`` on a site: note, shortfall, stats counter."""
+    report.note(note)
+    report.short(SHORTFALLS[key])
+    if stats is not None:
+        stats.inc_value(f"archiver/limits/{key}")
+
+
+def report_refusal(report: Any, exc: BaseException) -> None:
+    """The shortfall for a request our download handler refused (its stats are counted there)."""
+    if isinstance(exc, LimitExceeded):
+        report.short(SHORTFALLS[exc.key])
+
+
+def article_bytes(pages: Sequence[Any]) -> int:
+    return sum(len(page.body) for page in pages)
+
+
+def cap_listing_text(text: str, max_chars: int) -> tuple[str, bool]:
+    """The start of a listing page's text, at most ``max_chars``: lxml reads a cut page as if
+    it ended there. Parsing cost grows with the input, so this bounds the parse time too."""
+    if max_chars <= 0 or len(text) <= max_chars:
+        return text, False
+    return text[:max_chars], True
+
+
+def cap_entries(entries: Sequence[Any], max_entries: int) -> tuple[Sequence[Any], int]:
+    """The first ``max_entries`` entries of a listing page and how many were dropped."""
+    if max_entries <= 0 or len(entries) <= max_entries:
+        return entries, 0
+    return entries[:max_entries], len(entries) - max_entries
