@@ -44,6 +44,18 @@ def report_refusal(report: Any, exc: BaseException) -> None:
         report.short(SHORTFALLS[exc.key])
 
 
+# A stored header value longer than one header line may be (Twisted refuses lines over 16 kB)
+# can only be folded continuation lines: kept up to here, with a note of what was cut (issue #15:
+# a 327 MB value was stored). The header section itself is bounded by ARCHIVER_MAX_HEADER_BYTES.
+STORED_HEADER_VALUE_MAX = 16 * 1024
+
+
+def stored_header_value(value: str) -> str:
+    if len(value) <= STORED_HEADER_VALUE_MAX:
+        return value
+    return f"{value[:STORED_HEADER_VALUE_MAX]}…[{len(value) - STORED_HEADER_VALUE_MAX} characters cut]"
+
+
 def article_bytes(pages: Sequence[Any]) -> int:
     return sum(len(page.body) for page in pages)
 

@@ -108,4 +108,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the robots.txt middleware (100): a refused offsite redirect must not even make the
     # crawler fetch /robots.txt from the other host (issue #9: it did, from another local port).
     "archiver.middlewares.SameSiteRedirectMiddleware": 90,
+    # After decompression (590), before meta-refresh (580) reads response.text (issue #15).
+    "archiver.middlewares.TextCharsetMiddleware": 585,
 }

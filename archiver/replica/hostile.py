@@ -6,6 +6,7 @@ What the replica's faults cannot make, because they must be written raw or are h
 - ``/art/1.html``: a normal article;
 - ``/flood/bytes.html``: ``flood_mb`` MB of headers, as folded continuation lines of 8 kB each
   (each under Twisted's 16 kB line limit, all one header value);
+- ``/flood/fold.html``: a normal article with one header value of ``fold_kb`` kB, folded;
 - ``/flood/count.html``: ``flood_fields`` header fields of a few bytes each;
 - ``/long/t20240301_5001.html``: an article of ``long_pages`` pages (``…_2.html`` and on) of
   ``long_page_mb`` MB each, gzip-compressed (small on the wire);
@@ -53,9 +54,9 @@ def big_listing(links: int) -> bytes:
 
 
 class HostileSite:
-    def __init__(self, *, flood_mb: int = 300, flood_fields: int = 100_000, long_pages: int = 30,
-                 long_page_mb: int = 15, listing_links: int = 100_000) -> None:
-        self.flood_mb, self.flood_fields = flood_mb, flood_fields
+    def __init__(self, *, flood_mb: int = 300, flood_fields: int = 100_000, fold_kb: int = 100,
+                 long_pages: int = 30, long_page_mb: int = 15, listing_links: int = 100_000) -> None:
+        self.flood_mb, self.flood_fields, self.fold_kb = flood_mb, flood_fields, fold_kb
         self.long_pages, self.long_page_mb, self.listing_links = long_pages, long_page_mb, listing_links
         self.requests: list[str] = []
         site = self
@@ -86,6 +87,7 @@ class HostileSite:
         if path == "/ldjh/index.html":
             return self._send(w, listing([("/art/1.html", "市政协主席在常委会上的讲话"),
                                           ("/flood/bytes.html", "市政协副主席在协商会上的讲话"),
+                                          ("/flood/fold.html", "市政协主席在视察时的讲话"),
                                           ("/flood/count.html", "市政协秘书长在工作会上的讲话"),
                                           (f"{LONG}.html", "市政协主席在全会上的讲话")]))
         if path == "/art/1.html":
@@ -96,6 +98,11 @@ class HostileSite:
             for _ in range(self.flood_mb * MB // len(line)):
                 w.write(line)
             return self._send(w, page("x", PARAGRAPH), status=False)
+        if path == "/flood/fold.html":
+            w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nX-Folded: a\r\n")
+            for _ in range(self.fold_kb):
+                w.write(b" " + b"b" * 1021 + b"\r\n")
+            return self._send(w, page("市政协主席在视察时的讲话", PARAGRAPH * 4), status=False)
         if path == "/flood/count.html":
             w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n")
             for i in range(self.flood_fields):

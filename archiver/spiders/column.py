@@ -94,7 +94,7 @@ def _header_pairs(headers) -> list[tuple[str, str]]:
     for key, values in headers.items():
         name = key.decode("latin-1")
         for value in values:
-            pairs.append((name, value.decode("latin-1")))
+            pairs.append((name, limits.stored_header_value(value.decode("latin-1"))))
     return pairs
 
 
