@@ -2,7 +2,8 @@
 
 What the replica's faults cannot make, because they must be written raw or are huge:
 
-- ``/ldjh/index.html``: a listing of one normal article, two header floods and one long article;
+- ``/ldjh/index.html``: a listing of one normal article, the header floods and the long article
+  (``/flood/index.html``: the normal article and the floods; ``/long/index.html``: it and the long one);
 - ``/art/1.html``: a normal article;
 - ``/flood/bytes.html``: ``flood_mb`` MB of headers, as folded continuation lines of 8 kB each
   (each under Twisted's 16 kB line limit, all one header value);
@@ -84,12 +85,13 @@ class HostileSite:
 
     def answer(self, h: BaseHTTPRequestHandler) -> None:
         path, w = h.path, h.wfile
-        if path == "/ldjh/index.html":
-            return self._send(w, listing([("/art/1.html", "市政协主席在常委会上的讲话"),
-                                          ("/flood/bytes.html", "市政协副主席在协商会上的讲话"),
-                                          ("/flood/fold.html", "市政协主席在视察时的讲话"),
-                                          ("/flood/count.html", "市政协秘书长在工作会上的讲话"),
-                                          (f"{LONG}.html", "市政协主席在全会上的讲话")]))
+        floods = [("/flood/bytes.html", "市政协副主席在协商会上的讲话"), ("/flood/fold.html", "市政协主席在视察时的讲话"),
+                  ("/flood/count.html", "市政协秘书长在工作会上的讲话")]
+        normal, long = [("/art/1.html", "市政协主席在常委会上的讲话")], [(f"{LONG}.html", "市政协主席在全会上的讲话")]
+        columns = {"/ldjh/index.html": normal + floods + long, "/flood/index.html": normal + floods,
+                   "/long/index.html": normal + long}
+        if path in columns:
+            return self._send(w, listing(columns[path]))
         if path == "/art/1.html":
             return self._send(w, page("市政协主席在常委会上的讲话", PARAGRAPH * 5))
         if path == "/flood/bytes.html":
