@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
 # What the shortfall says for each limit; one line per limit and site, the notes carry the URLs.
 SHORTFALLS = {
@@ -54,6 +54,14 @@ def stored_header_value(value: str) -> str:
     if len(value) <= STORED_HEADER_VALUE_MAX:
         return value
     return f"{value[:STORED_HEADER_VALUE_MAX]}…[{len(value) - STORED_HEADER_VALUE_MAX} characters cut]"
+
+
+def is_size_refusal(exc: BaseException) -> bool:
+    """A download refused for its body's size: DOWNLOAD_MAXSIZE or a request's download_maxsize,
+    while receiving (Scrapy cancels it, a streamed body without a message) or inflating."""
+    if isinstance(exc, DownloadCancelledError):
+        return True
+    return isinstance(exc, IgnoreRequest) and not isinstance(exc, LimitExceeded) and "DOWNLOAD_MAXSIZE" in str(exc)
 
 
 def article_bytes(pages: Sequence[Any]) -> int:

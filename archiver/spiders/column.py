@@ -360,18 +360,39 @@ class ColumnSpider(scrapy.Spider):
             remaining = []
         if remaining:
             next_url, rest = remaining[0], remaining[1:]
+            # The next page may bring the article to its budget, not past it (issue #15).
+            room = min(budget - limits.article_bytes(pages), self.settings.getint("DOWNLOAD_MAXSIZE"))
             yield Request(
-                next_url, callback=self.parse_article, errback=self.article_failed,
+                next_url, callback=self.parse_article, errback=self.continuation_failed,
                 priority=CONTINUATION_PRIORITY,
                 meta={**{k: meta[k] for k in ARTICLE_META if k in meta}, "pages": pages,
-                      "continuations": rest, "download_slot": urlsplit(next_url).netloc},
+                      "continuations": rest, "download_slot": urlsplit(next_url).netloc,
+                      "download_maxsize": room},
             )
             return
-        yield ArticleItem(
-            site=site, url=article_url, pages=pages, run_id=self.run_id,
+        yield self._article_item(meta, pages)
+
+    def _article_item(self, meta: Mapping[str, Any], pages: list[FetchedPage]) -> ArticleItem:
+        return ArticleItem(
+            site=meta["site"], url=meta["article_url"], pages=pages, run_id=self.run_id,
             family=meta.get("family"), listing_url=meta.get("listing_url"),
             listing_title=meta.get("listing_title"), listing_date=meta.get("listing_date"),
         )
+
+    def continuation_failed(self, failure: Failure) -> Iterator[Any]:
+        """A continuation page refused for its size (past what is left of the article's budget,
+        or DOWNLOAD_MAXSIZE): the pages before it are the article, stored and reported cut."""
+        meta = failure.request.meta
+        if not (limits.is_size_refusal(failure.value) and self.crawler.crawling):
+            yield from self.article_failed(failure)
+            return
+        report = self.reports[meta["site"]]
+        report.requests += 1
+        limits.report_limit(report, self.crawler.stats, "article_bytes",
+                            f"{meta['article_url']}: stored its first {len(meta['pages'])} pages, not "
+                            f"{failure.request.url} and after (ARCHIVER_MAX_ARTICLE_BYTES, "
+                            f"{self.settings.getint('ARCHIVER_MAX_ARTICLE_BYTES')} B)")
+        yield self._article_item(meta, meta["pages"])
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
