@@ -7,9 +7,11 @@ next to a normal replica site (trs, `--delay 0.3` so that its requests span the 
 
 - baseline: the normal site alone;
 - header flood: 300 MB of folded header lines, 100,000 header fields, a 100 kB folded value;
-- long article: 30 pages of 15 MB each (gzip, ~30 kB each on the wire);
-- 100,000-link listing (9.5 MB): default bounds; and, for comparison, without the character
-  bound (``ARCHIVER_MAX_LISTING_CHARS=0``), as before issue #15.
+- long article: 30 pages of 15 MB each (gzip, ~30 kB each on the wire), and the largest article
+  the bounds let through (a 7 MB page, then a page refused for the article's byte budget);
+- 100,000-link listing (9.5 MB: refused by DOWNLOAD_MAXSIZE), and the largest that fits (80,000
+  links, 7.6 MB) with default bounds and, for comparison, without the character bound
+  (``ARCHIVER_MAX_LISTING_CHARS=0``), as before issue #15.
 The listing scenarios follow at most 100 of the links (``ARCHIVER_MAX_LISTING_ENTRIES=100``, the
 default is 2,000) to keep the run short: the bound under test is the parse of the page.
 
@@ -23,6 +25,7 @@ listing-parse bound); which limits were hit (``archiver/limits/*`` in the run's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sqlite3
 import sys
@@ -77,18 +80,29 @@ def main() -> None:
     print_machine("Resource bounds under hostile sites (issue #15)")
     size = dict(flood_mb=30, long_pages=5, long_page_mb=15, listing_links=20_000) if args.quick else {}
     links = size.get("listing_links", 100_000)
-    bound = listing_parse_bound(links)
+    fits = links * 4 // 5
+    bound = listing_parse_bound(fits)
     rows = []
-    with ReplicaProcess() as rp, HostileSite(**size) as hostile:
+    with ReplicaProcess() as rp, HostileSite(**size) as hostile, contextlib.ExitStack() as stack:
         base = hostile.base
         scenarios = [
             ("baseline: the normal site alone", [], ()),
             ("header flood (300 MB folded, 100,000 fields)", [f"{base}/flood/index.html"], ()),
             ("long article (30 pages of 15 MB, gzip)", [f"{base}/long/index.html"], ()),
             (f"listing of {links:,} links", [f"{base}/big/index.html"], FEW_ENTRIES),
-            (f"listing of {links:,} links, no character bound (before)", [f"{base}/big/index.html"],
+        ]
+        # 100,000 links are 9.5 MB, past DOWNLOAD_MAXSIZE: the page is refused before any parse.
+        # The largest listing let through is parsed only up to ARCHIVER_MAX_LISTING_CHARS.
+        big = stack.enter_context(HostileSite(listing_links=fits))
+        scenarios += [
+            (f"listing of {fits:,} links (under DOWNLOAD_MAXSIZE)", [f"{big.base}/big/index.html"], FEW_ENTRIES),
+            (f"listing of {fits:,} links, no character bound (before)", [f"{big.base}/big/index.html"],
              (*FEW_ENTRIES, "-s", "ARCHIVER_MAX_LISTING_CHARS=0")),
         ]
+        # The largest article the bounds let through: a 7 MB first page (DOWNLOAD_MAXSIZE 8 MB),
+        # its next page refused for the article's budget (ARCHIVER_MAX_ARTICLE_BYTES 8 MB).
+        largest = stack.enter_context(HostileSite(long_pages=3, long_page_mb=7))
+        scenarios.insert(3, ("largest article within the bounds (7 MB page)", [f"{largest.base}/long/index.html"], ()))
         for name, urls, extra in scenarios:
             result = crawl(rp, urls, extra)
             run = result["run"]
@@ -100,7 +114,7 @@ def main() -> None:
     print(md_table(["scenario", "exit", "tree peak RSS MB", "crawl process peak RSS MB", f"≤ {TARGET_MB} MB",
                     "longest gap of the normal site s", "its requests", "limits hit", "wall s"], rows))
     print(f"\nlisting-parse bound: one listing page cut at ARCHIVER_MAX_LISTING_CHARS "
-          f"({defaults.ARCHIVER_MAX_LISTING_CHARS:,} characters, {links:,}-link page) parses in {bound:.2f} s "
+          f"({defaults.ARCHIVER_MAX_LISTING_CHARS:,} characters of the {fits:,}-link page) parses in {bound:.2f} s "
           f"here; the normal site's requests are {0.3} s apart at best (`--delay 0.3`).")
 
 
