@@ -26,7 +26,7 @@ ARCHIVER_MAX_HEADERS = 500
 # real multi-page articles are well under 1 MB; 30 pages of 15 MB each took 3 GB. A continuation
 # page may only fill what is left (its download_maxsize); the pages fetched before the budget ran
 # out are stored as the article, the later ones are not fetched.
-ARCHIVER_MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+ARCHIVER_MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 # One listing page: only its first N characters are parsed (parse time and memory grow with the
 # page, on the reactor's thread: 100,000 links blocked every site for 27 s and took 664 MB; 1 M
 # characters parse in about a second, see BENCHMARKS.md), and at most N of its links are followed.
@@ -72,11 +72,12 @@ TELNETCONSOLE_ENABLED = False
 
 # --- robustness -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
-# Largest real article pages are ~1 MB; refuses bombs. 8 MB, not 16 (issue #15): the text of one
-# page is parsed, extracted and indexed in three processes, and a 15 MB page took the process tree
-# past 600 MB; see ARCHIVER_MAX_ARTICLE_BYTES for an article's pages together.
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Largest real article pages are ~1 MB; refuses bombs. 4 MB, not 16 (issue #15): a page's text is
+# parsed, extracted and indexed in three processes (a 15 MB page took the process tree past
+# 600 MB, a 7 MB one to 420 MB), and a listing page is stored and parsed while every site waits.
+# See ARCHIVER_MAX_ARTICLE_BYTES for an article's pages together.
+DOWNLOAD_MAXSIZE = 4 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # Scrapy samples the peak RSS (memusage/max, kept in crawl_runs.stats) every 60 s by default, so
 # a crawl shorter than that recorded its start-up size only (issue #9: a gzip bomb's peak was
 # invisible in `cppcc-archiver runs`). Sampling ru_maxrss once a second costs nothing.

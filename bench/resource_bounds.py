@@ -8,9 +8,9 @@ next to a normal replica site (trs, `--delay 0.3` so that its requests span the 
 - baseline: the normal site alone;
 - header flood: 300 MB of folded header lines, 100,000 header fields, a 100 kB folded value;
 - long article: 30 pages of 15 MB each (gzip, ~30 kB each on the wire), and the largest article
-  the bounds let through (a 7 MB page, then a page refused for the article's byte budget);
-- 100,000-link listing (9.5 MB: refused by DOWNLOAD_MAXSIZE), and the largest that fits (80,000
-  links, 7.6 MB) with default bounds and, for comparison, without the character bound
+  the bounds let through (two pages of 1.9 MB, then a page refused for the article's byte budget);
+- 100,000-link listing (9.5 MB: refused by DOWNLOAD_MAXSIZE), and the largest that fits (40,000
+  links, 3.8 MB) with default bounds and, for comparison, without the character bound
   (``ARCHIVER_MAX_LISTING_CHARS=0``), as before issue #15.
 The listing scenarios follow at most 100 of the links (``ARCHIVER_MAX_LISTING_ENTRIES=100``, the
 default is 2,000) to keep the run short: the bound under test is the parse of the page.
@@ -80,7 +80,7 @@ def main() -> None:
     print_machine("Resource bounds under hostile sites (issue #15)")
     size = dict(flood_mb=30, long_pages=5, long_page_mb=15, listing_links=20_000) if args.quick else {}
     links = size.get("listing_links", 100_000)
-    fits = links * 4 // 5
+    fits = links * 2 // 5  # 40,000 links, 3.8 MB: the largest listing under DOWNLOAD_MAXSIZE
     bound = listing_parse_bound(fits)
     rows = []
     with ReplicaProcess() as rp, HostileSite(**size) as hostile, contextlib.ExitStack() as stack:
@@ -99,10 +99,10 @@ def main() -> None:
             (f"listing of {fits:,} links, no character bound (before)", [f"{big.base}/big/index.html"],
              (*FEW_ENTRIES, "-s", "ARCHIVER_MAX_LISTING_CHARS=0")),
         ]
-        # The largest article the bounds let through: a 7 MB first page (DOWNLOAD_MAXSIZE 8 MB),
-        # its next page refused for the article's budget (ARCHIVER_MAX_ARTICLE_BYTES 8 MB).
-        largest = stack.enter_context(HostileSite(long_pages=3, long_page_mb=7))
-        scenarios.insert(3, ("largest article within the bounds (7 MB page)", [f"{largest.base}/long/index.html"], ()))
+        # The largest article the bounds let through: two pages of 1.9 MB, the third refused for
+        # the article's budget (ARCHIVER_MAX_ARTICLE_BYTES and DOWNLOAD_MAXSIZE, 4 MB).
+        largest = stack.enter_context(HostileSite(long_pages=3, long_page_mb=1.9))
+        scenarios.insert(3, ("largest article within the bounds (2 pages of 1.9 MB)", [f"{largest.base}/long/index.html"], ()))
         for name, urls, extra in scenarios:
             result = crawl(rp, urls, extra)
             run = result["run"]

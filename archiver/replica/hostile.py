@@ -42,10 +42,10 @@ def listing(links: list[tuple[str, str]]) -> bytes:
 
 
 @lru_cache(maxsize=4)
-def long_page(number: int, pages: int, size_mb: int) -> bytes:
+def long_page(number: int, pages: int, size_mb: float) -> bytes:
     """Page ``number`` of the long article, gzip-compressed."""
     nav = "".join(f'<a href="t20240301_5001{"" if n == 1 else f"_{n}"}.html">{n}</a> ' for n in range(1, pages + 1))
-    filler = PARAGRAPH * (size_mb * MB // len(PARAGRAPH.encode()))
+    filler = PARAGRAPH * (int(size_mb * MB) // len(PARAGRAPH.encode()))
     return gzip.compress(page(f"市政协主席在全会上的讲话（第{number}页）", nav + filler), compresslevel=6, mtime=0)
 
 
@@ -56,7 +56,7 @@ def big_listing(links: int) -> bytes:
 
 class HostileSite:
     def __init__(self, *, flood_mb: int = 300, flood_fields: int = 100_000, fold_kb: int = 100,
-                 long_pages: int = 30, long_page_mb: int = 15, listing_links: int = 100_000) -> None:
+                 long_pages: int = 30, long_page_mb: float = 15, listing_links: int = 100_000) -> None:
         self.flood_mb, self.flood_fields, self.fold_kb = flood_mb, flood_fields, fold_kb
         self.long_pages, self.long_page_mb, self.listing_links = long_pages, long_page_mb, listing_links
         self.requests: list[str] = []
