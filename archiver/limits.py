@@ -68,16 +68,12 @@ def article_bytes(pages: Sequence[Any]) -> int:
     return sum(len(page.body) for page in pages)
 
 
-def cap_listing_text(text: str, max_chars: int) -> tuple[str, bool]:
-    """The start of a listing page's text, at most ``max_chars``: lxml reads a cut page as if
-    it ended there. Parsing cost grows with the input, so this bounds the parse time too."""
-    if max_chars <= 0 or len(text) <= max_chars:
-        return text, False
-    return text[:max_chars], True
+LISTING_SETTINGS = {"listing_chars": "ARCHIVER_MAX_LISTING_CHARS", "listing_entries": "ARCHIVER_MAX_LISTING_ENTRIES"}
 
 
-def cap_entries(entries: Sequence[Any], max_entries: int) -> tuple[Sequence[Any], int]:
-    """The first ``max_entries`` entries of a listing page and how many were dropped."""
-    if max_entries <= 0 or len(entries) <= max_entries:
-        return entries, 0
-    return entries[:max_entries], len(entries) - max_entries
+def cap(seq: Any, limit: int) -> tuple[Any, int]:
+    """The first ``limit`` items of ``seq`` (a listing page's text, or its entries) and how many
+    were left out; ``limit <= 0`` means no bound. lxml reads a cut page as if it ended there."""
+    if limit <= 0 or len(seq) <= limit:
+        return seq, 0
+    return seq[:limit], len(seq) - limit

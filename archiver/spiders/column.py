@@ -209,13 +209,13 @@ class ColumnSpider(scrapy.Spider):
             return
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
-        text = self._bounded_listing_text(report, target, response.url, text)
+        text = self._bounded(report, target, response.url, text, "listing_chars")
         listing = parse_listing(
             response.url, text, family=target.family,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
         )
         new = 0
-        for entry in self._bounded_entries(report, target, response.url, listing.entries):
+        for entry in self._bounded(report, target, response.url, listing.entries, "listing_entries"):
             url = canonical_url(entry.url)
             if not _same_site(url, target.listing_url):
                 continue
@@ -262,26 +262,17 @@ class ColumnSpider(scrapy.Spider):
             # Incremental stop: this page held nothing new, so the older pages hold nothing new.
             report.complete_columns.append(target.listing_url)
 
-    def _bounded_listing_text(self, report: SiteReport, target: CrawlTarget, url: str, text: str) -> str:
-        # Parse time and memory grow with the page (issue #15: 100,000 links blocked the reactor
-        # for 27 s): only the first ARCHIVER_MAX_LISTING_CHARS are parsed. A column read in part
-        # is not complete: the next run walks it again.
-        limit = self.settings.getint("ARCHIVER_MAX_LISTING_CHARS")
-        text, cut = limits.cap_listing_text(text, limit)
-        if cut:
-            self.failed_targets.add(target.listing_url)
-            limits.report_limit(report, self.crawler.stats, "listing_chars",
-                                f"listing {url} cut at ARCHIVER_MAX_LISTING_CHARS ({limit} characters)")
-        return text
-
-    def _bounded_entries(self, report: SiteReport, target: CrawlTarget, url: str, entries: list) -> Any:
-        limit = self.settings.getint("ARCHIVER_MAX_LISTING_ENTRIES")
-        entries, dropped = limits.cap_entries(entries, limit)
+    def _bounded(self, report: SiteReport, target: CrawlTarget, url: str, seq: Any, key: str) -> Any:
+        # A listing page's text (parse time and memory grow with it: issue #15, 100,000 links
+        # blocked the reactor for 27 s) and its links are read up to a bound. A column read in
+        # part is not complete: the next run walks it again.
+        setting = limits.LISTING_SETTINGS[key]
+        seq, dropped = limits.cap(seq, self.settings.getint(setting))
         if dropped:
             self.failed_targets.add(target.listing_url)
-            limits.report_limit(report, self.crawler.stats, "listing_entries",
-                                f"listing {url}: {dropped} links beyond ARCHIVER_MAX_LISTING_ENTRIES ({limit}) ignored")
-        return entries
+            limits.report_limit(report, self.crawler.stats, key, f"listing {url}: {dropped} {key.split('_')[1]} "
+                                f"past {setting} ({self.settings.getint(setting)}) not read")
+        return seq
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
         return bool(target.start_url) and url == target.start_url != target.listing_url
