@@ -28,9 +28,10 @@ ARCHIVER_MAX_HEADERS = 500
 # out are stored as the article, the later ones are not fetched.
 ARCHIVER_MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 # One listing page: only its first N characters are parsed (parse time and memory grow with the
-# page, on the reactor's thread: 100,000 links blocked every site for 27 s and took 664 MB; 1 M
-# characters parse in about a second, see BENCHMARKS.md), and at most N of its links are followed.
-ARCHIVER_MAX_LISTING_CHARS = 1_000_000
+# page, on the reactor's thread, while every site waits: 100,000 links blocked them for 27 s and
+# took 664 MB; a real listing page is tens of kilobytes, the replica's under 10 kB; BENCHMARKS.md
+# gives the parse time of a page at the bound), and at most N of its links are followed.
+ARCHIVER_MAX_LISTING_CHARS = 500_000
 ARCHIVER_MAX_LISTING_ENTRIES = 2000
 ARCHIVER_REVISIT = "due"  # due | all | none
 # Extraction and storage run in child processes (archiver/pipelines/lanes.py) so that the
