@@ -23,6 +23,7 @@ from typing import Any
 from archiver.cli.webarchive import (
     WEBARCHIVE_FORMATS, WebArchiveUsage, check_output, webarchive_options, write_webarchive,
 )
+from archiver.terminal import inert  # issue #15: bidi controls and line separators too
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -235,16 +236,6 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
 
     run.__name__ = handler.__name__
     return run
-
-
-# C0 controls but tab and newline, DEL, and C1 controls: an archive holds whatever pages said,
-# and ESC sequences printed raw would clear the archivist's screen or plant hyperlinks.
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def inert(text: str) -> str:
-    """Stored text made safe to print on a terminal: controls shown as \\xNN, nothing obeyed."""
-    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class _InertWriter:
@@ -552,7 +543,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for c in columns:
             table.add_column(c, justify="right" if c in ("articles", "live", "removed", "versions") else "left")
         for row in rows:
-            table.add_row(*(str(row.get(c) or "") if row.get(c) != 0 else "0" for c in columns))
+            table.add_row(*(inert(str(row.get(c) or "")) if row.get(c) != 0 else "0" for c in columns))
         console.print(table)
     return EXIT_OK
 
