@@ -62,6 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a user's mistake or a damaged archive: one line (issue #17)
+        from archiver.cli.options import ArchiveError, UsageError, describe_database_error
+
+        if isinstance(exc, UsageError):
+            code, line = EXIT_USAGE, str(exc)
+        elif isinstance(exc, ArchiveError):
+            code, line = EXIT_FAILED, str(exc)
+        else:
+            line = describe_database_error(exc)
+            if line is None:
+                raise  # a bug: the traceback is what its report needs
+            code = EXIT_FAILED
+        print(f"{parser.prog} {args.command}: {line}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -20,21 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver.cli import options
+from archiver.cli.options import ArchiveError, UsageError
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class UsageError(Exception):
-    """Bad arguments or configuration: printed, exit code 2."""
-
 
 # --- argument types --------------------------------------------------------------------------
 
-
-def date_arg(value: str) -> str:
-    if not DATE_RE.match(value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
+date_arg = options.calendar_date  # a date that exists (issue #17: 2023-02-30 was accepted)
 
 
 def timestamp_arg(value: str) -> datetime:
@@ -55,12 +48,7 @@ def positive_int(value: str) -> int:
     return number
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", default=None,
-        help="database URL (sqlite:///path.sqlite3 or postgresql://…); "
-        "default: $ARCHIVER_DB, else sqlite:///data/archive.sqlite3",
-    )
+_db_option = options.add_db_option
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +106,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="An archived article: its versions, fetches and removals; --diff shows "
         "what changed between consecutive versions (by sentence and character).",
     )
-    p.add_argument("url", metavar="URL", help="the article's URL (its first page)")
+    p.add_argument("url", metavar="URL", help="the article's URL (any of its pages; scheme "
+                   "optional, #fragment ignored)")
     _db_option(p)
     p.add_argument("--versions", action="store_true", help="print every version's fields in full")
     p.add_argument("--diff", action="store_true", help="show differences between consecutive versions")
@@ -127,11 +116,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser(
         "search", help="full-text search of titles and bodies",
         description="Ranked search over the latest version of every article; works for Chinese "
-        "without word segmentation. Title matches rank first. Terms separated by spaces must "
-        "all match; %%, _ and quotes are matched literally.",
+        "without word segmentation. Title matches rank first. Every term must "
+        "match (give them as separate arguments or in one quoted string); %, _ and quotes are "
+        "matched literally.",
     )
-    p.add_argument("query", metavar="QUERY", nargs="?", default="",
-                   help="text to find (may be empty with --speaker to list a speaker's speeches)")
+    # nargs="*": `search 政协 委员` is two terms (issue #17), like `search '政协 委员'`.
+    p.add_argument("query", metavar="TERM", nargs="*", default=[],
+                   help="text to find (none with --speaker lists a speaker's speeches)")
     _db_option(p)
     _filter_options(p)
     p.add_argument("--limit", type=positive_int, default=20, metavar="N",
@@ -177,27 +168,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _url(args: argparse.Namespace) -> str:
-    from storage import db
-
-    return db.prepare_url(args.db) if args.db else db.default_url()
+    return options.database_url(args.db)
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """(engine, session factory) for an existing archive, schema upgraded."""
-    from sqlalchemy.engine import make_url
-
     from storage import db
 
     url = _url(args)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database).exists():
-            raise UsageError(f"no archive at {parsed.database} "
+    path = options.sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            raise UsageError(f"no archive at {path} "
                              "(crawl first, or run `cppcc-archiver db upgrade`)")
+        # The header only here (every command); `verify` reads every page (issue #17).
+        problems = options.integrity_problems(path) if path.stat().st_size and _bad_header(path) else []
+        if problems:
+            raise ArchiveError(problems[0])
     try:
         return db.open_archive(url)
-    except Exception as exc:  # noqa: BLE001 - unreachable server, bad URL…
+    except Exception as exc:  # noqa: BLE001 - unreachable server, damaged file…
+        damaged = options.describe_database_error(exc)
+        if damaged:
+            raise ArchiveError(damaged) from exc
         raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_site(session, slug: str | None) -> None:  # type: ignore[no-untyped-def]
+    """``--site`` naming no site of this archive is a typo, not an empty result (issue #17)."""
+    from sqlalchemy import select
+
+    from storage.models import Site
+
+    if not slug:
+        return
+    slugs = list(session.scalars(select(Site.slug).order_by(Site.slug)))
+    if slug not in slugs:
+        known = ", ".join(slugs[:12]) + (", …" if len(slugs) > 12 else "") if slugs else "none yet"
+        raise UsageError(f"no site {slug!r} in this archive (its sites: {known})")
+
+
+def _bad_header(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(options.SQLITE_MAGIC)) != options.SQLITE_MAGIC
 
 
 @contextmanager
@@ -217,6 +230,9 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
         except UsageError as exc:
             print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        except ArchiveError as exc:
+            print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
         except BrokenPipeError:  # `… | head`
             sys.stderr.close()
             return EXIT_OK
@@ -282,8 +298,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
+    options.check_date_range(args.since, args.until)
     try:
         with _archive(args) as sessions, sessions() as session:
+            _check_site(session, args.site)
             stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
             try:
                 if args.format == "jsonl":
@@ -328,6 +346,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.reprocess import reprocess
 
     with _archive(args) as sessions:
+        with sessions() as session:
+            _check_site(session, args.site)
         report = reprocess(sessions, site=args.site)
     for url in report.changed_urls:
         print(f"new version: {url}")
@@ -348,7 +368,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     real_stdout, sys.stdout = sys.stdout, _InertWriter(sys.stdout)
     try:
         with _archive(args) as sessions, sessions() as session:
-            article = repository.get_article(session, args.url)
+            article = _find_article(session, args.url)
             if article is None:
                 print(f"not in the archive: {args.url}", file=sys.stderr)
                 return EXIT_FAILED
@@ -360,6 +380,28 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _find_article(session, given: str):  # type: ignore[no-untyped-def]
+    """The article a URL names, as a user may paste it (issue #17): any case of scheme and host,
+    a #fragment, no scheme, http for https, or the URL of a later page of the article (stored
+    as one of the article's fetches)."""
+    from sqlalchemy import select
+
+    from storage import repository
+    from storage.models import Article, Fetch
+
+    url = options.article_url(given)
+    other = ("https://" + url[len("http://"):]) if url.startswith("http://") else "http://" + url[len("https://"):]
+    candidates = list(dict.fromkeys([given.strip(), url, other]))
+    for candidate in candidates:
+        article = repository.get_article(session, candidate)
+        if article is not None:
+            return article
+    article_id = session.scalar(
+        select(Fetch.article_id).where(Fetch.url.in_(candidates), Fetch.article_id.is_not(None)).limit(1)
+    )
+    return session.get(Article, article_id) if article_id is not None else None
+
+
 def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-untyped-def]
     from storage import repository
     from storage.types import utc_iso as iso
@@ -367,7 +409,7 @@ def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-
     site = article.site
     removed = f" since {iso(article.removed_at)} ({article.removed_how})" if article.status == "removed" else ""
     print(article.url)
-    print(f"  site: {site.slug}" + (f" ({site.name})" if site.name else ""))
+    print(f"  site: {site.slug}" + (f" ({site.name}" + (f", {site.region})" if site.region else ")") if site.name else ""))
     print(f"  status: {article.status}{removed}")
     print(f"  first seen: {iso(article.first_seen_at)}   last seen: {iso(article.last_seen_at)}")
     print(f"  versions: {article.current_version}   next check: {iso(article.next_check_at)}")
@@ -455,9 +497,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     from storage.export import dumps_record, iter_records_by_snapshot
     from storage.search import MARK_END, MARK_START, search
 
-    if not args.query.strip() and not (args.speaker or args.site or args.since or args.until):
+    args.query = " ".join(args.query).strip()
+    if not args.query and not (args.speaker or args.site or args.since or args.until):
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
+    options.check_date_range(args.since, args.until)
     with _archive(args) as sessions, sessions() as session:
+        _check_site(session, args.site)
         hits = search(session, args.query, site=args.site, speaker=args.speaker,
                       since=args.since, until=args.until, limit=args.limit)
         if args.format == "jsonl":
@@ -476,7 +521,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from storage.search import highlight, parse_terms
 
     terms = parse_terms(args.query)
-    table = Table(title=f"{len(hits)} result(s) for {args.query!r}", show_lines=True)
+    # A Text title: the query is shown as typed, never parsed as rich markup ("[red]x[/red]").
+    table = Table(title=Text(f"{len(hits)} result(s) for {inert(args.query)!r}"), show_lines=True)
     for name in ("#", "title / snippet", "published", "speaker", "site", "status"):
         table.add_column(name, overflow="fold")
     for i, hit in enumerate(hits, 1):
@@ -510,7 +556,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     console.print(f"storage: {size['bodies']} distinct bodies; fetched {_bytes(size['fetched_bytes'])}, "
                   f"distinct raw {_bytes(size['raw_bytes'])}, stored (zstd) {_bytes(size['compressed_bytes'])}")
     for title, rows, columns in (
-        ("per site", stats["per_site"], ("site", "name", "articles", "live", "removed", "versions")),
+        ("per site", stats["per_site"], ("site", "name", "region", "articles", "live", "removed", "versions")),
         ("per year", stats["per_year"], ("year", "articles")),
         ("per speaker", stats["per_speaker"], ("speaker", "articles")),
     ):
@@ -581,10 +627,14 @@ def _key_stats(stats: dict[str, Any]) -> list[tuple[str, Any]]:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage import db
 
-    url = _url(args)
+    url = options.database_url(args.db, create=True)
+    options.check_archive(url)
     try:
         db.upgrade(url)
     except Exception as exc:  # noqa: BLE001
+        damaged = options.describe_database_error(exc)
+        if damaged:
+            raise ArchiveError(damaged) from exc
         raise UsageError(f"upgrade failed: {type(exc).__name__}: {exc}") from exc
     print(f"schema at {db.current_revision(url)}", file=sys.stderr)
     return EXIT_OK
@@ -594,5 +644,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_current(args: argparse.Namespace) -> int:
     from storage import db
 
-    print(db.current_revision(_url(args)) or "(empty database)")
+    url = _url(args)
+    path = options.sqlite_file(url)
+    if path is not None and not path.exists():  # say so without creating the file
+        print("(empty database)")
+        return EXIT_OK
+    print(db.current_revision(url) or "(empty database)")
     return EXIT_OK

@@ -49,6 +49,8 @@ class CrawlTarget:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     full_walk: bool = True
     start_url: str | None = None  # a list API found behind the column page by an earlier run
+    name: str | None = None  # the registry's name and region of the site, stored (issue #17)
+    region: str | None = None
 
 
 @dataclass(frozen=True)
