@@ -181,10 +181,8 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         if not path.exists():
             raise UsageError(f"no archive at {path} "
                              "(crawl first, or run `cppcc-archiver db upgrade`)")
-        # The header only here (every command); `verify` reads every page (issue #17).
-        problems = options.integrity_problems(path) if path.stat().st_size and _bad_header(path) else []
-        if problems:
-            raise ArchiveError(problems[0])
+        # A damaged file is named before anything reads it (issue #17).
+        options.check_archive(url, max_bytes=options.READ_CHECK_MAX_BYTES)
     try:
         return db.open_archive(url)
     except Exception as exc:  # noqa: BLE001 - unreachable server, damaged file…
@@ -206,11 +204,6 @@ def _check_site(session, slug: str | None) -> None:  # type: ignore[no-untyped-d
     if slug not in slugs:
         known = ", ".join(slugs[:12]) + (", …" if len(slugs) > 12 else "") if slugs else "none yet"
         raise UsageError(f"no site {slug!r} in this archive (its sites: {known})")
-
-
-def _bad_header(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(len(options.SQLITE_MAGIC)) != options.SQLITE_MAGIC
 
 
 @contextmanager
@@ -330,6 +323,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from storage.verify import verify_archive
 
+    path = options.sqlite_file(_url(args))
+    if path is not None and path.is_file():
+        # The file itself first (issue #17): SQLite's own check, every page and index.
+        problems = options.integrity_problems(path, full=True)
+        for problem in problems:
+            print(f"DAMAGED sqlite: {problem}")
+        if problems:
+            print(f"{path}: SQLite integrity_check found {len(problems)} problem(s); restore it from a "
+                  "backup (or try `sqlite3 FILE .recover`) before crawling into it again", file=sys.stderr)
+            return EXIT_FAILED
     with _archive(args) as sessions, sessions() as session:
         report = verify_archive(session)
     for problem in report.problems:
@@ -649,5 +652,6 @@ def cmd_db_current(args: argparse.Namespace) -> int:
     if path is not None and not path.exists():  # say so without creating the file
         print("(empty database)")
         return EXIT_OK
+    options.check_archive(url, max_bytes=options.READ_CHECK_MAX_BYTES)
     print(db.current_revision(url) or "(empty database)")
     return EXIT_OK

@@ -8,6 +8,9 @@ from archiver.cli.crawl import default_log_file
 from archiver.cli.options import add_db_option, check_archive, database_url
 
 DEMO_DB = "data/demo.sqlite3"
+# The replica's sites on 127.0.0.1:8751… when free: article URLs (the archive's keys) stay the
+# same from one demo to the next, so a second demo updates the first one's articles (issue #17).
+DEMO_PORT_BASE = 8751
 
 
 def register(subparsers) -> None:
@@ -37,6 +40,7 @@ def run(args) -> int:
     db_url = database_url(args.db, create=True)
     check_archive(db_url)
     options = {"scale": args.scale} if args.scale else {}
+    options["port_base"] = DEMO_PORT_BASE
     with ReplicaProcess(**options) as replica:
         # The replica's own slugs, names and regions (issue #17), not slugs made of random ports.
         targets = [

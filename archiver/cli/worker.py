@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli.options import add_db_option, database_url, redis_url, setting
+from archiver.cli.options import add_db_option, check_archive, database_url, redis_url, setting
 
 EXIT_USAGE = 2
 
@@ -43,6 +43,7 @@ def run(args) -> int:  # type: ignore[no-untyped-def]
         return EXIT_USAGE
     settings = dict(args.settings)
     db_url = database_url(args.db, create=True)
+    check_archive(db_url)  # never write into a damaged archive (issue #17)
     return run_worker(
         args.redis, db_url, prefix=settings.get("ARCHIVER_REDIS_PREFIX") or DEFAULT_PREFIX,
         wait=args.wait, idle_exit=args.idle_exit, settings=settings, log_file=args.log_file,
