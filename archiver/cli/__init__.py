@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)  # a usage error: stdout stays clean for scripts
         return EXIT_USAGE
     try:
         return int(args.handler(args) or 0)

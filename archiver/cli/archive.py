@@ -330,8 +330,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"DAMAGED sqlite: {problem}")
         if problems:
-            print(f"{path}: SQLite integrity_check found {len(problems)} problem(s); restore it from a "
-                  "backup (or try `sqlite3 FILE .recover`) before crawling into it again", file=sys.stderr)
+            print(f"cppcc-archiver verify: {path}: SQLite integrity_check found {len(problems)} problem(s); "
+                  "restore it from a backup (or try `sqlite3 FILE .recover`) before crawling into it again",
+                  file=sys.stderr)
             return EXIT_FAILED
     with _archive(args) as sessions, sessions() as session:
         report = verify_archive(session)

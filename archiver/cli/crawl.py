@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.cli.options import add_db_option, check_archive, database_url, redis_url, setting
+from archiver.cli.options import (add_db_option, check_archive, database_url, redis_url, setting,
+                                  writable_log_file)
 from archiver.sites import RegistryError, load_registry, slug_for_url
 
 EXIT_USAGE = 2
@@ -109,6 +110,7 @@ def run(args) -> int:
         return EXIT_USAGE
     db_url = database_url(args.db, create=True)
     check_archive(db_url)  # never write into a damaged archive (issue #17): exit 1
+    log_file = writable_log_file(args.log_file or default_log_file(db_url))
     if args.redis:
         from archiver.distributed import run_distributed_crawl
 
@@ -117,7 +119,7 @@ def run(args) -> int:
 
     request = CrawlRequest(
         db_url=db_url, targets=targets, delay=args.delay, revisit=args.revisit,
-        settings=dict(args.settings), log_file=args.log_file or default_log_file(db_url),
+        settings=dict(args.settings), log_file=log_file,
         progress=args.progress, argv=sys.argv[1:],
     )
     return run_crawl(request).exit_code

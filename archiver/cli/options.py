@@ -25,6 +25,8 @@ DB_HELP = ("the archive: a file path (data/archive.sqlite3) or an SQLAlchemy URL
            "data/archive.sqlite3")
 BACKENDS = ("sqlite", "postgresql")
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# `sqlite:data.db`, `postgresql:/host/db`: a URL missing its "//", not a file name.
+URL_LIKE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/|(sqlite|postgres|postgresql|mysql|mariadb|oracle|mssql)[+\w]*:)", re.I)
 
 
 class UsageError(Exception):
@@ -55,7 +57,7 @@ def database_url(value: str | None, *, create: bool = False) -> str:
     if not text:
         raise UsageError("--db is empty: give a file path or an SQLAlchemy URL")
     if "://" not in text:
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", text) and not re.match(r"^[A-Za-z]:[\\/]", text):
+        if URL_LIKE.match(text) and not re.match(r"^[A-Za-z]:[\\/]", text):
             raise UsageError(f"{text!r} is not a database URL: a URL needs '://' (sqlite:///FILE)")
         path = Path(text).expanduser()
         if path.is_dir():
@@ -63,7 +65,7 @@ def database_url(value: str | None, *, create: bool = False) -> str:
         text = f"sqlite:///{path}"
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise UsageError(f"{text!r} is not a database URL (sqlite:///FILE, postgresql://…, or a file path)") from None
     backend = url.get_backend_name()
     if backend not in BACKENDS:
@@ -171,6 +173,18 @@ def describe_database_error(exc: BaseException) -> str | None:
 
 
 # --- dates, URLs, settings -------------------------------------------------------------------
+
+
+def writable_log_file(path: str) -> str:
+    """``--log-file``: its folder must exist or be creatable (it is created now)."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise UsageError(f"--log-file {path} is a folder: name a file in it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--log-file {path}: cannot create its folder: {exc.strerror}") from None
+    return path
 
 
 def calendar_date(value: str) -> str:
