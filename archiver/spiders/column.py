@@ -108,6 +108,14 @@ def is_redirect_home(response: Response) -> bool:
 class ColumnSpider(scrapy.Spider):
     name = "column"
 
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if "targets" not in kwargs and not args:  # `scrapy crawl column -a url=…` (issue #17)
+            from archiver.spiders.arguments import targets_from_arguments
+
+            kwargs = targets_from_arguments(crawler.settings, kwargs)
+        return super().from_crawler(crawler, *args, **kwargs)
+
     def __init__(
         self,
         targets: list[CrawlTarget],
