@@ -600,11 +600,14 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="crawl runs (newest first)")
-    for c in ("run", "started", "finished", "outcome", "software", "host/pid", "args", "stats"):
+    for c in ("run", "started", "finished", "outcome", "sites", "software", "host/pid", "args", "stats"):
         table.add_column(c, overflow="fold")
     for run in runs:
+        # Each site's own outcome (issue #17: an interrupted run's sites are not "ok").
+        sites = "\n".join(f"{slug}: {(summary or {}).get('outcome', '?')}"
+                          for slug, summary in sorted((run["sites_summary"] or {}).items()))
         table.add_row(
-            str(run["id"]), run["started_at"] or "", run["finished_at"] or "-", run["outcome"],
+            str(run["id"]), run["started_at"] or "", run["finished_at"] or "-", run["outcome"], sites,
             run["software_version"], f"{run['host']}/{run['pid']}",
             json.dumps(run["args"], ensure_ascii=False),
             "\n".join(f"{k}: {v}" for k, v in _key_stats(run["stats"] or {})),

@@ -53,7 +53,7 @@ def run(args) -> int:
             settings={"ROBOTSTXT_OBEY": True}, log_file=default_log_file(db_url), argv=sys.argv[1:],
         )
         result = run_crawl(request)
-    if any(r.outcome == "interrupted" or r.interrupted for r in result.reports):
+    if _interrupted(db_url, result):
         print(f"\nThe demo was interrupted: {args.db} keeps what was fetched, and "
               f"`cppcc-archiver demo --db {args.db}` again completes it.")
         return result.exit_code
@@ -67,3 +67,24 @@ def run(args) -> int:
         f"  cppcc-archiver export --db {args.db} --format warc --output data/demo.warc.gz"
     )
     return result.exit_code
+
+
+def _interrupted(db_url: str, result) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the crawl was cut short: a site reported interrupted, or the run recorded so."""
+    if any(r.outcome == "interrupted" or r.interrupted for r in result.reports):
+        return True
+    if result.run_id is None:
+        return False
+    from storage.db import make_engine
+    from storage.models import CrawlRun
+
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            outcome = connection.execute(
+                CrawlRun.__table__.select().with_only_columns(CrawlRun.__table__.c.outcome)
+                .where(CrawlRun.__table__.c.id == result.run_id)
+            ).scalar()
+    finally:
+        engine.dispose()
+    return outcome == "interrupted"
