@@ -50,8 +50,8 @@ def database_url(value: str | None, *, create: bool = False) -> str:
     Only commands that write (``create``) make the file's folder: a read command given a
     missing folder must say so, not leave an empty one behind.
     """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from sqlalchemy.engine import URL
+    from sqlalchemy.exc import NoSuchModuleError
 
     text = (value if value is not None else os.environ.get("ARCHIVER_DB") or DEFAULT_DB).strip()
     if not text:
@@ -62,11 +62,9 @@ def database_url(value: str | None, *, create: bool = False) -> str:
         path = Path(text).expanduser()
         if path.is_dir():
             raise UsageError(f"{text} is a folder: name the archive file in it (e.g. {path / 'archive.sqlite3'})")
-        text = f"sqlite:///{path}"
-    try:
-        url = make_url(text)
-    except (ArgumentError, ValueError):
-        raise UsageError(f"{text!r} is not a database URL (sqlite:///FILE, postgresql://…, or a file path)") from None
+        url = URL.create("sqlite", database=str(path))
+    else:
+        url = _parse_url(text)
     backend = url.get_backend_name()
     if backend not in BACKENDS:
         raise UsageError(f"unknown database scheme {url.drivername!r} in {text!r}: use a file path, "
@@ -77,22 +75,33 @@ def database_url(value: str | None, *, create: bool = False) -> str:
                              f"an absolute one sqlite:////path (or give the plain path {url.host}/{url.database or ''})")
         if url.database and url.database != ":memory:" and Path(url.database).expanduser().is_dir():
             raise UsageError(f"{url.database} is a folder: name the archive file in it")
-    from storage.db import prepare_url
-
-    if create:
-        try:
-            return prepare_url(url.render_as_string(hide_password=False))
-        except NoSuchModuleError as exc:
-            raise UsageError(f"no driver for {url.drivername!r}: {exc}") from None
-        except OSError as exc:
-            raise UsageError(f"cannot create the archive's folder: {exc.strerror}: {exc.filename}") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     try:
         url.get_dialect()
     except NoSuchModuleError as exc:
         raise UsageError(f"no driver for {url.drivername!r}: {exc}") from None
-    return url.render_as_string(hide_password=False)
+    except ImportError as exc:  # psycopg not installed: the postgres extra
+        raise UsageError(f"{url.drivername} needs its driver: pip install -e '.[postgres]' ({exc})") from None
+    rendered = url.render_as_string(hide_password=False)
+    if not create:
+        return rendered
+    from storage.db import prepare_url
+
+    try:
+        return prepare_url(rendered)
+    except OSError as exc:
+        raise UsageError(f"cannot create the archive's folder: {exc.strerror}: {exc.filename}") from None
+
+
+def _parse_url(text: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(text)
+    except (ArgumentError, ValueError):
+        raise UsageError(f"{text!r} is not a database URL (sqlite:///FILE, postgresql://…, or a file path)") from None
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -296,11 +305,14 @@ def _typed_setting(name: str, value: str) -> Any:
             raise UsageError(f"{name}={value!r}: expected true or false")
         return BOOLEANS[value.strip().lower()]
     if isinstance(default, (int, float)):
-        kind = int if isinstance(default, int) else float
+        # Scrapy reads some int-valued defaults with getfloat (DOWNLOAD_TIMEOUT=7.5 is fine).
         try:
-            number = kind(value)
+            number: int | float = int(value)
         except ValueError:
-            raise UsageError(f"{name}={value!r}: expected {'a whole number' if kind is int else 'a number'}") from None
+            try:
+                number = float(value)
+            except ValueError:
+                raise UsageError(f"{name}={value!r}: expected a number") from None
         if name.startswith(("ARCHIVER_", "CONCURRENT_", "DOWNLOAD_")) and number < 0:
             raise UsageError(f"{name}={value!r}: must be >= 0")
         if name == "ARCHIVER_STORAGE_BATCH" and number < 1:

@@ -74,7 +74,7 @@ BAD_INPUTS: list[tuple[str, list[str], int]] = [
     ("crawl-setting-log-level", ["crawl", "-s", "LOG_LEVEL=LOUD", "{listing}"], USAGE),
     ("crawl-setting-batch-zero", ["crawl", "-s", "ARCHIVER_STORAGE_BATCH=0", "{listing}"], USAGE),
     ("crawl-setting-timeout-word", ["crawl", "-s", "DOWNLOAD_TIMEOUT=soon", "{listing}"], USAGE),
-    ("crawl-setting-float-int", ["crawl", "-s", "CONCURRENT_REQUESTS=2.5", "{listing}"], USAGE),
+    ("crawl-setting-number-word", ["crawl", "-s", "CONCURRENT_REQUESTS=many", "{listing}"], USAGE),
     ("crawl-registry-missing", ["crawl", "--registry", "{tmp}/nosuch.toml", "--all"], USAGE),
     ("crawl-registry-not-toml", ["crawl", "--registry", TEXT, "--all"], USAGE),
     ("crawl-redis-one-slash", ["crawl", "--redis", "rediss:/bad", "{listing}"], USAGE),
