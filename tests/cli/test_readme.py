@@ -164,3 +164,12 @@ def test_the_systemd_unit_runs_as_written(checkout, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "run 1: 1/1 sites ok" in proc.stdout
     assert (root / "data" / "archive.sqlite3").exists()
+
+
+def test_every_registry_field_is_documented():
+    from dataclasses import fields
+
+    from archiver.sites import SiteProfile
+
+    documented = set(re.findall(r"^\| `(\w+)` \| (?:yes|no) \|", README, flags=re.M))
+    assert {f.name for f in fields(SiteProfile)} == documented
