@@ -211,6 +211,8 @@ def _archive(args: argparse.Namespace) -> Iterator[Any]:
     """The archive's session factory for one command; the engine is disposed however it ends."""
     engine, sessions = _open(args)
     try:
+        with sessions() as session:
+            _check_site(session, getattr(args, "site", None))
         yield sessions
     finally:
         engine.dispose()
@@ -276,6 +278,8 @@ def _check_output(path: str, fmt: str) -> Path | None:
         raise UsageError(f"WARC output is gzipped: name it *.warc.gz (got {out.name})")
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist")
+    if out.is_dir():
+        raise UsageError(f"{path} is a folder: name the file to write in it")
     return out
 
 
@@ -288,13 +292,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
+    options.check_date_range(args.since, args.until)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
-    options.check_date_range(args.since, args.until)
     try:
         with _archive(args) as sessions, sessions() as session:
-            _check_site(session, args.site)
             stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
             try:
                 if args.format == "jsonl":
@@ -350,8 +353,6 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.reprocess import reprocess
 
     with _archive(args) as sessions:
-        with sessions() as session:
-            _check_site(session, args.site)
         report = reprocess(sessions, site=args.site)
     for url in report.changed_urls:
         print(f"new version: {url}")
@@ -506,7 +507,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
     options.check_date_range(args.since, args.until)
     with _archive(args) as sessions, sessions() as session:
-        _check_site(session, args.site)
         hits = search(session, args.query, site=args.site, speaker=args.speaker,
                       since=args.since, until=args.until, limit=args.limit)
         if args.format == "jsonl":

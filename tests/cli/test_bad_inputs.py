@@ -87,6 +87,7 @@ BAD_INPUTS: list[tuple[str, list[str], int]] = [
     ("export-format", ["export", "--db", GOOD, "--format", "csv"], USAGE),
     ("export-output-missing-folder", ["export", "--db", GOOD, "--output", "{tmp}/nosuch/x.jsonl"], USAGE),
     ("export-warc-name", ["export", "--db", GOOD, "--format", "warc", "--output", "{tmp}/x.jsonl"], USAGE),
+    ("export-output-folder", ["export", "--db", GOOD, "--output", "{tmp}"], USAGE),
     ("export-output-dotdot", ["export", "--db", GOOD, "--output", "../x.jsonl"], USAGE),
     ("export-since-feb-30", ["export", "--db", GOOD, "--since", "2023-02-30"], USAGE),
     ("export-since-month-13", ["export", "--db", GOOD, "--since", "2023-13"], USAGE),
