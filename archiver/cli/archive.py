@@ -86,8 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = subparsers.add_parser(
         "verify", help="re-hash every stored body (fixity check)",
-        description="Decompress and re-hash every stored raw body; exit 1 naming each body "
-        "(and the fetches using it) whose bytes no longer match their SHA-256.",
+        description="Check an SQLite archive file with PRAGMA integrity_check (exit 1 listing each "
+        "problem as 'DAMAGED sqlite: …'), then decompress and re-hash every stored raw body; exit 1 "
+        "naming each body (and the fetches using it) whose bytes no longer match their SHA-256.",
     )
     _db_option(p)
     p.set_defaults(handler=cmd_verify)
