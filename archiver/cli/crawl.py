@@ -12,6 +12,7 @@ from archiver.cli.options import (add_db_option, check_archive, database_url, re
 from archiver.sites import RegistryError, load_registry, slug_for_url
 
 EXIT_USAGE = 2
+parse_setting = setting  # the name worker.py and other branches import
 REVISIT_CHOICES = ("due", "all", "none")
 
 
