@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver.cli import options
+from archiver.cli import lookup, options
 from archiver.cli.options import ArchiveError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -193,27 +193,13 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
 
 
-def _check_site(session, slug: str | None) -> None:  # type: ignore[no-untyped-def]
-    """``--site`` naming no site of this archive is a typo, not an empty result (issue #17)."""
-    from sqlalchemy import select
-
-    from storage.models import Site
-
-    if not slug:
-        return
-    slugs = list(session.scalars(select(Site.slug).order_by(Site.slug)))
-    if slug not in slugs:
-        known = ", ".join(slugs[:12]) + (", …" if len(slugs) > 12 else "") if slugs else "none yet"
-        raise UsageError(f"no site {slug!r} in this archive (its sites: {known})")
-
-
 @contextmanager
 def _archive(args: argparse.Namespace) -> Iterator[Any]:
     """The archive's session factory for one command; the engine is disposed however it ends."""
     engine, sessions = _open(args)
     try:
         with sessions() as session:
-            _check_site(session, getattr(args, "site", None))
+            lookup.check_site(session, getattr(args, "site", None))
         yield sessions
     finally:
         engine.dispose()
@@ -369,12 +355,10 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_show(args: argparse.Namespace) -> int:
-    from storage import repository
-
     real_stdout, sys.stdout = sys.stdout, _InertWriter(sys.stdout)
     try:
         with _archive(args) as sessions, sessions() as session:
-            article = _find_article(session, args.url)
+            article = lookup.find_article(session, args.url)
             if article is None:
                 print(f"not in the archive: {args.url}", file=sys.stderr)
                 return EXIT_FAILED
@@ -384,28 +368,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     finally:
         sys.stdout = real_stdout
     return EXIT_OK
-
-
-def _find_article(session, given: str):  # type: ignore[no-untyped-def]
-    """The article a URL names, as a user may paste it (issue #17): any case of scheme and host,
-    a #fragment, no scheme, http for https, or the URL of a later page of the article (stored
-    as one of the article's fetches)."""
-    from sqlalchemy import select
-
-    from storage import repository
-    from storage.models import Article, Fetch
-
-    url = options.article_url(given)
-    other = ("https://" + url[len("http://"):]) if url.startswith("http://") else "http://" + url[len("https://"):]
-    candidates = list(dict.fromkeys([given.strip(), url, other]))
-    for candidate in candidates:
-        article = repository.get_article(session, candidate)
-        if article is not None:
-            return article
-    article_id = session.scalar(
-        select(Fetch.article_id).where(Fetch.url.in_(candidates), Fetch.article_id.is_not(None)).limit(1)
-    )
-    return session.get(Article, article_id) if article_id is not None else None
 
 
 def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-untyped-def]
