@@ -196,6 +196,8 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 @contextmanager
 def _archive(args: argparse.Namespace) -> Iterator[Any]:
     """The archive's session factory for one command; the engine is disposed however it ends."""
+    # Filters every command shares, checked once here (issue #17).
+    options.check_date_range(getattr(args, "since", None), getattr(args, "until", None))
     engine, sessions = _open(args)
     try:
         with sessions() as session:
@@ -279,7 +281,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
-    options.check_date_range(args.since, args.until)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
     part = out_path.with_name(out_path.name + ".part") if out_path else None
@@ -468,7 +469,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     args.query = " ".join(args.query).strip()
     if not args.query and not (args.speaker or args.site or args.since or args.until):
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
-    options.check_date_range(args.since, args.until)
     with _archive(args) as sessions, sessions() as session:
         hits = search(session, args.query, site=args.site, speaker=args.speaker,
                       since=args.since, until=args.until, limit=args.limit)
