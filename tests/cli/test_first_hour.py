@@ -113,3 +113,14 @@ def test_article_url_normalisation(given, stored):
     from archiver.cli.options import article_url
 
     assert article_url(given) == stored
+
+
+def test_sites_lists_names_and_regions(tmp_path):
+    registry = tmp_path / "r.toml"
+    registry.write_text(registry_toml({"trs": {"name": "荆州市政协", "family": "trs",
+                                               "listing": "http://127.0.0.1:9/ldjh/index.shtml"}}), "utf-8")
+    out = run_cli("sites", "--registry", str(registry), cwd=tmp_path, check=True).stdout
+    assert out.split("\n")[0].split("\t") == ["trs", "trs", "verified", "荆州市政协",
+                                              "http://127.0.0.1:9/ldjh/index.shtml", "湖北省荆州市"]
+    bundled = run_cli("sites", cwd=tmp_path, check=True).stdout
+    assert "hubei_jingzhou\ttrs\tunverified\t荆州市政协\thttp://www.hbjzszx.gov.cn/ldjh/index.shtml\t湖北省荆州市" in bundled
