@@ -143,7 +143,8 @@ def prepare_run(sessions, requested: list[CrawlTarget], *, revisit: str, interva
     sites = sorted({t.site for t in requested})
     with sessions.begin() as session:
         for target in requested:
-            repository.get_or_add_site(session, target.site, base_url=target.listing_url)
+            repository.get_or_add_site(session, target.site, base_url=target.listing_url,
+                                       name=target.name, region=target.region)
         # Read before this run is recorded, so that the run does not count as an earlier one.
         previous = previous_walks(session, sites)
         run = repository.start_run(

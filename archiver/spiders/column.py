@@ -52,6 +52,8 @@ class CrawlTarget:
     full_walk: bool = True
     start_url: str | None = None  # a list API found behind the column page by an earlier run
     render: bool = False  # the registry says its listings need a browser (archiver/render.py)
+    name: str | None = None  # the registry's name and region of the site, stored (issue #17)
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ def is_redirect_home(response: Response) -> bool:
 
 class ColumnSpider(scrapy.Spider):
     name = "column"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if "targets" not in kwargs and not args:  # `scrapy crawl column -a url=…` (issue #17)
+            from archiver.spiders.arguments import targets_from_arguments
+
+            kwargs = targets_from_arguments(crawler.settings, kwargs)
+        return super().from_crawler(crawler, *args, **kwargs)
 
     def __init__(
         self,
