@@ -18,7 +18,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "sites", help="list registered sites, or check one",
         description="Without arguments, list the registered sites (slug, family, verified, name, "
-        "columns). `sites check SLUG` fetches the site's columns and reports what a crawl would "
+        "columns, region: tab-separated). `sites check SLUG` fetches the site's columns and reports what a crawl would "
         "find there (family, articles on the first page, further listing pages). `sites discover "
         "HOMEPAGE` proposes the columns where a committee's speeches live; `sites add HOMEPAGE` "
         "checks them and writes the entry to your own registry (issue #22).",
@@ -44,8 +44,10 @@ def run(args) -> int:
     if args.action == "list":
         for profile in registry.values():
             mark = "verified" if profile.verified else "unverified"
+            # region last: scripts that read the first five columns keep working (issue #17)
             where = " ".join(profile.columns) or f"homepage {profile.homepage} (columns discovered at crawl)"
-            print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t{where}")
+            print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t"
+                  f"{where}\t{profile.region}")
         return EXIT_OK
     if not args.slugs:
         print("cppcc-archiver sites check: name at least one SLUG", file=sys.stderr)
