@@ -32,6 +32,7 @@ from .detect import detect_family
 from .generic import GenericFamily
 from .hanweb import HanwebFamily, is_datastore_xml, parse_dataproxy
 from .legacy import LegacyFamily
+from .listapi import parse_api_listing
 from .model import ArticlePage, Listing, ListingEntry, PageRequest
 from .post import PostFamily, parse_json_listing
 from .trs import TRSFamily
@@ -55,15 +56,22 @@ def get_family(name: str | None) -> CMSFamily:
 
 
 def parse_listing(
-    url: str, text: str, *, family: str | None = None, content_type: str | None = None
+    url: str, text: str, *, family: str | None = None, content_type: str | None = None,
+    request: PageRequest | None = None,
 ) -> Listing:
-    """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer)."""
+    """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer).
+
+    `request`: how the page was asked (a POSTed API's page field is in its form, issue #14).
+    """
     ctype = (content_type or "").lower()
-    head = text.lstrip()[:1]
-    if "json" in ctype or head in ("{", "["):
-        return parse_json_listing(url, text)
+    head = text.lstrip("\ufeff \t\r\n")[:1]
     if "xml" in ctype and "<datastore" in text[:4000].lower() or is_datastore_xml(text):
         return parse_dataproxy(url, text)
+    if "json" in ctype or "javascript" in ctype or head in ("{", "[") or (request is not None and request.api):
+        listing = parse_json_listing(url, text) if head in ("{", "[") else None
+        if listing is None or not listing.entries:
+            listing = parse_api_listing(url, text, request)
+        return listing
     doc = dom.parse_html(text)
     name = family or detect_family(url, text)
     return get_family(name).parse_listing(url, text, doc)

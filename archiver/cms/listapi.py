@@ -1,0 +1,373 @@
+"""List APIs behind column pages, found and read without running JavaScript (issue #14).
+
+Many columns are an empty shell that a script fills from a JSON (or JSONP, or XML) list API:
+`$.ajax({url: "/api/list", type: "POST", data: {channelId: cid, pageNo: 1}})`, `$.get(…)`,
+`fetch("/news/list?cid=" + cid + "&page=" + page)`, `axios.get(url, {params: {…}})`, or any
+object with a `url:` key (layui `table.render`). The URL and parameters are evaluated from
+literals, script variables, `<meta>` tags and `data-` attributes (archiver/cms/jsexpr.py).
+
+The answer is read generically: the array of records with a title-like and a URL-like key (and
+a date-like key when present), wherever it sits; its totals (`total`, `totalPage`, `pageCount`…)
+give the column's stated size and the next pages, asked the way the first one was (the page
+field of the query or the POST form: `page`/`pageNo`/`pageNum`/`currentPage`/`start`…).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lxml import etree, html
+
+from . import jsexpr
+from .dom import clean_title
+from .model import Listing, ListingEntry, PageRequest
+from .pagination import MAX_LISTING_PAGES
+from .urls import absolute_link, canonical_url
+
+_CALL_START = re.compile(r"(?:\$|jQuery)\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")
+_URL_KEY = re.compile(r"[{,]\s*[\"']?url[\"']?\s*:")
+# An API's URL or fields must look like a list, not a hit counter or a login check.
+_LISTY = re.compile(r"list|page|query|search|article|news|content|data|info|column|channel|json|api|getdoc", re.I)
+_NOT_LIST = re.compile(r"count\.|hits|visit|click|stat|login|captcha|weather|\.js(?:\?|$)|\.css", re.I)
+PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
+             "pagenumber", "page_no", "cpage")
+OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin")
+SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length")
+TITLE_KEYS = ("title", "name", "subject", "headline", "doctitle", "newstitle", "articletitle", "infotitle",
+              "maintitle", "bt", "biaoti", "topic", "text", "label")
+URL_KEYS = ("url", "link", "href", "docurl", "pageurl", "articleurl", "linkurl", "detailurl", "infourl",
+            "contenturl", "weburl", "path", "redirecturl", "address", "uri")
+DATE_KEYS = ("pubdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime", "docreltime",
+             "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj", "created",
+             "published", "updatetime", "ctime")
+ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
+               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems")
+PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage")
+
+
+def _norm(key: str) -> str:
+    return re.sub(r"[_\-]", "", key).lower()
+
+
+# ----------------------------------------------------------------------------- discovery
+def discover(url: str, doc: html.HtmlElement, code: str | None = None) -> list[PageRequest]:
+    """First-page requests of the list APIs the page's inline scripts call."""
+    code = jsexpr.inline_scripts(doc) if code is None else code
+    if not code:
+        return []
+    env = {**jsexpr.page_vars(doc), **jsexpr.script_vars(code)}
+    out: list[PageRequest] = []
+    for config in _configs(code):
+        request = _request(url, config, env)
+        if request is not None and all(_key(request) != _key(r) for r in out):
+            out.append(request)
+        if len(out) >= 4:
+            break
+    return out
+
+
+def _key(req: PageRequest) -> tuple:
+    return (req.url, req.method, tuple(sorted((req.formdata or {}).items())))
+
+
+def _configs(code: str) -> list[dict[str, str]]:
+    """Each call's pieces as raw expressions: url, method, data, params, dataType."""
+    configs: list[dict[str, str]] = []
+    for match in _CALL_START.finditer(code):
+        args = _paren_args(code, match.end() - 1)
+        if not args:
+            continue
+        verb = (match.group(1) or match.group(2) or "").lower()
+        first = args[0].strip()
+        if first.startswith("{"):  # $.ajax({…}), axios({…})
+            configs.append(_object(first))
+            continue
+        config = {"url": first, "type": "'POST'" if verb == "post" else "'GET'"}
+        if len(args) > 1 and args[1].strip().startswith("{"):
+            options = _object(args[1].strip())
+            if match.group(0).startswith("fetch") or "axios" in match.group(0):
+                config.update({k: v for k, v in options.items() if k in ("method", "type", "params", "data", "body")})
+                if "axios" in match.group(0) and verb == "post":
+                    config["data"] = args[1].strip()
+            else:
+                config["data"] = args[1].strip()
+        configs.append(config)
+    for match in _URL_KEY.finditer(code):  # any other config object: layui, bootstrap-table, …
+        start = code.rfind("{", 0, match.start() + 1)
+        body = jsexpr._block(code, start) if start >= 0 else None
+        if body is not None:
+            configs.append(_object("{" + body + "}"))
+    return configs
+
+
+def _paren_args(code: str, open_at: int) -> list[str]:
+    depth, quote = 0, ""
+    for i in range(open_at, min(len(code), open_at + 4000)):
+        ch = code[i]
+        if quote:
+            if ch == quote and code[i - 1] != "\\":
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return jsexpr.split_top(code[open_at + 1:i], ",")
+    return []
+
+
+def _object(literal: str) -> dict[str, str]:
+    """`{url: a + b, type: 'POST', data: {…}}` -> {"url": "a + b", "type": "'POST'", "data": "{…}"}."""
+    inner = literal.strip()[1:-1] if literal.strip().startswith("{") else ""
+    out: dict[str, str] = {}
+    for part in jsexpr.split_top(inner, ","):
+        key, sep, value = part.partition(":")
+        if sep and re.fullmatch(r"\s*[\"']?[\w$]+[\"']?\s*", key):
+            out.setdefault(key.strip().strip("\"'"), value.strip())
+    return out
+
+
+def _request(url: str, config: dict[str, str], env: dict[str, str]) -> PageRequest | None:
+    raw = config.get("url")
+    if not raw:
+        return None
+    target = jsexpr.evaluate(raw, env, page_unknowns=True)
+    if not target or target.startswith(("javascript:", "#")):
+        return None
+    method = (jsexpr.evaluate(config.get("type") or config.get("method") or "'GET'", env) or "GET").upper()
+    fields: dict[str, str] = {}
+    for name in ("data", "params", "where", "queryParams", "body"):
+        value = config.get(name, "")
+        if value.startswith("{"):
+            fields.update(_fields(_object(value), env))
+        elif value.startswith("JSON.stringify(") and value.endswith(")") and value[15:-1].strip().startswith("{"):
+            fields.update(_fields(_object(value[15:-1].strip()), env))
+    if not _LISTY.search(target + " " + " ".join(fields)) or _NOT_LIST.search(target.split("?")[0]):
+        return None
+    target = target.replace(jsexpr.PAGE, "1")
+    link = absolute_link(url, target)
+    if link is None or link == canonical_url(url):
+        return None
+    fields = {k: ("1" if v == jsexpr.PAGE else v) for k, v in fields.items()}
+    if "jsonp" in (config.get("dataType") or "").lower() and "callback=" not in link:
+        fields.setdefault("callback", "callback")
+    if method == "POST":
+        return PageRequest(link, "POST", fields, api=True)
+    return PageRequest(_with_query(link, fields), "GET", None, api=True)
+
+
+def _fields(obj: dict[str, str], env: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, expr in obj.items():
+        value = jsexpr.evaluate(expr, env)
+        if value is None and (_norm(key) in PAGE_KEYS or _norm(key) in OFFSET_KEYS):
+            value = "0" if _norm(key) in OFFSET_KEYS else jsexpr.PAGE
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _with_query(link: str, fields: dict[str, str]) -> str:
+    if not fields:
+        return link
+    parts = urlsplit(link)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in fields]
+    return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs + list(fields.items())), "")))
+
+
+# ----------------------------------------------------------------------------- reading
+_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
+
+
+def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *, family: str = "generic") -> Listing:
+    """A list API's answer (JSON, JSONP or an XML/RSS list) as a listing, with its next pages."""
+    body = text.lstrip("\ufeff").strip()
+    if body.startswith(")]}'"):
+        body = body[4:].lstrip(",\n ")
+    wrapped = _JSONP.match(body) if body[:1] not in "{[<" else None
+    if wrapped:
+        body = wrapped.group(1)
+    if body.startswith("<"):
+        if body[:200].lower().startswith(("<?xml", "<rss", "<feed")):
+            return _xml_listing(url, body, family)
+        return _broken(url, family, "answered HTML, not a list")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return _broken(url, family, f"answered broken JSON ({type(exc).__name__})")
+    records = _records(data)
+    entries = _entries(url, records)
+    totals = _totals(data, id(records))
+    listing = Listing(family, entries)
+    size = totals.get("size") or len(records) or None
+    pages = totals.get("pages")
+    if pages is None and totals.get("items") is not None and size:
+        pages = math.ceil(totals["items"] / size)
+    listing.total_pages, listing.total_items = pages, totals.get("items")
+    if records and not entries:
+        listing.problems.append(f"list API {_short(url)}: records without links")
+    listing.follow = _next_pages(url, request, pages, totals, size, len(records))
+    return listing
+
+
+def _broken(url: str, family: str, what: str) -> Listing:
+    listing = Listing(family)
+    listing.problems.append(f"list API {_short(url)} {what}")
+    return listing
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path or "/"
+
+
+def _records(data: object, depth: int = 0) -> list:
+    """The list of records with the most title+URL pairs, wherever it sits (depth ≤ 5)."""
+    best: list = []
+    best_score = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict) and level < 5:
+            stack.extend((v, level + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list) and level < 5:
+            dicts = [x for x in node if isinstance(x, dict)]
+            score = sum(1 for x in dicts if _pick(x, TITLE_KEYS) and _pick(x, URL_KEYS))
+            if score > best_score or (not best and dicts and _pick(dicts[0], TITLE_KEYS)):
+                best, best_score = dicts, score
+            stack.extend((v, level + 1) for v in dicts[:3])
+    return best
+
+
+def _pick(record: dict, keys: tuple[str, ...]) -> object | None:
+    norm = {_norm(k): v for k, v in record.items() if isinstance(k, str)}
+    for key in keys:
+        value = norm.get(key)
+        if value not in (None, "") and not isinstance(value, (dict, list)):
+            return value
+    return None
+
+
+def _entries(url: str, records: list) -> list[ListingEntry]:
+    entries: list[ListingEntry] = []
+    seen: set[str] = set()
+    for record in records:
+        raw = _pick(record, URL_KEYS)
+        link = _resolve(url, str(raw)) if raw is not None else None
+        if not link or link in seen:
+            continue
+        seen.add(link)
+        date = _pick(record, DATE_KEYS)
+        entries.append(ListingEntry(link, clean_title(str(_pick(record, TITLE_KEYS) or "")), str(date) if date else None))
+    return entries
+
+
+def _resolve(base: str, raw: str) -> str | None:
+    """Relative and protocol-relative links; another host's article is kept for the spider to
+    count as listed-but-offsite (it never fetches it)."""
+    raw = raw.strip().replace("\\/", "/")
+    link = absolute_link(base, raw)
+    if link is None and raw.startswith(("http://", "https://", "//")):
+        scheme = urlsplit(base).scheme
+        return canonical_url(raw if not raw.startswith("//") else f"{scheme}:{raw}")
+    return link
+
+
+def _totals(data: object, records_id: int) -> dict[str, int]:
+    """`total`, `totalPage`, `pageSize`, the current page: from the dicts around the records."""
+    found: dict[str, int] = {}
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        node, level = stack.pop(0)
+        if not isinstance(node, dict) or level > 3:
+            continue
+        for key, value in node.items():
+            if isinstance(value, dict):
+                stack.append((value, level + 1))
+                continue
+            number = _as_int(value)
+            if number is None or isinstance(value, bool):
+                continue
+            name = _norm(str(key))
+            for slot, names in (("items", ITEM_TOTALS), ("pages", PAGE_TOTALS), ("size", SIZE_KEYS),
+                                ("current", PAGE_KEYS)):
+                if name in names:
+                    found.setdefault(slot, number)
+    return found
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals: dict[str, int],
+                size: int | None, got: int) -> list[PageRequest]:
+    """Later pages asked like this one: the page (or offset) field of the query or form bumped."""
+    method = request.method if request else "GET"
+    form = dict(request.formdata or {}) if request and request.formdata is not None else None
+    query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    fields = form if form is not None else query
+    page_key = next((k for k in fields if _norm(k) in PAGE_KEYS), None)
+    offset_key = next((k for k in fields if _norm(k) in OFFSET_KEYS), None)
+    if page_key is None and offset_key is None:
+        if not (pages and pages > 1):
+            return []
+        page_key = "page"
+        fields[page_key] = str(totals.get("current") or 1)
+    if got == 0:
+        return []
+    wanted: list[dict[str, str]] = []
+    if page_key is not None:
+        current = _as_int(fields[page_key]) or 0
+        if pages is None and totals.get("size") and got < totals["size"]:
+            return []  # a short page: the last one
+        last = (pages - 1 if current == 0 else pages) if pages else current + 1  # page 0: zero-based
+        for n in range(current + 1, min(last, current + MAX_LISTING_PAGES) + 1):
+            wanted.append({**fields, page_key: str(n)})
+    elif offset_key is not None and size:
+        start = _as_int(fields[offset_key]) or 0
+        total = totals.get("items")
+        stop = total if total is not None else start + 2 * size
+        step = 1 if _norm(offset_key) == "startrecord" else 0
+        for n in range(start + size, stop + step, size):
+            wanted.append({**fields, offset_key: str(n)})
+            if len(wanted) >= MAX_LISTING_PAGES or total is None:
+                break
+    out = []
+    for values in wanted:
+        if form is not None:
+            out.append(PageRequest(url, method, values, api=True))
+        else:
+            out.append(PageRequest(_with_query(url, values), "GET", None, api=True))
+    return out
+
+
+def _xml_listing(url: str, body: str, family: str) -> Listing:
+    """An RSS/XML list: repeated elements with a title and a link child."""
+    try:
+        root = etree.fromstring(body.encode("utf-8"), etree.XMLParser(recover=True, resolve_entities=False))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        return _broken(url, family, "answered broken XML")
+    entries: list[ListingEntry] = []
+    for item in root.iter():
+        if not isinstance(item.tag, str):
+            continue
+        kids = {etree.QName(k).localname.lower(): (k.text or k.get("href") or "").strip()
+                for k in item if isinstance(k.tag, str)}
+        title, link = _pick(kids, TITLE_KEYS), _pick(kids, URL_KEYS)
+        resolved = _resolve(url, str(link)) if link else None
+        if title and resolved and all(e.url != resolved for e in entries):
+            date = _pick(kids, DATE_KEYS)
+            entries.append(ListingEntry(resolved, clean_title(str(title)), str(date) if date else None))
+    return Listing(family, entries)
