@@ -15,16 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator, Iterator, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_listing
+from archiver.cms import PageRequest, canonical_url, continuation_urls, is_soft_404, parse_listing
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
+from archiver.spiders import walkcount
+from archiver.spiders.walkcount import WALK
 
 # Scheduling order within a site: a started article's next page first (its earlier pages wait in
 # memory), then the articles listed, then the next listing page. Listing pages first (Scrapy's
@@ -145,7 +147,8 @@ class ColumnSpider(scrapy.Spider):
     def listing_request(self, target: CrawlTarget, spec: Any, *, pending: list, page_no: int = 1) -> Request:
         url, method, formdata = _request_spec(spec)
         self.seen_listings.add(_listing_key(url, method, formdata))
-        meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no)
+        meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
+                          api=bool(getattr(spec, "api", False)))
         if formdata is not None:
             return scrapy.FormRequest(
                 url, formdata=formdata, method=method, callback=self.parse_listing,
@@ -202,16 +205,29 @@ class ColumnSpider(scrapy.Spider):
         if response.status >= 400 and self._is_stale_entry_point(target, response.url):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
+        walk = response.meta.get(WALK) or walkcount.new_walk()
         if response.status >= 400:
             report.listing_errors += 1
             report.note(f"listing {response.url} answered HTTP {response.status}")
+            # The column goes on past a failed page (issue #14): its later pages are still there.
+            walk = walkcount.count_page(walk, failure=f"{response.url}: HTTP {response.status}")
+            yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk)
             return
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
         listing = parse_listing(
             response.url, text, family=target.family,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            request=PageRequest(response.request.url, response.request.method,
+                                _form_of(response.request), bool(response.meta.get("api"))),
         )
+        for problem in listing.problems:
+            report.note(f"{target.listing_url}: {problem}")
+        if response.meta.get("api") and listing.problems and not listing.entries:
+            walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
+        else:
+            walk = walkcount.count_page(walk, rows=len(listing.entries), stated_pages=listing.total_pages,
+                                        stated_items=listing.total_items)
         new = 0
         for entry in listing.entries:
             url = canonical_url(entry.url)
@@ -245,19 +261,30 @@ class ColumnSpider(scrapy.Spider):
             if method == "GET" and formdata is None and response.url == target.listing_url:
                 report.entry_points[target.listing_url] = url
         keep_walking = target.full_walk or self.revisit == "all" or new > 0
+        yield from self._walk_on(target, report, pending, page_no, walk, incremental_stop=not keep_walking)
+
+    def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
+                 walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
+        """The column's next listing page, or the end of its walk with what it did not cover."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
-        if pending and keep_walking and page_no < max_pages:
-            yield self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
-        elif not pending:
-            report.complete_columns.append(target.listing_url)
-        elif keep_walking:
-            # Cut, not finished: said loudly, so that nobody takes a partial column for a whole one.
-            report.health.append(
-                f"column {target.listing_url} cut at {max_pages} listing pages "
-                "(raise ARCHIVER_MAX_LISTING_PAGES)"
-            )
-        else:
-            # Incremental stop: this page held nothing new, so the older pages hold nothing new.
+        if pending and not incremental_stop and page_no < max_pages:
+            request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
+            request.meta[WALK] = walk
+            yield request
+            return
+        ended = "incremental" if pending and incremental_stop else "cut" if pending else "last-page"
+        lines = walkcount.shortfalls(walk, ended=ended, max_pages=max_pages)
+        walkcount.record(self.crawler.stats, walk, lines)
+        for key in ("stated_pages", "stated_items"):
+            if walk[key] is not None:
+                setattr(report, key, (getattr(report, key) or 0) + walk[key])
+        several = sum(t.site == target.site for t in self.targets.values()) > 1
+        for line in lines:
+            report.short(f"column {target.listing_url}: {line}" if several else line)
+        if ended == "cut":
+            # Not finished: the next run (with a higher limit) walks the whole column again.
+            return
+        if not walk["failed"]:
             report.complete_columns.append(target.listing_url)
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
@@ -277,6 +304,9 @@ class ColumnSpider(scrapy.Spider):
         error = _describe_failure(failure)
         report.note(f"listing {request.url}: {error}")
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
+        walk = walkcount.count_page(request.meta.get(WALK) or walkcount.new_walk(), failure=f"{request.url}: {error}")
+        yield from self._walk_on(target, report, list(request.meta.get("pending", [])),
+                                 request.meta.get("page_no", 1), walk)
 
     # -- articles --------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -377,6 +407,13 @@ def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
     if isinstance(spec, str):
         return spec, "GET", None
     return spec.url, getattr(spec, "method", "GET") or "GET", getattr(spec, "formdata", None)
+
+
+def _form_of(request: Request) -> dict[str, str] | None:
+    """The fields of a POSTed listing request (a list API's page number may be among them)."""
+    if request.method != "POST" or not request.body:
+        return None
+    return dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 def _listing_key(url: str, method: str, formdata: dict | None) -> str:
