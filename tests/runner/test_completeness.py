@@ -1,0 +1,51 @@
+"""Issue #14: a column that states its size (`共4页`) is compared with what the crawl walked; a
+shortfall makes the site `incomplete` with the numbers (exit 1, summary, `runs`, stats), never ok."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from tests.clirun import crawl, export_jsonl, run_cli, speech_gold
+
+
+def last_run(db_path) -> tuple[str, dict, dict]:
+    con = sqlite3.connect(db_path)
+    outcome, stats, summary = con.execute(
+        "SELECT outcome, stats, sites_summary FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    return outcome, json.loads(stats), json.loads(summary)
+
+
+def test_a_column_cut_short_of_its_stated_pages_is_incomplete_with_the_numbers(replica, tmp_path):
+    db_path = tmp_path / "a.sqlite3"
+    db = f"sqlite:///{db_path}"
+    listing = replica.sites["legacy"]["listing"]  # prints 共4页
+    proc = crawl(db, listing, cwd=tmp_path, check=False, extra=("-s", "ARCHIVER_MAX_LISTING_PAGES=1"))
+    assert proc.returncode == 1
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("site_"))
+    assert ": incomplete" in line and "walked 1 of 4 listing pages (共4页)" in line
+    outcome, stats, summary = last_run(db_path)
+    assert outcome == "failed"
+    assert stats["archiver/column/stated_pages"] == 4 and stats["archiver/column/walked_pages"] == 1
+    assert stats["archiver/column/short"] == 1
+    (site,) = summary.values()
+    assert site["outcome"] == "incomplete" and site["stated_pages"] == 4
+    assert listing not in site["complete_columns"]  # the next run walks it all again
+    runs = run_cli("runs", "--db", db, cwd=tmp_path, check=True).stdout
+    assert "archiver/column/stated_pages: 4" in runs
+
+    # Walked in full: every page stated, every gold article stored, ok.
+    proc = crawl(db, listing, cwd=tmp_path)
+    assert ": ok" in proc.stdout
+    outcome, stats, summary = last_run(db_path)
+    assert stats["archiver/column/walked_pages"] >= 4 and "archiver/column/short" not in stats
+    assert set(speech_gold(replica, site="legacy")) <= {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+
+
+def test_an_incremental_stop_is_not_a_shortfall(replica, tmp_path):
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    listing = replica.sites["legacy"]["listing"]
+    crawl(db, listing, cwd=tmp_path)
+    proc = crawl(db, listing, cwd=tmp_path)  # page 1 holds nothing new: the walk stops there
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("site_"))
+    assert ": ok" in line and proc.returncode == 0
