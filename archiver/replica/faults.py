@@ -31,6 +31,10 @@ Per-request modes (the first live matching rule, in the order they were added, i
 ``gzip``            the real body gzip-compressed, with ``Content-Encoding: gzip``.
 ``gzip_bomb``       ``Content-Encoding: gzip`` body that inflates to ``size_mb`` MB of zeros
                     (default 256; ~250 kB on the wire).
+``html_body``       HTTP 200 ``text/html`` "系统繁忙" page instead of the answer (what a list API
+                    behind a WAF or a crashed backend sends; issue #14 "Bad input").
+``broken_json``     HTTP 200 with the real headers and full Content-Length of a body cut at
+                    ``fraction`` (default 0.5): JSON that does not parse (issue #14).
 ==================  ===========================================================================
 
 Site options (stay on until cleared; ``path``/``times`` ignored):
@@ -43,6 +47,12 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
                     (robots.txt answering 503: a ``status`` rule on ``/robots.txt``.)
 ``html_list``       the ``post`` site's column HTML renders its items (by default it renders an
                     empty list that a script fills from the JSON API).
+``huge_pager``      issue #14 platforms: the pager (text, script counts, last-page links, API
+                    totals) claims 100,000 pages whatever the column holds.
+``repeat_pages``    issue #14 platforms: listing pages (and API pages) past the last one answer
+                    the last page again instead of 404 (pages that repeat the same articles).
+``offsite_pager``   issue #14 platforms: page URLs built by page functions / onclick handlers
+                    point at another host (``http://www.zxcloud.cn``).
 ==================  ===========================================================================
 
 Always-on traps (no switch): ``/calendar/YYYY-MM.html`` on every site, linked from listing
@@ -60,8 +70,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 REQUEST_MODES = {"slow", "trickle", "hang", "drop", "truncate", "status", "soft404", "redirect_home",
-                 "challenge", "wrong_charset", "gzip", "gzip_bomb"}
-OPTION_MODES = {"session_ids", "robots", "html_list"}
+                 "challenge", "wrong_charset", "gzip", "gzip_bomb", "html_body", "broken_json"}
+OPTION_MODES = {"session_ids", "robots", "html_list", "huge_pager", "repeat_pages", "offsite_pager"}
 
 
 @dataclass
@@ -166,5 +176,7 @@ CHALLENGE_412 = """<!DOCTYPE html><html><head><meta charset="utf-8"><meta id="9D
 document.cookie="FSSBBIl1UgzbN7N80T={token};path=/";setTimeout(function(){{location.reload()}},50);</script></body></html>"""
 CHALLENGE_521 = """<html><body><script>document.cookie=('_')+('_')+('jsl_clearance_s=')+(+new Date()/1000|0)+
 ('.{token}')+(';max-age=3600;path=/');location.href=location.pathname+location.search</script></body></html>"""
+BUSY_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>系统提示</title></head>
+<body><div class="msg"><h2>系统繁忙，请稍后再试！</h2><p><a href="/">返回首页</a></p></div></body></html>"""
 ERROR_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{status} {reason}</title></head>
 <body><h1>{status} {reason}</h1><p>服务器繁忙，请稍后再试。</p><hr><center>nginx</center></body></html>"""

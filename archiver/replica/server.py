@@ -53,7 +53,8 @@ class State:
         return (DAY1 + timedelta(days=self.day - 1)).replace(hour=15, minute=0)
 
     def render(self, slug: str, req: Req) -> Response | None:
-        key = (slug, self.day, req.method == "POST", req.path, req.raw_query, req.body, tuple(req.options))
+        key = (slug, self.day, req.method == "POST", req.path, req.raw_query, req.body, tuple(req.options),
+               req.host)
         with self.cache_lock:
             hit = self.cache.get(key)
             if hit is not None:
@@ -107,7 +108,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         raw_query = "&".join(f"{k}={v}" for k, v in pairs)
         form = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)) if body else {}
         options = {**st.faults.options.get("*", {}), **st.faults.options.get(self.slug, {})}
-        req = Req(self.command, path, dict(pairs), raw_query, body, form, options)
+        req = Req(self.command, path, dict(pairs), raw_query, body, form, options, self.headers.get("Host", ""))
         entry = {"t": round(time.time(), 4), "site": self.slug, "method": self.command,
                  "path": self.path, "status": None, "if_none_match": self.headers.get("If-None-Match"),
                  "if_modified_since": self.headers.get("If-Modified-Since"),
@@ -148,6 +149,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             wrong = p.get("charset") or ("utf-8" if "gb" in resp.content_type.lower()
                                          or self.state.families[self.slug].spec.charset != "utf-8" else "gbk")
             headers[0] = ("Content-Type", "text/html; charset=" + wrong)
+        if mode == "broken_json":
+            data = data[: int(len(data) * float(p.get("fraction", 0.5)))]
         if mode == "gzip":
             data = faults.gzip_bytes(data)
             headers.append(("Content-Encoding", "gzip"))
@@ -190,6 +193,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             return Response(status, page, headers=hdrs, cacheable=False)
         if mode == "soft404":
             return Response(200, SOFT_404_HTML.encode(), cacheable=False)
+        if mode == "html_body":
+            return Response(200, faults.BUSY_PAGE.encode(), cacheable=False)
         if mode == "redirect_home":
             return Response(302, b"", headers=[("Location", "/")], cacheable=False)
         if mode == "challenge":

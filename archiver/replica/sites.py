@@ -1,4 +1,6 @@
-"""The six replica sites: one per CMS family, each with its own identity and chrome data."""
+"""The replica sites: one per CMS family for the six modelled families, and the platforms added for
+issue #14 (JEECMS, DedeCMS, EmpireCMS, WordPress, PHPCMS; see docs/REPLICA-PLATFORMS.md), each
+with its own identity and chrome data."""
 
 from __future__ import annotations
 
@@ -62,8 +64,45 @@ SITES: dict[str, SiteSpec] = {
                  precision="second", site_code="3411000001", icp="皖ICP备05003175号",
                  gongan="皖公网安备34082602000011号", address="宿松县孚玉镇人民路1号", postcode="246500",
                  tech="安徽省政务信息化中心"),
+        # Platforms added for issue #14: no family module in archiver/cms knows them.
+        SiteSpec("jeecms", "jeecms", "汉中市政协", "www.hzszx.gov.cn", "领导讲话", "/ldjh/index.jhtml",
+                 per_page=10, id_base=8841, id_stride=3, precision="second", site_code="6107000012",
+                 icp="陕ICP备13005478号", gongan="陕公网安备61070202000112号", address="汉中市汉台区天汉大道119号",
+                 postcode="723000", tech="汉中市信息中心", extra={"channel": 12}),
+        SiteSpec("jeecmsapi", "jeecms", "安康市政协", "www.akzx.gov.cn", "领导讲话", "/ldjh/index.jhtml",
+                 per_page=6, id_base=20417, id_stride=4, precision="second", site_code="6109000021",
+                 icp="陕ICP备14002106号", gongan="陕公网安备61090202000031号", address="安康市汉滨区兴安中路2号",
+                 postcode="725000", tech="安康市大数据中心", extra={"channel": 75, "api": True}),
+        SiteSpec("dede", "dede", "岳池县政协", "www.ycxzx.gov.cn", "领导讲话", "/a/ldjh/",
+                 charset="gbk", declared="gb2312", per_page=7, id_base=3610, id_stride=2, precision="minute",
+                 site_code="5116210017", icp="蜀ICP备11017823号", gongan="川公网安备51162102000044号",
+                 address="岳池县九龙镇滨河路17号", postcode="638300", tech="岳池县政务服务中心",
+                 extra={"tid": 5}),
+        SiteSpec("empire", "empire", "临夏州政协", "www.lxzzx.gov.cn", "领导讲话", "/e/action/ListInfo/?classid=5",
+                 per_page=8, id_base=1907, id_stride=5, precision="second", site_code="6229000008",
+                 icp="陇ICP备10001763号", gongan="甘公网安备62290102000075号", address="临夏市团结路43号",
+                 postcode="731100", tech="临夏州融媒体中心", extra={"classid": 5}),
+        SiteSpec("wp", "wp", "德宏州政协", "www.dhzzx.gov.cn", "领导讲话", "/category/ldjh/",
+                 per_page=8, id_base=5230, id_stride=6, precision="second", site_code="5331000016",
+                 icp="滇ICP备12003154号", gongan="滇公网安备53310202000211号", address="芒市勇罕街12号",
+                 postcode="678400", tech="德宏州信息中心", extra={"cat": 5}),
+        SiteSpec("phpcms", "phpcms", "铜仁市政协", "www.trszx.gov.cn", "领导讲话",
+                 "/index.php?m=content&c=index&a=lists&catid=12", per_page=8, id_base=6610, id_stride=7,
+                 precision="minute", site_code="5206000027", icp="黔ICP备15007715号",
+                 gongan="贵公网安备52060202000108号", address="铜仁市碧江区金滩路9号", postcode="554300",
+                 tech="铜仁市大数据发展局", extra={"catid": 12}),
+        SiteSpec("phpcmsapi", "phpcms", "毕节市政协", "www.bjszx.gov.cn", "领导讲话", "/html/ldjh/",
+                 per_page=6, id_base=4120, id_stride=3, precision="minute", site_code="5205000019",
+                 icp="黔ICP备14004520号", gongan="贵公网安备52050202000077号", address="毕节市七星关区洪山路55号",
+                 postcode="551700", tech="毕节市信息中心", extra={"catid": 9, "api": True}),
     ]
 }
+
+# The six families the crawler has family modules for; the others are the issue #14 platforms,
+# which only the generic path walks (tests that need a family module loop over these six).
+MODELLED_FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
+MODELLED_SITES = tuple(slug for slug, s in SITES.items() if s.family in MODELLED_FAMILIES)
+NEW_SITES = tuple(slug for slug in SITES if slug not in MODELLED_SITES)
 
 # The simulated calendar: day 1 is this date; day N is N-1 days later.
 DAY1 = datetime(2025, 6, 3, 9, 0, tzinfo=BEIJING)

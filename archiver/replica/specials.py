@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from archiver.replica import corpus
 from archiver.replica.model import BEIJING, Article, Block
+from archiver.replica.sites import SITES
 
 
 def _when(s: str) -> datetime:
@@ -207,15 +208,65 @@ def _detail() -> list[Article]:
     ]
 
 
+# The issue #14 platforms: (chair, vice chair, a meeting, a topic) per site; each carries one
+# speech with an image and an attachment, and one news article cross-posted to 政协要闻.
+PLATFORM_PEOPLE = {
+    "jeecms": ("魏长青", "罗红梅", "市政协五届三次会议", "秦巴生态保护"),
+    "jeecmsapi": ("邵国华", "田文静", "市政协五届四次会议", "富硒产业发展"),
+    "dede": ("蒲建军", "唐晓燕", "县政协十届二次会议", "乡村振兴"),
+    "empire": ("马国强", "韩玉兰", "州政协十三届三次会议", "民族团结进步"),
+    "wp": ("线光明", "杨金凤", "州政协十二届四次会议", "沿边开放"),
+    "phpcms": ("杨通武", "吴小芳", "市政协四届三次会议", "生态文明建设"),
+    "phpcmsapi": ("陈世友", "张丽萍", "市政协五届二次会议", "城乡融合发展"),
+}
+
+
+def _platform(site: str, base: int) -> list[Article]:
+    chair, vice, occ, topic = PLATFORM_PEOPLE[site]
+    news = corpus.news_paragraphs(corpus.rng_for("special", site, "news"), topic, [chair, vice, "李建华"], "4月9日")
+    return [
+        _a(site, "main1", base + 1, f"市政协主席{chair}在{occ}闭幕会上的讲话", "2024-01-19 17:40:12",
+           ["（2024年1月18日）"] + _speech(f"{site}-main1", topic, f"{occ}闭幕会", 2400)[:3]
+           + [_img(f"1月18日，{occ}闭幕会现场。")] + _speech(f"{site}-main1", topic, f"{occ}闭幕会", 2400)[3:]
+           + [_att(f"{occ}闭幕会讲话全文.pdf", "pdf")],
+           source="市政协办公室", speaker=chair, speaker_title="市政协主席", occasion=f"{occ}闭幕会",
+           delivered_on="2024-01-18"),
+        _a(site, "news", base + 11, f"市政协召开{topic}专题协商会", "2024-04-10 09:30:00", news,
+           source="市政协办公室", kind="news", also_at=("news-zxyw",)),
+    ]
+
+
+def _platform_secondary(site: str, base: int) -> tuple[Article, ...]:
+    main = {a.key: a for a in specials(site)}["news"]
+    copy = Article(site=site, key="news-zxyw", num=base + 21, title=main.title, published=main.published,
+                   blocks=list(main.blocks), column="zxyw", source=main.source, kind="news", also_at=("news",))
+    extra = []
+    for i, (title, when) in enumerate([("市政协机关开展“主题党日”活动", "2024-06-02 15:20:00"),
+                                       ("市政协调研组赴基层调研农产品加工业", "2024-03-18 10:40:00")]):
+        rng = corpus.rng_for("zxyw", site, i)
+        extra.append(_a(site, f"zxyw{i}", base + 23 + 2 * i, title, when,
+                        [corpus.paragraph(rng, "农产品质量安全", 4) for _ in range(4)],
+                        column="zxyw", source="市政协办公室", kind="news"))
+    return tuple(sorted([copy] + extra, key=lambda a: a.published, reverse=True))
+
+
+def _platform_base(site: str) -> int:
+    return SITES[site].id_base + 3001  # clear of generic ids (below id_base) and new ones (+5000)
+
+
 @lru_cache(maxsize=None)
 def specials(site: str) -> tuple[Article, ...]:
     table = {"trs": _trs, "hanweb": _hanweb, "legacy": _legacy, "datepath": _datepath,
              "post": _post, "detail": _detail}
+    if site in PLATFORM_PEOPLE:
+        return tuple(_platform(site, _platform_base(site)))
     return tuple(table[site]())
 
 
 def secondary(site: str) -> tuple[Article, ...]:
-    """Articles of a secondary column (only the TRS site has one: 政协动态, /zxdt/)."""
+    """Articles of a secondary column (TRS: 政协动态, /zxdt/; the issue #14 platforms: 政协要闻)."""
+    if site in PLATFORM_PEOPLE:
+        return _platform_secondary(site, _platform_base(site))
     if site != "trs":
         return ()
     main = {a.key: a for a in specials("trs")}

@@ -190,7 +190,7 @@ def edited(a: Article) -> Article:
     return dataclasses.replace(a, blocks=blocks, edited_on_day=2)
 
 
-COUNTY = {"legacy", "detail"}
+COUNTY = {"legacy", "detail", "dede"}
 
 
 def make_generic(spec: SiteSpec, k: int, when: datetime) -> Article:

@@ -20,13 +20,23 @@ def family_class(name: str) -> type[Family]:
         from archiver.replica.families.post import Post as cls
     elif name == "detail":
         from archiver.replica.families.detail import Detail as cls
+    elif name == "jeecms":
+        from archiver.replica.families.jeecms import Jeecms as cls
+    elif name == "dede":
+        from archiver.replica.families.dede import Dede as cls
+    elif name == "empire":
+        from archiver.replica.families.empire import Empire as cls
+    elif name == "wp":
+        from archiver.replica.families.wp import WordPress as cls
+    elif name == "phpcms":
+        from archiver.replica.families.phpcms import Phpcms as cls
     else:
         raise KeyError(name)
     return cls
 
 
 def available() -> list[str]:
-    """Slugs of the sites whose family module exists (all six once the replica is complete)."""
+    """Slugs of the sites whose family module exists."""
     out = []
     for slug, spec in SITES.items():
         try:

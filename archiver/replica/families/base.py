@@ -22,6 +22,7 @@ class Req:
     body: bytes = b""
     form: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict] = field(default_factory=dict)  # site options from faults.py
+    host: str = ""  # the Host header (for absolute and protocol-relative URLs in API answers)
 
 
 class Family:

@@ -1,0 +1,101 @@
+"""DedeCMS 5.7 (织梦, PHP) with static HTML lists, issue #14. GBK bytes, declared gb2312.
+
+Column ``/a/ldjh/`` (= ``list_5_1.html``), later pages ``/a/ldjh/list_5_N.html`` (Dede's list
+naming rule ``{typedir}/list_{tid}_{page}.html``). The template asks for
+``{dede:pagelist listitem="info,option"/}`` only, so the pager has no links at all: the
+``共 <strong>3</strong>页<strong>20</strong>条`` info and the ``sldd`` jump ``<select>`` whose
+option values are the (relative) page URLs, ``onchange='location.href=this.options[…].value'``.
+A 友情链接 select of other governments' sites sits in the footer. Articles
+``/a/ldjh/YYYY/MMDD/{aid}.html``; the info row uses ``<small>`` labels and the hit counter
+``/plus/count.php?view=yes&aid=…``; the body is a table inside ``div.content``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archiver.replica.chrome import Chrome, esc
+from archiver.replica.families.base import Req
+from archiver.replica.families.platform import OFFSITE, Platform
+from archiver.replica.model import Article, Block, Response
+
+DIRS = {"main": "ldjh", "zxyw": "zxyw"}
+LIST_RE = re.compile(r"^/a/(ldjh|zxyw)/(?:index\.html|list_(\d+)_(\d+)\.html)?$")
+ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(\d+)\.html$")
+MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica lists the last only
+
+
+class Dede(Platform):
+    name = "dede"
+    listing_width = 30
+    counter_paths = ("/plus/count.php",)
+    chrome_lines = ["copy", "addr", "icp", "ident"]
+    art_cls, info_cls = "viewbox", "info"
+    body_open, body_close = "<div class=\"content\"><table width='100%'><tr><td>", "</td></tr></table></div>"
+
+    @property
+    def tid(self) -> int:
+        return self.spec.extra["tid"]
+
+    def col_path(self, column: str = "main") -> str:
+        return f"/a/{DIRS[column]}/"
+
+    def article_path(self, a: Article, page: int = 0) -> str:
+        return f"/a/{DIRS[a.column]}/{a.published:%Y/%m%d}/{a.num}.html"
+
+    def asset_path(self, a: Article, i: int, b: Block) -> str:
+        kind = "allimg" if b.kind == "img" else "soft"
+        return f"/uploads/{kind}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
+
+    def route(self, req: Req, day: int) -> Response | None:
+        p = req.path
+        m = LIST_RE.match(p)
+        if m and m.group(1) == "zxyw":
+            return self.html(self.second_listing(day)) if not m.group(2) else None
+        if m:
+            if m.group(2) and int(m.group(2)) != self.tid:
+                return None
+            n = self.real_page(req, int(m.group(3) or 1), day)
+            return self.html(self.listing(req, n, day)) if n else None
+        m = ART_RE.match(p)
+        if m:
+            a = self.store.by_num(int(m.group(4)), day)
+            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+        return self.route_common(req, day) or self.serve_asset(req, day)
+
+    def listing(self, req: Req, n: int, day: int) -> str:
+        ch = Chrome()
+        last = self.claimed(req, day)
+        total = self.store.count(day) if last == self.last_page(day) else last * self.spec.per_page
+        prefix = OFFSITE + f"/a/{DIRS['main']}/" if "offsite_pager" in req.options else ""
+        pages = list(range(1, min(last, MAX_OPTIONS) + 1)) + ([last] if last > MAX_OPTIONS else [])
+        opts = "".join(f"<option value='{prefix}list_{self.tid}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
+                       for k in pages)
+        pager = ('<div class="dede_pages"><ul class="pagelist">\r\n'
+                 f"<li><select name='sldd' style='width:36px' onchange='location.href=this.options[this.selectedIndex].value;'>\r\n"
+                 f"{opts}</select></li>\r\n"
+                 f'<li><span class="pageinfo">共 <strong>{last}</strong>页<strong>{total}</strong>条</span></li>\r\n'
+                 "</ul></div>")
+        items = "".join(f'<li><a href="{self.article_path(a)}" class="title">{esc(self.listing_title(a))}</a>'
+                        f'<span class="info"><small>日期：</small>{a.published:%Y-%m-%d}</span></li>\n'
+                        for a in self.store.page(day, n - 1, self.spec.per_page))
+        inner = self.crumb(ch, "main", False) + f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
+        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+
+    def info_row(self, a: Article, ch: Chrome) -> str:
+        ch.t(f"时间:{a.published:%Y-%m-%d %H:%M}")
+        parts = [f"<small>时间:</small>{a.published:%Y-%m-%d %H:%M}"]
+        if a.source:
+            parts.append(f"<small>来源:</small>{esc(a.source)}")
+            ch.t(f"来源:{a.source}")
+        parts.append(f'<small>点击:</small><script src="/plus/count.php?view=yes&aid={a.num}&mid=1" '
+                     "type='text/javascript' language=\"javascript\"></script>次")
+        for label in ("时间:", "来源:", "点击:", "次"):
+            ch.t(label)
+        return " ".join(parts)
+
+    def paragraph(self, text: str) -> str:
+        if text.startswith(("（", "——")) or len(text) < 16:
+            return f'<p align="center">{esc(text)}</p>'
+        return f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(text)}</p>"
+

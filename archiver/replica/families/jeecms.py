@@ -1,0 +1,162 @@
+"""JEECMS v9 (Java, FreeMarker templates, ``.jhtml`` static URLs), issue #14. UTF-8.
+
+Column ``/ldjh/index.jhtml``, page N ``/ldjh/index_N.jhtml`` (``index_1`` = ``index``). Articles
+``/ldjh/{id}.jhtml``; uploads ``/u/cms/www/YYYYMM/…``; hits from ``/content_view.jspx``.
+
+Two templates, as sites really build them on JEECMS:
+
+- ``jeecms``: the v9 ``channel_2`` pager style: every page link is ``<a href="#"
+  onclick="location.href=encodeURI('/ldjh/index_2.jhtml');">`` and a ``goPage()`` whose body
+  builds ``'/ldjh/index_'+page+'.jhtml'``; no plain href at all; the summary states
+  ``共20条 每页10条 共2页 当前 1/2 页`` (the case in issue #14's "Why").
+- ``jeecmsapi`` (``extra.api``): the column page is an empty ``<ul>`` that a script fills from
+  JEECMS's content API ``/api/content/list.jspx?channelIds=75&first=0&count=6&format=0``,
+  called as JSONP (``callback=…``); the channel id comes from a ``data-`` attribute, ``first``
+  is an offset; the answer ``{"body":[…],"message":"成功","code":200}`` has no total: the list
+  ends with a short page. Record URLs are protocol-relative (``//host/ldjh/1.jhtml``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from archiver.replica.chrome import Chrome, esc
+from archiver.replica.families.base import Req
+from archiver.replica.families.platform import Platform
+from archiver.replica.model import Article, Block, Response
+
+DIRS = {"main": "ldjh", "zxyw": "zxyw"}
+LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
+ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d+)\.jhtml$")
+API = "/api/content/list.jspx"
+
+
+class Jeecms(Platform):
+    name = "jeecms"
+    listing_width = 28
+    counter_paths = ("/content_view.jspx",)
+    art_cls, info_cls = "article-content", "msgbar"
+    body_open, body_close = '<div class="content" id="text">', "</div>"
+
+    def col_path(self, column: str = "main") -> str:
+        return f"/{DIRS[column]}/index.jhtml"
+
+    def article_path(self, a: Article, page: int = 0) -> str:
+        return f"/{DIRS[a.column]}/{a.num}.jhtml"
+
+    def asset_path(self, a: Article, i: int, b: Block) -> str:
+        return f"/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
+
+    def route(self, req: Req, day: int) -> Response | None:
+        p = req.path
+        if p == API:
+            return self.api(req, day)
+        m = LIST_RE.match(p)
+        if m and m.group(1) == "zxyw":
+            return self.html(self.second_listing(day)) if (m.group(2) or "1") == "1" else None
+        if m:
+            n = self.real_page(req, int(m.group(2) or 1), day)
+            if n is None:
+                return None
+            return self.html(self.shell(day) if self.spec.extra.get("api") else self.listing(req, n, day))
+        m = ART_RE.match(p)
+        if m:
+            a = self.store.by_num(int(m.group(2)), day)
+            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+        return self.route_common(req, day) or self.serve_asset(req, day)
+
+    # ----- static pager (jeecms) --------------------------------------------------------
+    def listing(self, req: Req, n: int, day: int) -> str:
+        ch = Chrome()
+        per, total = self.spec.per_page, self.store.count(day)
+        last = self.claimed(req, day)
+        stem = self.host(req) + "/ldjh/index"
+
+        def link(k: int, text: str, cls: str = "Num") -> str:
+            target = f"{stem}_{k}.jhtml" if k > 1 else f"{stem}.jhtml"
+            return f'<a href="#" class="{cls}" onclick="location.href=encodeURI(\'{target}\');">{text}</a>&nbsp;'
+
+        shown = sorted({1, last} | set(range(max(1, n - 2), min(last, n + 2) + 1)))
+        nums = "".join(link(k, str(k), "Num on" if k == n else "Num") for k in shown)
+        nxt = link(n + 1, "下一页", "next-page") if n < last else ""
+        prev = link(n - 1, "上一页", "prev-page") if n > 1 else ""
+        claimed_total = total if last == self.last_page(day) else last * per
+        pager = (f'<div class="pagebar"><span class="total">共{claimed_total}条 每页{per}条 共{last}页 当前 {n}/{last} 页</span>'
+                 f"{prev}{nums}{nxt}\n<script type=\"text/javascript\">\n\tfunction goPage(){{\n"
+                 '\t\tvar page=$("#pageNo").val();\n\t\tif(page!=""){\n'
+                 f"\t\t\tlocation.href=encodeURI('{stem}_'+page+'.jhtml');\n\t\t}}\n\t}}\n</script>\n"
+                 '<input id="pageNo" size="2"/><input type="button" value="go" onclick="goPage()" /></div>')
+        inner = (self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
+                 + pager)
+        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+
+    # ----- API list (jeecmsapi) ---------------------------------------------------------
+    def shell(self, day: int) -> str:
+        ch = Chrome()
+        ch_id, per = self.spec.extra["channel"], self.spec.per_page
+        script = f"""<script type="text/javascript">
+var listParams = {{count: {per}, format: 0, orderBy: 4}};
+var first = 0;
+function loadList() {{
+  $.ajax({{
+    url: "{API}",
+    type: "get",
+    dataType: "jsonp",
+    jsonp: "callback",
+    data: $.extend({{channelIds: $("#newsList").data("channel-ids"), first: first}}, listParams),
+    success: function (res) {{
+      var html = "";
+      $.each(res.body, function (i, item) {{
+        html += '<li><a href="' + item.url + '" target="_blank">' + item.title + '</a><span>' + item.releaseDate.substring(0, 10) + '</span></li>';
+      }});
+      $("#newsList").append(html);
+      if (res.body.length < listParams.count) {{ $("#more").hide(); }}
+    }}
+  }});
+}}
+$(function () {{ loadList(); $("#more").click(function () {{ first += listParams.count; loadList(); }}); }});
+</script>"""
+        inner = (self.crumb(ch, "main", False)
+                 + f'<ul class="list" id="newsList" data-channel-ids="{ch_id}"></ul>\n'
+                 + f'<div class="more"><a href="javascript:void(0);" id="more">{ch.t("加载更多")}</a></div>\n{script}')
+        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+
+    def api(self, req: Req, day: int) -> Response:
+        q = {**req.form, **req.query}
+        try:
+            first, count = max(0, int(q.get("first") or 0)), min(100, max(1, int(q.get("count") or 10)))
+        except ValueError:
+            return Response(body=b'{"body":"","message":"param error","code":202}',
+                            content_type="application/json;charset=UTF-8", cacheable=False)
+        total = self.store.count(day)
+        if str(q.get("channelIds", "")) != str(self.spec.extra.get("channel")):
+            rows = []
+        else:
+            if "repeat_pages" in req.options and first >= total:
+                first = max(0, total - count)  # past the end: the last records again
+            rows = [{"id": a.num, "title": a.title, "shortTitle": self.listing_title(a),
+                     "url": f"//{req.host}{self.article_path(a)}",
+                     "releaseDate": f"{a.published:%Y-%m-%d %H:%M:%S}", "channelName": self.spec.column_name}
+                    for a in (self.store.at(day, p) for p in range(first, min(total, first + count)))]
+        text = json.dumps({"body": rows, "message": "成功", "code": 200}, ensure_ascii=False)
+        cb = q.get("callback")
+        if cb and re.fullmatch(r"[\w.$]+", cb):
+            return Response(body=f"{cb}({text});".encode(), content_type="application/javascript;charset=UTF-8")
+        return Response(body=text.encode(), content_type="application/json;charset=UTF-8")
+
+    # ----- article ----------------------------------------------------------------------
+    def info_row(self, a: Article, ch: Chrome) -> str:
+        src = f"来源：{a.source}" if a.source else "来源：本站"
+        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
+        ch.t(src)
+        ch.t("浏览次数：")
+        return (f'<span>{ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")}</span>&nbsp;<span>{ch.t(src)}</span>'
+                f'&nbsp;<span>{ch.t("浏览次数：")}<span id="views"></span></span>'
+                f'<script>$.getJSON("/content_view.jspx",{{contentId:{a.num}}},function(d){{$("#views").text(d.hits)}});'
+                "</script>")
+
+    def paragraph(self, text: str) -> str:
+        if text.startswith(("（", "——")) or len(text) < 16:
+            return f'<p style="text-align: center;">{esc(text)}</p>'
+        return f'<p style="text-indent: 2em;">{esc(text)}</p>'

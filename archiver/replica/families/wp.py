@@ -1,0 +1,167 @@
+"""A WordPress site with a "load more" theme, issue #14. UTF-8.
+
+Category ``/category/ldjh/`` renders its first page server-side and **no pager links**: a
+``加载更多`` button (``data-page``, ``data-max``, ``data-cat``) and the theme script that POSTs to
+``/wp-admin/admin-ajax.php`` (``action=cppcc_loadmore&cat=5&paged=2&nonce=…``); the parameters
+come from the ``wp_localize_script`` object ``cppcc_loadmore = {"ajaxurl":"\\/wp-admin\\/admin-ajax.php",
+"cat":"5","maxPage":"3","nonce":"…"}`` (slashes escaped as WordPress prints them). The handler
+answers ``wp_send_json_success``: ``{"success":true,"data":{"posts":[{"ID","post_title",
+"permalink","post_date"}],"found_posts":20,"max_num_pages":3,"paged":2}}``; a GET, an unknown
+action or a wrong nonce get WordPress's ``0`` / ``-1``. WordPress itself still serves
+``/category/ldjh/page/2/`` and the REST API ``/wp-json/wp/v2/posts?categories=5&page=2``
+(a bare JSON array; totals only in the ``X-WP-Total``/``X-WP-TotalPages`` headers).
+Articles ``/archives/{id}``; uploads ``/wp-content/uploads/YYYY/MM/…``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from archiver.replica.chrome import Chrome, esc
+from archiver.replica.families.base import Req
+from archiver.replica.families.platform import Platform
+from archiver.replica.model import Article, Block, Response
+
+CATS = {"main": "ldjh", "zxyw": "zxyw"}
+LIST_RE = re.compile(r"^/category/(ldjh|zxyw)/(?:page/(\d+)/?)?$")
+ART_RE = re.compile(r"^/archives/(\d+)/?$")
+AJAX, REST = "/wp-admin/admin-ajax.php", "/wp-json/wp/v2/posts"
+JSON = "application/json; charset=UTF-8"
+
+
+class WordPress(Platform):
+    name = "wp"
+    chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
+    art_cls, info_cls = "post type-post status-publish format-standard hentry", "entry-meta"
+    body_open, body_close = '<div class="entry-content">', "</div>"
+
+    @property
+    def cat(self) -> int:
+        return self.spec.extra["cat"]
+
+    def nonce(self, day: int) -> str:
+        return hashlib.md5(f"{self.spec.slug}:{day}".encode()).hexdigest()[:10]
+
+    def col_path(self, column: str = "main") -> str:
+        return f"/category/{CATS[column]}/"
+
+    def article_path(self, a: Article, page: int = 0) -> str:
+        return f"/archives/{a.num}"
+
+    def asset_path(self, a: Article, i: int, b: Block) -> str:
+        return f"/wp-content/uploads/{a.published:%Y/%m}/{a.num}_{i}.{b.ext}"
+
+    def route(self, req: Req, day: int) -> Response | None:
+        p = req.path
+        if p == AJAX:
+            return self.ajax(req, day)
+        if p == REST:
+            return self.rest(req, day)
+        m = LIST_RE.match(p)
+        if m and m.group(1) == "zxyw":
+            return self.html(self.second_listing(day)) if not m.group(2) else None
+        if m:
+            n = self.real_page(req, int(m.group(2) or 1), day)
+            return self.html(self.listing(req, n, day)) if n and m.group(2) != "1" else None
+        m = ART_RE.match(p)
+        if m:
+            return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
+        return self.route_common(req, day) or self.serve_asset(req, day)
+
+    def head(self, title: str, extra: str = "") -> str:
+        return super().head(title, extra + '<link rel="https://api.w.org/" href="/wp-json/">\n'
+                            '<meta name="generator" content="WordPress 6.4.3">\n')
+
+    def listing(self, req: Req, n: int, day: int) -> str:
+        ch = Chrome()
+        last = self.claimed(req, day)
+        items = "".join(f'<article class="post"><h2 class="entry-title"><a href="{self.article_path(a)}" rel="bookmark">'
+                        f'{esc(a.title)}</a></h2><time class="entry-date">{a.published:%Y-%m-%d}</time></article>\n'
+                        for a in self.store.page(day, n - 1, self.spec.per_page))
+        params = json.dumps({"ajaxurl": AJAX, "cat": str(self.cat), "maxPage": str(last),
+                             "nonce": self.nonce(day)}, separators=(",", ":")).replace("/", "\\/")
+        script = f"""<script type='text/javascript'>
+/* <![CDATA[ */
+var cppcc_loadmore = {params};
+/* ]]> */
+</script>
+<script type='text/javascript'>
+jQuery(function ($) {{
+  $('#load-more').on('click', function () {{
+    var btn = $(this), page = parseInt(btn.data('page'), 10) + 1;
+    $.ajax({{
+      url: cppcc_loadmore.ajaxurl,
+      type: 'POST',
+      dataType: 'json',
+      data: {{action: 'cppcc_loadmore', cat: btn.data('cat'), paged: page, nonce: cppcc_loadmore.nonce}},
+      success: function (res) {{
+        if (!res.success) return;
+        $.each(res.data.posts, function (i, p) {{
+          $('#posts').append('<article class="post"><h2 class="entry-title"><a href="' + p.permalink + '">' +
+            p.post_title + '</a></h2><time class="entry-date">' + p.post_date.substr(0, 10) + '</time></article>');
+        }});
+        btn.data('page', page);
+        if (page >= parseInt(cppcc_loadmore.maxPage, 10)) btn.remove();
+      }}
+    }});
+  }});
+}});
+</script>"""
+        more = (f'<a href="javascript:;" id="load-more" class="load-more" data-page="{n}" data-max="{last}" '
+                f'data-cat="{self.cat}">{ch.t("加载更多")}</a>' if n < last else "")
+        inner = (self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}')
+        return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+
+    def posts(self, req: Req, day: int, paged: int, per: int) -> tuple[list[Article], int, int]:
+        total = self.store.count(day)
+        pages = -(-total // per)
+        if paged > pages and "repeat_pages" in req.options:
+            paged = pages
+        claimed = 100000 if "huge_pager" in req.options else pages
+        return self.store.page(day, paged - 1, per), total, claimed
+
+    def ajax(self, req: Req, day: int) -> Response:
+        f = req.form
+        if req.method != "POST" or f.get("action") != "cppcc_loadmore":
+            return Response(400, b"0", "text/html; charset=UTF-8", cacheable=False)
+        if f.get("nonce") != self.nonce(day):
+            return Response(403, b"-1", "text/html; charset=UTF-8", cacheable=False)
+        try:
+            paged = max(1, int(f.get("paged") or 1))
+        except ValueError:
+            paged = 1
+        arts, total, pages = self.posts(req, day, paged, self.spec.per_page) if f.get("cat") == str(self.cat) else ([], 0, 0)
+        rows = [{"ID": a.num, "post_title": a.title, "permalink": f"http://{req.host}{self.article_path(a)}",
+                 "post_date": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in arts]
+        data = {"success": True, "data": {"posts": rows, "found_posts": total, "max_num_pages": pages, "paged": paged}}
+        return Response(body=json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), content_type=JSON, cacheable=False)
+
+    def rest(self, req: Req, day: int) -> Response:
+        try:
+            page, per = max(1, int(req.query.get("page") or 1)), min(100, max(1, int(req.query.get("per_page") or 10)))
+        except ValueError:
+            return Response(400, b'{"code":"rest_invalid_param"}', JSON)
+        arts, total, pages = self.posts(req, day, page, per)
+        if req.query.get("categories") not in (None, str(self.cat)):
+            arts, total, pages = [], 0, 0
+        rows = [{"id": a.num, "date": f"{a.published:%Y-%m-%dT%H:%M:%S}", "link": f"http://{req.host}{self.article_path(a)}",
+                 "title": {"rendered": esc(a.title)}, "categories": [self.cat]} for a in arts]
+        return Response(body=json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), content_type=JSON,
+                        headers=[("X-WP-Total", str(total)), ("X-WP-TotalPages", str(pages))])
+
+    def info_row(self, a: Article, ch: Chrome) -> str:
+        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
+        name = self.column_name(a)
+        ch.t(f"分类：{name}")
+        return (f'<span class="posted-on">{ch.t("发布时间：")}<time class="entry-date published" '
+                f'datetime="{a.published:%Y-%m-%dT%H:%M:%S}+08:00">{a.published:%Y-%m-%d %H:%M:%S}</time></span> '
+                f'<span class="cat-links">{ch.t("分类：")}<a href="{self.col_path(a.column)}" rel="category tag">'
+                f"{ch.t(name)}</a></span>")
+
+    def paragraph(self, text: str) -> str:
+        if text.startswith(("（", "——")) or len(text) < 16:
+            return f'<p style="text-align: center;">{esc(text)}</p>'
+        return f"<p>{esc(text)}</p>"
+
