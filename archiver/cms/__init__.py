@@ -68,10 +68,11 @@ def parse_listing(
     if "xml" in ctype and "<datastore" in text[:4000].lower() or is_datastore_xml(text):
         return parse_dataproxy(url, text)
     if "json" in ctype or "javascript" in ctype or head in ("{", "[") or (request is not None and request.api):
-        listing = parse_json_listing(url, text) if head in ("{", "[") else None
-        if listing is None or not listing.entries:
-            listing = parse_api_listing(url, text, request)
-        return listing
+        if head in ("{", "[") and "pagenum=" in url.lower():  # the 集约化 `list.jsp` API (post.py)
+            listing = parse_json_listing(url, text)
+            if listing.entries:
+                return listing
+        return parse_api_listing(url, text, request)
     doc = dom.parse_html(text)
     name = family or detect_family(url, text)
     return get_family(name).parse_listing(url, text, doc)

@@ -32,7 +32,7 @@ class GenericFamily(CMSFamily):
             return listing
         entries = self.listing_entries(url, doc)
         code = jsexpr.inline_scripts(doc)
-        apis = [*api_requests(url, text), *listapi.discover(url, doc, code)]
+        apis = [*api_requests(url, text), *listapi.discover(url, doc, code, first=2 if entries else 1)]
         # TRS scripts number their pages from 0 (`index_1` is page 2): their own rule wins.
         script_urls, count = script_page_urls(url, text)
         pages = find_pages(url, text, doc, entries=len(entries), expand=not script_urls, guess=not apis)

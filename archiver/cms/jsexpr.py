@@ -48,17 +48,47 @@ def inline_scripts(doc: html.HtmlElement) -> str:
     return "\n".join(parts)[:MAX_SCRIPT]
 
 
-def script_vars(code: str) -> dict[str, str]:
-    """`var cid = "12"; pageSize = 10` -> {"cid": "12", "pageSize": "10"} (first wins)."""
+_OBJECT_VAR = re.compile(r"(?:\bvar|\blet|\bconst|window\.)\s*(\w+)\s*=\s*\{")
+_PAIR = re.compile(r"""["']?([\w$]+)["']?\s*:\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?\d+)\s*(?=[,}\n]|$)""")
+
+
+# `var cid = $('meta[name=cid]').attr('content');`: the whole right-hand side is one read.
+_READ_VAR = re.compile(
+    r"""(?:\bvar|\blet|\bconst|,)\s*(\w+)\s*=\s*([^;\n]*?(?:\.data|\.attr|getAttribute)\(\s*["'][^"']*["']\s*\))"""
+    r"""\s*(?=;|\n|,\s*\w+\s*=)""")
+
+
+def script_vars(code: str, page: dict[str, str] | None = None) -> dict[str, str]:
+    """`var cid = "12"; pageSize = 10` -> {"cid": "12", "pageSize": "10"} (first wins); the flat
+    literal members of object variables too (`var cfg = {"ajaxurl": "\\/x.php"}` -> `cfg.ajaxurl`,
+    WordPress' `wp_localize_script`)."""
     found: dict[str, str] = {}
     for match in _VAR.finditer(code):
         found.setdefault(match.group(1), _literal(match.group(2)))
+    for match in _READ_VAR.finditer(code) if page else ():  # var cid = $('meta[name=cid]').attr('content')
+        value = _page_value(match.group(2).strip(), page)
+        if value is not None:
+            found.setdefault(match.group(1), value)
+    for match in _OBJECT_VAR.finditer(code):
+        body = _block(code, match.end() - 1)
+        for pair in _PAIR.finditer(body or ""):
+            found.setdefault(f"{match.group(1)}.{pair.group(1)}", _literal(pair.group(2)))
     return found
+
+
+def object_members(name: str, env: dict[str, str]) -> dict[str, str]:
+    """The members of a script object variable read by script_vars (`listParams` -> {count: 6})."""
+    prefix = name + "."
+    return {k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)}
+
+
+PAGE_VALUE = "@page:"  # env keys of values read from the page, never bare script identifiers
 
 
 def page_vars(doc: html.HtmlElement) -> dict[str, str]:
     """Values a script may read from the page: `<meta name=… content=…>` and `data-*` attributes
-    (`data-channel-id` is also `channelId`, as jQuery's `.data()` names it)."""
+    (`data-channel-id` is also `channelId`, as jQuery's `.data()` names it). Keyed PAGE_VALUE +
+    name: only a read (`$(…).data('cat')`, `getAttribute('content')`) gets them."""
     found: dict[str, str] = {}
     for meta in doc.iter("meta"):
         name, content = meta.get("name"), meta.get("content")
@@ -72,7 +102,7 @@ def page_vars(doc: html.HtmlElement) -> dict[str, str]:
                 name = key[5:]
                 found.setdefault(name, value)
                 found.setdefault(re.sub(r"-(\w)", lambda m: m.group(1).upper(), name), value)
-    return found
+    return {PAGE_VALUE + k: v for k, v in found.items()}
 
 
 def _literal(token: str) -> str:
@@ -114,9 +144,18 @@ def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> 
         token = token.strip()
         while token.startswith("(") and token.endswith(")"):
             token = token[1:-1].strip()
-        wrapped = re.fullmatch(r"(?:encodeURI(?:Component)?|escape|String|parseInt|Number)\((.*)\)", token)
+        wrapped = re.fullmatch(r"(?:encodeURI(?:Component)?|escape|String|parseInt|Number)\((.*)\)", token, re.S)
         if wrapped:
-            token = wrapped.group(1).strip()
+            inner = evaluate(wrapped.group(1), env, page_unknowns=page_unknowns and not paged)
+            if inner is None:
+                return None
+            paged = paged or PAGE in inner
+            pieces.append(inner)
+            continue
+        read = _page_value(token, env)
+        if read is not None:
+            pieces.append(read)
+            continue
         if not token:
             return None
         if token[0] in "\"'`":
@@ -131,6 +170,23 @@ def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> 
         else:
             return None
     return "".join(pieces)
+
+
+# `$("#list").data("channel-ids")`, `btn.data('cat')`, `$(this).attr("data-cat")`,
+# `$('meta[name=catid]').attr('content')`, `document.getElementById('x').getAttribute('data-id')`.
+_DATA_READ = re.compile(r"""\.(?:data|attr|getAttribute)\(\s*["'](?:data-)?([\w-]+)["']\s*\)$""")
+_META_READ = re.compile(
+    r"""meta\[name=["']?([\w-]+)["']?\]["']\s*\)\s*\.(?:attr|getAttribute)\(\s*["']content["']\s*\)$""")
+
+
+def _page_value(token: str, env: dict[str, str]) -> str | None:
+    """A value a script reads from the page (a `data-` attribute or a `<meta>`), when known."""
+    match = _META_READ.search(token) or _DATA_READ.search(token)
+    if not match or match.group(1) == "content" and not _META_READ.search(token):
+        return None
+    name = match.group(1)
+    camel = re.sub(r"-(\w)", lambda m: m.group(1).upper(), name)
+    return env.get(PAGE_VALUE + name, env.get(PAGE_VALUE + camel))
 
 
 def functions(code: str) -> dict[str, tuple[list[str], str]]:

@@ -32,20 +32,20 @@ _URL_KEY = re.compile(r"[{,]\s*[\"']?url[\"']?\s*:")
 # An API's URL or fields must look like a list, not a hit counter or a login check.
 _LISTY = re.compile(r"list|page|query|search|article|news|content|data|info|column|channel|json|api|getdoc", re.I)
 _NOT_LIST = re.compile(r"count\.|hits|visit|click|stat|login|captcha|weather|\.js(?:\?|$)|\.css", re.I)
-PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
+PAGE_KEYS = ("page", "paged", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
              "pagenumber", "page_no", "cpage")
-OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin")
+OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin", "first")
 SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length")
-TITLE_KEYS = ("title", "name", "subject", "headline", "doctitle", "newstitle", "articletitle", "infotitle",
+TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "newstitle", "articletitle", "infotitle",
               "maintitle", "bt", "biaoti", "topic", "text", "label")
-URL_KEYS = ("url", "link", "href", "docurl", "pageurl", "articleurl", "linkurl", "detailurl", "infourl",
+URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl", "infourl",
             "contenturl", "weburl", "path", "redirecturl", "address", "uri")
-DATE_KEYS = ("pubdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime", "docreltime",
+DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime", "docreltime",
              "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj", "created",
              "published", "updatetime", "ctime")
 ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
-               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems")
-PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage")
+               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts")
+PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage", "maxnumpages")
 
 
 def _norm(key: str) -> str:
@@ -53,15 +53,20 @@ def _norm(key: str) -> str:
 
 
 # ----------------------------------------------------------------------------- discovery
-def discover(url: str, doc: html.HtmlElement, code: str | None = None) -> list[PageRequest]:
-    """First-page requests of the list APIs the page's inline scripts call."""
+def discover(url: str, doc: html.HtmlElement, code: str | None = None, *, first: int = 1) -> list[PageRequest]:
+    """First-page requests of the list APIs the page's inline scripts call.
+
+    `first`: the page to ask when the script computes it (`page = btn.data('page') + 1`): 2 when
+    the HTML already shows page 1 (a "load more" button), else 1.
+    """
     code = jsexpr.inline_scripts(doc) if code is None else code
     if not code:
         return []
-    env = {**jsexpr.page_vars(doc), **jsexpr.script_vars(code)}
+    page = jsexpr.page_vars(doc)
+    env = {**page, **jsexpr.script_vars(code, page)}
     out: list[PageRequest] = []
     for config in _configs(code):
-        request = _request(url, config, env)
+        request = _request(url, config, env, first)
         if request is not None and all(_key(request) != _key(r) for r in out):
             out.append(request)
         if len(out) >= 4:
@@ -132,7 +137,7 @@ def _object(literal: str) -> dict[str, str]:
     return out
 
 
-def _request(url: str, config: dict[str, str], env: dict[str, str]) -> PageRequest | None:
+def _request(url: str, config: dict[str, str], env: dict[str, str], first: int = 1) -> PageRequest | None:
     raw = config.get("url")
     if not raw:
         return None
@@ -142,23 +147,36 @@ def _request(url: str, config: dict[str, str], env: dict[str, str]) -> PageReque
     method = (jsexpr.evaluate(config.get("type") or config.get("method") or "'GET'", env) or "GET").upper()
     fields: dict[str, str] = {}
     for name in ("data", "params", "where", "queryParams", "body"):
-        value = config.get(name, "")
-        if value.startswith("{"):
-            fields.update(_fields(_object(value), env))
-        elif value.startswith("JSON.stringify(") and value.endswith(")") and value[15:-1].strip().startswith("{"):
-            fields.update(_fields(_object(value[15:-1].strip()), env))
+        fields.update(_data_fields(config.get(name, ""), env))
     if not _LISTY.search(target + " " + " ".join(fields)) or _NOT_LIST.search(target.split("?")[0]):
         return None
-    target = target.replace(jsexpr.PAGE, "1")
+    target = target.replace(jsexpr.PAGE, str(first))
     link = absolute_link(url, target)
     if link is None or link == canonical_url(url):
         return None
-    fields = {k: ("1" if v == jsexpr.PAGE else v) for k, v in fields.items()}
+    fields = {k: (str(first) if v == jsexpr.PAGE else v) for k, v in fields.items()}
     if "jsonp" in (config.get("dataType") or "").lower() and "callback=" not in link:
         fields.setdefault("callback", "callback")
     if method == "POST":
         return PageRequest(link, "POST", fields, api=True)
     return PageRequest(_with_query(link, fields), "GET", None, api=True)
+
+
+def _data_fields(value: str, env: dict[str, str]) -> dict[str, str]:
+    """A request's fields: an object literal, an object variable, `JSON.stringify(…)`,
+    `$.extend({…}, listParams)` / `Object.assign(…)`."""
+    value = value.strip()
+    if value.startswith("{"):
+        return _fields(_object(value), env)
+    merged = re.match(r"(?:JSON\.stringify|\$\.extend|jQuery\.extend|Object\.assign)\s*\(", value)
+    if merged and value.endswith(")"):
+        out: dict[str, str] = {}
+        for part in jsexpr.split_top(value[merged.end():-1], ","):
+            out.update(_data_fields(part, env))
+        return out
+    if re.fullmatch(r"[\w$.]+", value):
+        return dict(jsexpr.object_members(value, env))
+    return {}
 
 
 def _fields(obj: dict[str, str], env: dict[str, str]) -> dict[str, str]:
@@ -317,6 +335,10 @@ def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals
     query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
     fields = form if form is not None else query
     page_key = next((k for k in fields if _norm(k) in PAGE_KEYS), None)
+    asked = next((_as_int(v) for k, v in fields.items() if _norm(k) in SIZE_KEYS + ("count",)), None)
+    size = asked or totals.get("size") or size
+    if asked and got < asked and not pages:
+        return []  # a short page: the last one
     offset_key = next((k for k in fields if _norm(k) in OFFSET_KEYS), None)
     if page_key is None and offset_key is None:
         if not (pages and pages > 1):

@@ -33,9 +33,9 @@ PAGE_FIELDS = ("page", "pageno", "pagenum", "pageindex", "curpage", "currentpage
                "paged", "pagenumber", "page_no", "pageid")
 _SCRIPT_PAGES = re.compile(
     r"\b(?:countPage|totalPages?|pageCount|maxPage|pageTotal|page_count|totalpage|pagecount|allPage|"
-    r"pages)\s*[:=]\s*[\"']?(\d+)", re.I)
-_SCRIPT_ITEMS = re.compile(r"\b(?:totalRecords?|totalCount|recordCount|totalNum|totalRows)\s*[:=]\s*[\"']?(\d+)", re.I)
-_SCRIPT_SIZE = re.compile(r"\b(?:pageSize|perPage|page_size|pagesize|rowsPerPage)\s*[:=]\s*[\"']?(\d+)", re.I)
+    r"pages)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
+_SCRIPT_ITEMS = re.compile(r"\b(?:totalRecords?|totalCount|recordCount|totalNum|totalRows)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
+_SCRIPT_SIZE = re.compile(r"\b(?:pageSize|perPage|page_size|pagesize|rowsPerPage)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
 _TEXT_PAGES = (
     re.compile(r"共\s*(\d+)\s*页"),
     re.compile(r"(?:页次|当前页?|第)\s*[:：]?\s*\d+\s*/\s*(\d+)\s*页?"),
@@ -76,7 +76,8 @@ def find_pages(url: str, text: str, doc: html.HtmlElement, *, entries: int = 0, 
     conventions alone (the count may be a list API's, whose pages are asked otherwise).
     """
     code = jsexpr.inline_scripts(doc)
-    env = {**jsexpr.page_vars(doc), **jsexpr.script_vars(code)}
+    page = jsexpr.page_vars(doc)
+    env = {**page, **jsexpr.script_vars(code, page)}
     funcs = jsexpr.functions(code)
     out = Pages()
     body = doc.find("body")
@@ -91,7 +92,7 @@ def find_pages(url: str, text: str, doc: html.HtmlElement, *, entries: int = 0, 
             offsite += _is_offsite(url, raw)
             continue
         seen.append((number, link))
-    templates = [t for t in jsexpr.page_templates(code, env)]
+    templates = [(t, 0) for t in jsexpr.page_templates(code, env)]
     templates += _form_templates(url, doc)
     if offsite:
         out.problems.append(f"pager names {offsite} page(s) on another site: not followed")
@@ -224,14 +225,14 @@ def _is_friend_menu(select: html.HtmlElement) -> bool:
     return any(w in label for w in _FRIEND_WORDS)
 
 
-def _form_templates(url: str, doc: html.HtmlElement) -> list[str]:
+def _form_templates(url: str, doc: html.HtmlElement) -> list[tuple[str, int]]:
     """GET forms with a page field (`跳转到第 N 页`): action + the form's fields + page=PAGE."""
     out: list[str] = []
     for form in doc.iter("form"):
         if (form.get("method") or "get").lower() != "get":
             continue
         fields: list[tuple[str, str]] = []
-        paged = False
+        paged, offset = False, 0
         for inp in form.iter("input", "select"):
             name = inp.get("name")
             if not name or (inp.get("type") or "").lower() in ("submit", "button", "image", "reset"):
@@ -239,6 +240,7 @@ def _form_templates(url: str, doc: html.HtmlElement) -> list[str]:
             if name.lower() in PAGE_FIELDS:
                 fields.append((name, jsexpr.PAGE))
                 paged = True
+                offset = _option_offset(inp)
             else:
                 fields.append((name, inp.get("value") or ""))
         if not paged:
@@ -249,12 +251,23 @@ def _form_templates(url: str, doc: html.HtmlElement) -> list[str]:
         parts = urlsplit(action)
         kept = [(k, v) for k, v in parse_qsl(parts.query) if k not in dict(fields)]
         query = urlencode(kept + fields, safe="/").replace(urlencode({"x": jsexpr.PAGE})[2:], jsexpr.PAGE)
-        out.append(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
+        out.append((urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), offset))
     return out
 
 
+def _option_offset(field: html.HtmlElement) -> int:
+    """A page `<select>` whose option values are the labels minus one (EmpireCMS counts from 0)."""
+    if field.tag != "select":
+        return 0
+    for option in field.iter("option"):
+        label, value = option.text_content().strip(), (option.get("value") or "").strip()
+        if label.isdigit() and value.lstrip("-").isdigit():
+            return int(value) - int(label)
+    return 0
+
+
 def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | None, str]],
-            templates: list[str] | None, text: str, guess: bool) -> list[str]:
+            templates: list[tuple[str, int]] | None, text: str, guess: bool) -> list[str]:
     here = canonical_url(url)
     total = out.total_pages
     after = {_NEXT: current + 1 if current else None, _LAST: total}
@@ -265,8 +278,9 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
         template = _fit(resolved) or _from_templates(url, templates)
         if template is None and guess and total and total > 1 and not resolved:
             template = _convention(url, text)
-    # The current page under another name (`list_5_1.html` for `list_5.html`) is not asked again.
-    resolved = [(n, link) for n, link in resolved if n is None or n != current]
+    # The current page under another name (`list_5_1.html` for `list_5.html`) is not asked again,
+    # nor page 1 from a later page: a walk starts at the column's first page.
+    resolved = [(n, link) for n, link in resolved if n is None or n not in (current, 1)]
     by_number: dict[int, str] = {}
     for n, link in resolved:
         if n is not None:
@@ -274,8 +288,6 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
     if template and total and total > 1:
         if total > MAX_LISTING_PAGES:
             out.problems.append(f"pager claims {total} pages: at most {MAX_LISTING_PAGES} are generated")
-        if 1 in by_number:
-            found.setdefault(by_number[1])
         for n in range(2, min(total, MAX_LISTING_PAGES) + 1):
             link = by_number.get(n) or absolute_link(url, template(n))
             if link:
@@ -310,10 +322,10 @@ def _fit(pairs: list[tuple[int | None, str]]):
     return None
 
 
-def _from_templates(url: str, templates: list[str]):
-    for template in templates:
+def _from_templates(url: str, templates: list[tuple[str, int]]):
+    for template, offset in templates:
         if template.count(jsexpr.PAGE) == 1:
-            return lambda n, t=template: t.replace(jsexpr.PAGE, str(n))
+            return lambda n, t=template, o=offset: t.replace(jsexpr.PAGE, str(n + o))
     return None
 
 

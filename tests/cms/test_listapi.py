@@ -16,7 +16,7 @@ def test_ajax_post_with_params_from_meta_and_data_attributes():
     script = """var size = 10;
     var cid = $('meta[name=channelId]').attr('content');
     function load(pageNo){ $.ajax({ url: "/api/article/list", type: "POST", dataType: "json",
-        data: { channelId: channelId, siteCode: siteCode, pageNo: pageNo, pageSize: size },
+        data: { channelId: cid, siteCode: $("#list").data("site-code"), pageNo: pageNo, pageSize: size },
         success: function(res){ render(res.data.records); } }); }
     load(1);"""
     listing = parse_listing(f"{BASE}/ldjh/", SHELL.format(cid="77", script=script), family="generic")
