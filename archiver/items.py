@@ -46,12 +46,14 @@ class ArticleItem:
     listing_url: str | None = None
     listing_title: str | None = None
     listing_date: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)  # the site registry's (issue #16)
     # Filled by ExtractPipeline / DatesPipeline / SpeechPipeline.
     fields: dict[str, Any] = field(default_factory=dict)
     audit: list[dict[str, str]] = field(default_factory=list)
     date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw)
     extractor: str | None = None
     soft_404: bool = False
+    overrides_used: dict[str, str] = field(default_factory=dict)  # registry overrides applied
 
 
 @dataclass

@@ -17,6 +17,9 @@ ARCHIVER_DB = None  # SQLAlchemy URL; None means storage.db.default_url()
 ARCHIVER_MAX_LISTING_PAGES = 2000  # per column and run: bounds pagination traps (40,000 articles at 20 a page)
 ARCHIVER_MAX_ARTICLE_PAGES = 50  # per article: bounds `_N` continuation chains
 ARCHIVER_REVISIT = "due"  # due | all | none
+# CMS family modules the crawl may use, e.g. "generic" (none: the generic path alone) or
+# "trs,hanweb"; None: every one (issue #16).
+ARCHIVER_FAMILIES = None
 # Extraction and storage run in child processes (archiver/pipelines/lanes.py) so that the
 # reactor's thread only downloads: processes for extraction (0 = in the crawl's own thread), and
 # one writer process for storage (False = a thread of the crawl's process).

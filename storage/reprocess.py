@@ -5,13 +5,17 @@ archive and given to ``archiver.extract.record.extract_record`` with the inputs 
 version's ``context`` (CMS family, listing title and date). A new version is added only when
 the content hash differs, with ``reason="reextract"`` and both extractor versions, so the
 history shows what a rule change did. Each article is its own transaction.
+
+The site registry's current overrides (XPaths, encoding) are applied to the site's pages: a
+user fixes a site with data, then reprocesses it (issue #16); the new version's context names
+the overrides that took effect. `families` restricts the CMS family modules (ARCHIVER_FAMILIES).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,8 +88,12 @@ def reprocess(
     site: str | None = None,
     extract: Callable[..., Any] | None = None,
     extractor_version: str | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    families: frozenset[str] | None = None,
 ) -> ReprocessReport:
-    """Re-extract every current version (of ``site``); add versions where the result differs."""
+    """Re-extract every current version (of ``site``); add versions where the result differs.
+
+    ``overrides``: site slug -> that site's registry overrides (``overrides_by_site``)."""
     if extract is None or extractor_version is None:
         extract, extractor_version = default_extractor()
     report = ReprocessReport()
@@ -96,14 +104,20 @@ def reprocess(
             report.examined += 1
             try:
                 with make_session() as session, session.begin():
-                    _one(session, snapshot_id, url, slug, extract, extractor_version, report)
+                    options = {"overrides": dict((overrides or {}).get(slug) or {}), "families": families}
+                    _one(session, snapshot_id, url, slug, extract, extractor_version, report, options)
             except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
                 report.failures.append(f"{url}: {type(exc).__name__}: {exc}")
             reader.rollback()  # end the read transaction between batches (WAL checkpoints)
     return report
 
 
-def _one(session, snapshot_id, url, slug, extract, extractor_version, report) -> None:  # type: ignore[no-untyped-def]
+def overrides_by_site(registry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """slug -> overrides of every registered site that has some (a `load_registry` result)."""
+    return {slug: dict(p.overrides) for slug, p in registry.items() if p.overrides}
+
+
+def _one(session, snapshot_id, url, slug, extract, extractor_version, report, options) -> None:  # type: ignore[no-untyped-def]
     snap = session.get(Snapshot, snapshot_id)
     fetches = repository.iter_snapshot_fetches(session, snapshot_id)
     if not fetches:
@@ -116,6 +130,8 @@ def _one(session, snapshot_id, url, slug, extract, extractor_version, report) ->
         family=context.get("family"),
         listing_title=context.get("listing_title"),
         listing_date=context.get("listing_date"),
+        overrides=options["overrides"],
+        families=options["families"],
     )
     if getattr(result, "soft_404", False):
         report.skipped += 1
@@ -123,6 +139,9 @@ def _one(session, snapshot_id, url, slug, extract, extractor_version, report) ->
     if repository.content_hash(result.fields) == snap.content_hash:
         report.unchanged += 1
         return
+    context = {k: v for k, v in context.items() if k != "overrides"}
+    if getattr(result, "overrides_used", None):
+        context["overrides"] = dict(result.overrides_used)  # which override made it (issue #16)
     outcome = repository.add_version(
         session, run_id=None, site_slug=slug, url=url, fields=result.fields,
         audit=list(result.audit), extractor=extractor_version, fetches=fetches,
@@ -134,3 +153,4 @@ def _one(session, snapshot_id, url, slug, extract, extractor_version, report) ->
         report.changed_urls.append(url)
     else:
         report.unchanged += 1
+

@@ -22,6 +22,13 @@ def test_bundled_registry_loads_and_every_site_is_unverified_until_checked():
         ('[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://a/"]\ncolour="red"', "unknown keys"),
         ('[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://a/"]\n[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://b/"]', "duplicate slug"),
         ('[[site]\nslug=', "Expected"),
+        # issue #16: overrides are applied, so a broken one is a load-time error, not N failures
+        ('[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://a/"]\n[site.overrides]\n'
+         'body_xpath="//div[@class=\'x\'"', "overrides.body_xpath .* is not a valid XPath"),
+        ('[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://a/"]\n[site.overrides]\n'
+         'encoding="gbk2"', "overrides.encoding 'gbk2' is not an encoding"),
+        ('[[site]]\nslug="a"\nname="x"\nregion="y"\ncolumns=["http://a/"]\n[site.overrides]\n'
+         'date_xpath=""', "overrides.date_xpath must be a non-empty string"),
     ],
 )
 def test_invalid_registry_entries_are_named(tmp_path, toml, message):

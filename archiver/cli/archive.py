@@ -111,6 +111,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     _db_option(p)
     p.add_argument("--site", metavar="SLUG", help="only this site")
+    p.add_argument("--registry", metavar="FILE", default=None,
+                   help="the site registry whose overrides apply (default: the bundled one)")
+    p.add_argument("--families", metavar="NAMES", default=None,
+                   help="CMS family modules allowed (default $ARCHIVER_FAMILIES, else all)")
     p.set_defaults(handler=cmd_reprocess)
 
     p = subparsers.add_parser(
@@ -323,12 +327,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def reprocess_options(args: argparse.Namespace) -> tuple[dict, frozenset[str] | None]:
+    """The registry's overrides by site and the allowed families (issue #16); ValueError: one line."""
+    from archiver.cms import parse_families
+    from archiver.sites import RegistryError, load_registry
+    from storage.reprocess import overrides_by_site
+
+    families = parse_families(args.families if args.families is not None else os.environ.get("ARCHIVER_FAMILIES"))
+    try:
+        return overrides_by_site(load_registry(args.registry)), families
+    except RegistryError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 @_guarded
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.reprocess import reprocess
 
+    try:
+        overrides, families = reprocess_options(args)
+    except ValueError as exc:
+        print(f"cppcc-archiver reprocess: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     with _archive(args) as sessions:
-        report = reprocess(sessions, site=args.site)
+        report = reprocess(sessions, site=args.site, overrides=overrides, families=families)
     for url in report.changed_urls:
         print(f"new version: {url}")
     for failure in report.failures:

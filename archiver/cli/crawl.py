@@ -96,6 +96,13 @@ def build_targets(args, registry) -> list:
     return unique
 
 
+def check_settings(settings: dict[str, str]) -> None:
+    """Settings whose bad value must stop the crawl before it starts (ValueError: one line)."""
+    from archiver.cms import parse_families
+
+    parse_families(settings.get("ARCHIVER_FAMILIES"))
+
+
 def default_log_file(db_url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
@@ -117,7 +124,8 @@ def run(args) -> int:
     try:
         registry = load_registry(args.registry)
         targets = build_targets(args, registry)
-    except RegistryError as exc:
+        check_settings(dict(args.settings))
+    except (RegistryError, ValueError) as exc:
         print(f"cppcc-archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     db_url = prepare_url(args.db) if args.db else default_url()

@@ -15,6 +15,11 @@ Entry points (docs/CONTRACTS.md):
 Each family is a `base.CMSFamily` subclass in its own module with its XPaths as named constants;
 `generic` is the fallback for unknown layouts. `overrides` (site registry) may set
 `title`/`body`/`date`/`source` XPaths (`title_xpath` … accepted too) and `family`.
+
+`families` (the ARCHIVER_FAMILIES setting, `extract --families`; issue #16) restricts which
+family modules may be used: `parse_families("generic")` turns every one off, so that the generic
+path can be measured alone. It is passed explicitly (no global state): extraction runs in child
+processes.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import re
 from typing import Any
 
 from lxml import html as lxml_html
+
+from archiver.extract.trace import Trace
 
 from . import dom
 from .base import CMSFamily
@@ -40,8 +47,8 @@ from .urls import absolute_link, canonical_url, same_site
 
 __all__ = [
     "ArticlePage", "Listing", "ListingEntry", "PageRequest", "FAMILIES", "canonical_url",
-    "absolute_link", "same_site", "continuation_urls", "detect_family", "extract_page",
-    "get_family", "is_soft_404", "normalize_overrides", "parse_listing",
+    "absolute_link", "allowed_family", "same_site", "continuation_urls", "detect_family", "extract_page",
+    "get_family", "is_soft_404", "normalize_overrides", "parse_families", "parse_listing",
 ]
 
 FAMILIES: dict[str, CMSFamily] = {
@@ -51,13 +58,38 @@ FAMILIES: dict[str, CMSFamily] = {
 }
 
 
-def get_family(name: str | None) -> CMSFamily:
-    return FAMILIES.get(name or "generic", FAMILIES["generic"])
+def get_family(name: str | None, families: frozenset[str] | None = None) -> CMSFamily:
+    return FAMILIES[allowed_family(name, families)]
+
+
+def allowed_family(name: str | None, families: frozenset[str] | None = None) -> str:
+    """`name` when it is a known family the run allows, else `generic`."""
+    if not name or name not in FAMILIES or (families is not None and name not in families):
+        return "generic"
+    return name
+
+
+def parse_families(value: Any) -> frozenset[str] | None:
+    """ARCHIVER_FAMILIES (`"generic"`, `"trs,hanweb"` or a list) -> the allowed names, None for
+    every family. `generic` is always allowed. An unknown name raises ValueError (one line)."""
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    names = [str(item).strip().lower() for item in items if str(item).strip()]
+    if not names:
+        return None
+    unknown = sorted(set(names) - set(FAMILIES))
+    if unknown:
+        raise ValueError(
+            f"unknown CMS family {', '.join(map(repr, unknown))} in ARCHIVER_FAMILIES; "
+            f"known: {', '.join(FAMILIES)}"
+        )
+    return frozenset(names) | {"generic"}
 
 
 def parse_listing(
     url: str, text: str, *, family: str | None = None, content_type: str | None = None,
-    request: PageRequest | None = None,
+    request: PageRequest | None = None, families: frozenset[str] | None = None,
 ) -> Listing:
     """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer).
 
@@ -68,24 +100,27 @@ def parse_listing(
     if "xml" in ctype and "<datastore" in text[:4000].lower() or is_datastore_xml(text):
         return parse_dataproxy(url, text)
     if "json" in ctype or "javascript" in ctype or head in ("{", "[") or (request is not None and request.api):
-        if head in ("{", "[") and "pagenum=" in url.lower():  # the 集约化 `list.jsp` API (post.py)
+        post = families is None or "post" in families
+        if post and head in ("{", "[") and "pagenum=" in url.lower():  # the 集约化 `list.jsp` API (post.py)
             listing = parse_json_listing(url, text)
             if listing.entries:
                 return listing
         return parse_api_listing(url, text, request)
     doc = dom.parse_html(text)
-    name = family or detect_family(url, text)
-    return get_family(name).parse_listing(url, text, doc)
+    name = family or detect_family(url, text, families=families)
+    return get_family(name, families).parse_listing(url, text, doc)
 
 
 def extract_page(
-    url: str, html: str, *, family: str | None = None, overrides: dict[str, Any] | None = None
+    url: str, html: str, *, family: str | None = None, overrides: dict[str, Any] | None = None,
+    families: frozenset[str] | None = None, trace: Trace | None = None,
 ) -> ArticlePage:
-    """The fields of one article page; `overrides` may give title/body/date/source XPaths."""
+    """The fields of one article page; `overrides` may give title/body/date/source XPaths;
+    `trace` (extract --explain) is filled with what was considered."""
     overrides = normalize_overrides(overrides)
     doc = dom.parse_html(html)
-    name = overrides.get("family") or family or detect_family(url, html)
-    page = get_family(name).extract_page(url, html, doc, overrides)
+    name = overrides.get("family") or family or detect_family(url, html, families=families)
+    page = get_family(name, families).extract_page(url, html, doc, overrides, trace)
     page.soft_404 = _soft_404(doc, html)
     return page
 
@@ -100,9 +135,11 @@ def normalize_overrides(overrides: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def continuation_urls(url: str, html: str, family: str | None = None) -> list[str]:
+def continuation_urls(
+    url: str, html: str, family: str | None = None, families: frozenset[str] | None = None
+) -> list[str]:
     """Further pages of a long article, in order (the first page excluded)."""
-    handler = get_family(family or detect_family(url, html))
+    handler = get_family(family or detect_family(url, html, families=families), families)
     if not handler.may_continue(url, html):  # most articles have one page: no parse needed
         return []
     return handler.continuation_urls(url, html, dom.parse_html(html))

@@ -16,6 +16,7 @@ from lxml import etree, html
 from archiver.extract.boilerplate import parse_info_row, strip_boilerplate, strip_trailing_editor
 from archiver.extract.dates import date_from_url
 from archiver.extract.text import normalize_text
+from archiver.extract.trace import Trace
 
 from . import dom
 from .dom import clean_title
@@ -43,6 +44,7 @@ from .page import (
     title_from_head,
     xpath,
 )
+from .tracing import trace_body
 from .pagination import expand_page_template, has_paging_script, pager_links, total_pages_text
 from .urls import absolute_any, absolute_link, canonical_url
 
@@ -159,12 +161,16 @@ class CMSFamily:
 
     # ----------------------------------------------------------------- articles
     def extract_page(
-        self, url: str, text: str, doc: html.HtmlElement, overrides: dict[str, Any] | None = None
+        self, url: str, text: str, doc: html.HtmlElement, overrides: dict[str, Any] | None = None,
+        trace: Trace | None = None,
     ) -> ArticlePage:
         overrides = overrides or {}
         page = ArticlePage(url=url, family=self.name)
         body = self.body_element(doc, text, overrides)
         title_el, page.title = self.title(doc, body, overrides)
+        page.overrides_used.extend(matched_overrides(doc, overrides, ("body", "title", "source")))
+        if trace is not None:  # `extract --explain` (issue #16)
+            trace_body(trace, doc, body, self, "body" in page.overrides_used)
         self.read_dates_and_info(page, doc, title_el, body, overrides)
         self.read_body(page, doc, text, title_el, body)
         page.continuation_urls = self.continuation_urls(url, text, doc)
@@ -186,6 +192,7 @@ class CMSFamily:
             raw = first_text(doc, overrides["date"])
             if raw:
                 page.date_candidates.append(("info", raw))
+                page.overrides_used.append("date")
         meta_date = meta_content(doc, *PUBDATE_METAS)
         if meta_date:
             page.date_candidates.append(("meta", meta_date))
@@ -358,6 +365,19 @@ def is_dated_row(link: str, a: etree._Element, row: etree._Element) -> bool:
     if row is a or not looks_like_page(link):
         return False
     return len(clean_title(a.text_content())) >= 4 and row_date(row, a) is not None
+
+
+def matched_overrides(doc: html.HtmlElement, overrides: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """The override XPaths among `keys` that found something on the page: they took effect and
+    the version's provenance names them (issue #16)."""
+    used = []
+    for key in keys:
+        if overrides.get(key) and any(
+            isinstance(el, etree._Element) or (isinstance(el, str) and el.strip())
+            for el in xpath(overrides[key])(doc)
+        ):
+            used.append(key)
+    return used
 
 
 def meta_content(doc: html.HtmlElement, *names: str) -> str | None:

@@ -61,7 +61,7 @@ _LITERAL_CLUES: tuple[tuple[str, int, tuple[str, ...], bool], ...] = (
     ("detail", 2, ("审核人",), False),
 )
 
-_THRESHOLD = 4
+THRESHOLD = 4
 
 
 def family_scores(url: str, text: str) -> dict[str, int]:
@@ -80,8 +80,19 @@ def family_scores(url: str, text: str) -> dict[str, int]:
     return scores
 
 
-def detect_family(url: str, html: str) -> str:
-    """`trs` | `hanweb` | `legacy` | `datepath` | `post` | `detail`, else `generic`."""
-    scores = family_scores(url, html or "")
-    best = max(FAMILIES, key=lambda name: scores[name])
-    return best if scores[best] >= _THRESHOLD else "generic"
+def detect_family(url: str, html: str, *, families: frozenset[str] | None = None) -> str:
+    """`trs` | `hanweb` | `legacy` | `datepath` | `post` | `detail`, else `generic`.
+
+    `families` (ARCHIVER_FAMILIES, issue #16) limits the answer to the family modules allowed;
+    None allows every one.
+    """
+    return pick_family(family_scores(url, html or ""), families)
+
+
+def pick_family(scores: dict[str, int], families: frozenset[str] | None = None) -> str:
+    """The best-scoring allowed family, `generic` below the threshold (shared with --explain)."""
+    allowed = [name for name in FAMILIES if families is None or name in families]
+    if not allowed:
+        return "generic"
+    best = max(allowed, key=lambda name: scores[name])
+    return best if scores[best] >= THRESHOLD else "generic"

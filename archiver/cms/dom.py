@@ -177,7 +177,9 @@ def sidebar_heading(el: etree._Element, depth: int = 3) -> bool:
 _CANDIDATE_TAGS = ("div", "td", "article", "section", "main", "span", "font", "center")
 
 
-def densest_block(doc: html.HtmlElement) -> etree._Element | None:
+def densest_block(
+    doc: html.HtmlElement, candidates: list[tuple[etree._Element, float]] | None = None
+) -> etree._Element | None:
     """The container holding the most paragraph text, link text discounted (readability-style).
 
     Each text-bearing block adds its length to its parent and half to its grandparent; sidebars,
@@ -216,6 +218,8 @@ def densest_block(doc: html.HtmlElement) -> etree._Element | None:
         links = sum(len((a.text_content() or "").strip()) for a in el.iter("a"))
         total = len(el.text_content() or "") or 1
         score = score * (1 - min(links / total, 1.0))
+        if candidates is not None and score > 0:  # `extract --explain` lists them (issue #16)
+            candidates.append((el, score))
         if score > best_score:
             best, best_score = el, score
     if best is not None and tag_of(best) == "p":

@@ -51,3 +51,4 @@ class ArticlePage:
     attachments: list[dict[str, str]] = field(default_factory=list)
     continuation_urls: list[str] = field(default_factory=list)
     soft_404: bool = False
+    overrides_used: list[str] = field(default_factory=list)  # registry overrides that matched (#16)

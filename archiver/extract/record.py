@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from archiver.cms import canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms import allowed_family, canonical_url, detect_family, extract_page, normalize_overrides
+from archiver.cms.detect import THRESHOLD, family_scores
 from archiver.cms.model import ArticlePage
 from archiver.extract.dates import ParsedDate, parse_published
 from archiver.extract.encoding import Decoded, decode_html, normalize_charset
 from archiver.extract.speech import extract_speech
+from archiver.extract.trace import Trace
 from archiver.items import FetchedPage
 
 EXTRACTOR = "cppcc-archiver/1.0"
@@ -37,6 +39,9 @@ class Extraction:
     replacement_share: float = 0.0
     continuation_urls: list[str] = field(default_factory=list)  # pages not yet among `pages`
     date_candidates: list[tuple[str, str]] = field(default_factory=list)  # (where, raw)
+    # Registry overrides that took effect, by registry key (`date_xpath`: its XPath): stored in
+    # the version's provenance (issue #16).
+    overrides_used: dict[str, str] = field(default_factory=dict)
 
 
 def _is_truncated(title: str | None) -> bool:
@@ -44,7 +49,7 @@ def _is_truncated(title: str | None) -> bool:
 
 
 def pick_published(
-    candidates: list[tuple[str, str]], *, now: datetime
+    candidates: list[tuple[str, str]], *, now: datetime, trace: Trace | None = None
 ) -> tuple[ParsedDate, str] | None:
     """The first candidate that parses, in priority order (meta, info, url, body, listing).
 
@@ -53,8 +58,13 @@ def pick_published(
     time and archivists want it. The listing never overrides the article.
     """
     parsed: list[tuple[ParsedDate, str]] = []
+    traced: dict[int, dict[str, Any]] = {}  # id(parsed date) -> its trace row
     for where, raw in candidates:
         pd = parse_published(raw, now=now)
+        if trace is not None:
+            traced[id(pd)] = {"where": where, "raw": raw, "parsed": pd.iso() if pd else None,
+                              "precision": pd.precision if pd else None, "chosen": False}
+            trace.dates.append(traced[id(pd)])
         if pd is not None and pd.precision != "month":
             parsed.append((pd, where))
     if not parsed:
@@ -64,7 +74,10 @@ def pick_published(
         day = _day(best)
         for pd, other in parsed[1:]:
             if other != "listing" and pd.has_time and _day(pd) == day:
-                return pd, other
+                best, where = pd, other
+                break
+    if trace is not None:
+        traced[id(best)]["chosen"] = True
     return best, where
 
 
@@ -115,15 +128,29 @@ def extract_record(
     listing_title: str | None = None,
     listing_date: str | None = None,
     overrides: dict[str, Any] | None = None,
+    families: frozenset[str] | None = None,
+    trace: Trace | None = None,
 ) -> Extraction:
-    """Merge an article's pages (first page first) into one record; see CONTRACTS.md."""
+    """Merge an article's pages (first page first) into one record; see CONTRACTS.md.
+
+    `families` restricts the family modules that may be used (ARCHIVER_FAMILIES, issue #16): a
+    family given or detected that is not allowed gives way to `generic`.
+    """
     if not pages:
         raise ValueError("extract_record needs at least one page")
     overrides = normalize_overrides(overrides)
     decoded = [_decode(p, overrides.get("encoding")) for p in pages]
-    name = overrides.get("family") or family or detect_family(pages[0].url, decoded[0].text)
+    given = overrides.get("family") or family
+    name = allowed_family(given or detect_family(pages[0].url, decoded[0].text, families=families),
+                          families)
+    if trace is not None:  # `extract --explain` (issue #16)
+        trace.family, trace.family_given = name, given
+        trace.family_scores, trace.family_threshold = family_scores(pages[0].url, decoded[0].text), THRESHOLD
+        trace.families_allowed = sorted(families) if families is not None else None
     parts: list[ArticlePage] = [
-        extract_page(p.url, d.text, family=name, overrides=overrides) for p, d in zip(pages, decoded)
+        extract_page(p.url, d.text, family=name, overrides=overrides, families=families,
+                     trace=trace if i == 0 else None)
+        for i, (p, d) in enumerate(zip(pages, decoded))
     ]
     first = parts[0]
     audit: list[dict[str, str]] = []
@@ -146,7 +173,7 @@ def extract_record(
     candidates = list(first.date_candidates)
     if listing_date:
         candidates.append(("listing", listing_date))
-    picked = pick_published(candidates, now=now)
+    picked = pick_published(candidates, now=now, trace=trace)
     published_at = published_raw = published_from = None
     posted_on: date | None = None
     if picked is not None:
@@ -156,7 +183,7 @@ def extract_record(
     source = next((p.source for p in parts if p.source), None)
     author = next((p.author for p in parts if p.author), None)
     editor = next((p.editor for p in reversed(parts) if p.editor), None)
-    speech = extract_speech(title, paragraphs, posted_on=posted_on)
+    speech = extract_speech(title, paragraphs, posted_on=posted_on, trace=trace)
     fields: dict[str, Any] = {
         "title": title,
         "published_at": published_at,
@@ -173,6 +200,11 @@ def extract_record(
         "occasion": speech.occasion,
         "delivered_on": speech.delivered_on,
     }
+    used = {f"{key}_xpath": overrides[key] for part in parts for key in part.overrides_used}
+    if overrides.get("encoding") and normalize_charset(overrides["encoding"]):
+        used["encoding"] = overrides["encoding"]
+    if trace is not None:
+        trace.removed, trace.overrides_used = list(audit), dict(used)
     fetched = {canonical_url(p.url) for p in pages}
     more: list[str] = []
     for part in parts:
@@ -186,4 +218,5 @@ def extract_record(
         replacement_share=max(d.replacement_share for d in decoded),
         continuation_urls=more,
         date_candidates=candidates,
+        overrides_used=used,
     )

@@ -12,11 +12,12 @@ all-None, and weak evidence (a lone name line, a byline) is ignored under a news
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .dates import chinese_numeral_to_int, MIN_YEAR
 from .text import normalize_name, normalize_text
+from .trace import Trace
 
 __all__ = ["SpeechMeta", "extract_speech", "looks_like_name"]
 
@@ -181,20 +182,30 @@ def _from_title_form(m: re.Match[str]) -> tuple[str | None, str | None, str | No
     return name, (normalize_text(post) if post else None), _clean_occ(m.group("occ"))
 
 
+_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
+
+
 @dataclass
 class _Found:
     speaker: str | None = None
     post: str | None = None
     occasion: str | None = None
     delivered: str | None = None
+    # The line being read and the line each field came from (`extract --explain`, issue #16).
+    line: str | None = None
+    lines: dict[str, str | None] = field(default_factory=dict)
 
     def take(self, speaker: str | None = None, post: str | None = None,
              occasion: str | None = None, delivered: str | None = None) -> None:
         # First evidence wins for each field (title before body, head before tail).
+        before = (self.speaker, self.post, self.occasion, self.delivered)
         self.speaker = self.speaker or speaker
         self.post = self.post or (post if speaker and speaker == self.speaker else None)
         self.occasion = self.occasion or occasion
         self.delivered = self.delivered or delivered
+        for name, old, new in zip(_FIELDS, before, (self.speaker, self.post, self.occasion, self.delivered)):
+            if new and not old:
+                self.lines[name] = self.line
 
 
 def _subtitle(text: str, posted_on: date | None) -> tuple[str | None, str | None] | None:
@@ -223,8 +234,20 @@ def _name_line(text: str) -> tuple[str, str | None, bool] | None:
     return normalize_name(m.group("name")), (normalize_text(post) if post else None), bool(m.group("byline"))
 
 
-def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date | None) -> SpeechMeta:
-    """Speech fields from a title and the body's paragraphs (boilerplate already stripped)."""
+def extract_speech(
+    title: str | None, paragraphs: list[str], *, posted_on: date | None, trace: Trace | None = None
+) -> SpeechMeta:
+    """Speech fields from a title and the body's paragraphs (boilerplate already stripped);
+    `trace` (extract --explain) gets each field with the line it was read from."""
+    meta, found = _extract_speech(title, paragraphs, posted_on)
+    if trace is not None:
+        values = (meta.speaker, meta.speaker_title, meta.occasion, meta.delivered_on)
+        trace.speech = {name: {"value": value, "line": found.lines.get(name) if value else None}
+                        for name, value in zip(_FIELDS, values)}
+    return meta
+
+
+def _extract_speech(title: str | None, paragraphs: list[str], posted_on: date | None) -> tuple[SpeechMeta, _Found]:
     title = normalize_text(title or "").replace("\n", " ")
     paras = [p for p in (normalize_text(p).replace("\n", " ") for p in paragraphs) if p]
     speech_title = bool(SPEECH_TITLE_RE.search(title))
@@ -233,6 +256,7 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
 
     title_form = False  # an explicit `[post]name在occasion上的讲话` seen (title or `——` subtitle)
     title_occ: str | None = None
+    found.line = title
     m = TITLE_FORM_RE.search(title)
     if m:
         title_form = True
@@ -248,6 +272,7 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
     tail = paras[-_TAIL_WINDOW:] if len(paras) > _HEAD_WINDOW else []
     evidence = False  # a speech-specific line (subtitle / title form) seen in the body head
     for i, text in enumerate(head):
+        found.line = text
         if text.startswith(("—", "－", "-", "–")) and (m := TITLE_FORM_RE.search(text)):
             name, post, occ = _from_title_form(m)
             found.take(name, post, occ)
@@ -262,6 +287,7 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
             # The name line sits right after the subtitle (or right before it).
             for j in (i + 1, i - 1):
                 if 0 <= j < len(head) and (nl := _name_line(head[j])):
+                    found.line = head[j]
                     found.take(nl[0], nl[1])
             continue
         if (ms := NAME_DATE_SALUTE_RE.match(text)) and looks_like_name(ms.group("name"), strict=False):
@@ -279,12 +305,14 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
 
     # 落款 at the end: `二〇二三年九月`, `(2024年12月)`, perhaps under a name line.
     for k, text in enumerate(tail):
+        found.line = text
         sub = _subtitle(text, posted_on) or (
             (None, _num_date(text)) if re.fullmatch(rf"[(（]?{_DATE}[)）]?", text) else None
         )
         if sub and sub[1] and (found.speaker or speech_title or evidence):
             found.take(delivered=sub[1])
             if k > 0 and (nl := _name_line(tail[k - 1])) and speech_title:
+                found.line = tail[k - 1]
                 found.take(nl[0], nl[1])
 
     # Occasion: a body subtitle (`(2014年1月16日在政协金华市第六届委员会第二次会议上)`) states it
@@ -296,11 +324,13 @@ def extract_speech(title: str | None, paragraphs: list[str], *, posted_on: date 
             found.occasion = opening
         else:
             found.occasion = title_occ or (opening if found.speaker else None)
+        opening_line = next((p for p in head if OPENING_RE.match(p)), None)
+        found.lines["occasion"] = title if found.occasion == title_occ else opening_line
 
     if news_title and not title_form:
         # A report about a meeting (`…会议胜利闭幕`, `市政协召开…`): dates and names in it belong
         # to the event, not to a speech; only an explicit `X在Y上的讲话` line counts.
-        return SpeechMeta()
+        return SpeechMeta(), found
     if not (found.speaker or speech_title):
-        return SpeechMeta()  # a date line alone does not make a page a speech
-    return SpeechMeta(found.speaker, found.post if found.speaker else None, found.occasion, found.delivered)
+        return SpeechMeta(), found  # a date line alone does not make a page a speech
+    return SpeechMeta(found.speaker, found.post if found.speaker else None, found.occasion, found.delivered), found

@@ -13,6 +13,7 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from archiver.cms import parse_families
 from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
 from archiver.pipelines.lanes import ProcessLane
@@ -28,6 +29,8 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
+        # Passed to every extraction explicitly: the child processes share no state (issue #16).
+        self.families = parse_families(crawler.settings.get("ARCHIVER_FAMILIES"))
         self.lane: ProcessLane | None = None
 
     @classmethod
@@ -46,7 +49,8 @@ class ExtractPipeline:
     async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        args = (item.pages, item.family, item.listing_title, item.listing_date)
+        args = (item.pages, item.family, item.listing_title, item.listing_date,
+                dict(item.overrides), self.families)
         try:
             if self.lane is None:
                 extraction = extract_article(*args)
@@ -65,9 +69,10 @@ class ExtractPipeline:
     def apply(self, item: ArticleItem, extraction: Extraction) -> None:
         item.fields = dict(extraction.fields)
         item.audit = list(extraction.audit)
-        item.family = item.family or extraction.family
+        item.family = extraction.family  # the family really used (ARCHIVER_FAMILIES may forbid one)
         item.soft_404 = extraction.soft_404
         item.date_candidates = list(extraction.date_candidates)
+        item.overrides_used = dict(extraction.overrides_used)
         item.extractor = EXTRACTOR
         self.count(item, extraction)
 
@@ -88,5 +93,7 @@ class ExtractPipeline:
                 "%s: %.2f%% of the text are replacement characters (encoding %s)",
                 item.url, 100 * extraction.replacement_share, extraction.encoding,
             )
+        for key in extraction.overrides_used:
+            inc(f"archiver/extract/override/{key}")
         if len(item.pages) > 1:
             inc("archiver/extract/multipage_articles")

@@ -22,9 +22,11 @@ from storage.errors import is_disk_full, short_error
 
 
 def extract_article(
-    pages: list[FetchedPage], family: str | None, listing_title: str | None, listing_date: str | None
+    pages: list[FetchedPage], family: str | None, listing_title: str | None, listing_date: str | None,
+    overrides: dict | None = None, families: frozenset[str] | None = None,
 ) -> Extraction:
-    return extract_record(pages, family=family, listing_title=listing_title, listing_date=listing_date)
+    return extract_record(pages, family=family, listing_title=listing_title, listing_date=listing_date,
+                          overrides=overrides, families=families)
 
 
 @dataclass
@@ -154,8 +156,11 @@ def lone_fetch(item: FetchItem) -> bulk.LoneFetch:
 def article_context(item: ArticleItem) -> dict:
     """What extraction got besides the pages, stored with the version so ``reprocess`` re-runs
     it with the same inputs."""
-    return {"family": item.family, "listing_url": item.listing_url,
-            "listing_title": item.listing_title, "listing_date": item.listing_date}
+    context = {"family": item.family, "listing_url": item.listing_url,
+               "listing_title": item.listing_title, "listing_date": item.listing_date}
+    if item.overrides_used:
+        context["overrides"] = dict(item.overrides_used)  # which registry override made it (#16)
+    return context
 
 
 def store(session, item, tally: Tally) -> None:

@@ -6,6 +6,7 @@ not a crawl that silently does nothing.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail", "generic")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -62,11 +65,33 @@ def _validate(entry: dict[str, Any], where: str) -> SiteProfile:
     overrides = entry.get("overrides", {})
     if not isinstance(overrides, dict) or set(overrides) - OVERRIDE_KEYS:
         raise RegistryError(f"{where} ({slug}): overrides may only set {sorted(OVERRIDE_KEYS)}")
+    for key, value in overrides.items():
+        problem = _override_problem(key, value)
+        if problem:
+            raise RegistryError(f"{where} ({slug}): overrides.{key} {problem}")
     return SiteProfile(
         slug=slug, name=entry["name"].strip(), region=entry["region"].strip(), family=family,
         columns=tuple(columns), verified=bool(entry.get("verified", False)),
         overrides=dict(overrides), notes=str(entry.get("notes", "")),
     )
+
+
+def _override_problem(key: str, value: Any) -> str | None:
+    """Why an override cannot work, checked at load time: the crawl, `extract --site` and
+    `reprocess` apply them (issue #16), and a broken XPath must not fail on every page."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    if key == "encoding":
+        try:
+            codecs.lookup(value.strip())
+        except LookupError:
+            return f"{value!r} is not an encoding Python knows"
+        return None
+    try:
+        etree.XPath(value)
+    except etree.XPathSyntaxError as exc:
+        return f"{value!r} is not a valid XPath ({exc})"
+    return None
 
 
 def load_registry(path: str | Path | None = None) -> dict[str, SiteProfile]:

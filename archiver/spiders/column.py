@@ -13,6 +13,7 @@ not from the listings, with conditional requests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
@@ -21,7 +22,9 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.cms import PageRequest, canonical_url, continuation_urls, is_soft_404, parse_listing
+from archiver.cms import (
+    PageRequest, canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing,
+)
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
@@ -132,8 +135,16 @@ class ColumnSpider(scrapy.Spider):
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
         self.failed_targets: set[str] = set()
 
+    @cached_property
+    def families(self) -> frozenset[str] | None:
+        """The family modules this run may use (ARCHIVER_FAMILIES; None: all; issue #16)."""
+        return parse_families(self.settings.get("ARCHIVER_FAMILIES"))
+
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
+            if target.family and self.families is not None and target.family not in self.families:
+                self.reports[target.site].note(
+                    f"registry family {target.family!r} disabled by ARCHIVER_FAMILIES: generic path used")
             yield self.listing_request(target, target.start_url or target.listing_url, pending=[])
         for request in self.revisit_requests():
             yield request
@@ -216,7 +227,7 @@ class ColumnSpider(scrapy.Spider):
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
         listing = parse_listing(
-            response.url, text, family=target.family,
+            response.url, text, family=target.family, families=self.families,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             request=PageRequest(response.request.url, response.request.method,
                                 _form_of(response.request), bool(response.meta.get("api"))),
@@ -358,7 +369,7 @@ class ColumnSpider(scrapy.Spider):
                 return
             family = meta.get("family")
             limit = self.settings.getint("ARCHIVER_MAX_ARTICLE_PAGES")
-            found = [canonical_url(u) for u in continuation_urls(response.url, text, family)]
+            found = [canonical_url(u) for u in continuation_urls(response.url, text, family, self.families)]
             remaining = [u for u in dict.fromkeys(found) if u != article_url][: limit - 1]
         if remaining:
             next_url, rest = remaining[0], remaining[1:]
@@ -369,10 +380,12 @@ class ColumnSpider(scrapy.Spider):
                       "continuations": rest, "download_slot": urlsplit(next_url).netloc},
             )
             return
+        target = self.targets.get(meta.get("target")) or _target_of(article_url, self.targets)
         yield ArticleItem(
             site=site, url=article_url, pages=pages, run_id=self.run_id,
             family=meta.get("family"), listing_url=meta.get("listing_url"),
             listing_title=meta.get("listing_title"), listing_date=meta.get("listing_date"),
+            overrides=dict(target.overrides) if target else {},
         )
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:

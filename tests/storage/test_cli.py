@@ -102,7 +102,7 @@ def test_runs(session, db_url, capsys) -> None:  # type: ignore[no-untyped-def]
 def _fake_extractor(change: bool):  # type: ignore[no-untyped-def]
     seen = []
 
-    def extract(pages, *, family=None, listing_title=None, listing_date=None):  # type: ignore[no-untyped-def]
+    def extract(pages, *, family=None, listing_title=None, listing_date=None, overrides=None, families=None):  # type: ignore[no-untyped-def]
         seen.append((pages, family, listing_title, listing_date))
         body = pages[0].body.decode()
         return SimpleNamespace(fields=fields(body=body + ("（新规则）" if change else "")), audit=[],
