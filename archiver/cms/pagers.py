@@ -288,10 +288,16 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
     if template and total and total > 1:
         if total > MAX_LISTING_PAGES:
             out.problems.append(f"pager claims {total} pages: at most {MAX_LISTING_PAGES} are generated")
+        offsite = 0
         for n in range(2, min(total, MAX_LISTING_PAGES) + 1):
-            link = by_number.get(n) or absolute_link(url, template(n))
+            built = template(n)
+            link = by_number.get(n) or absolute_link(url, built)
             if link:
                 found.setdefault(link)
+            else:
+                offsite += _is_offsite(url, built)
+        if offsite:
+            out.problems.append(f"pager builds {offsite} page URL(s) on another site: not followed")
     for n, link in sorted(resolved, key=lambda p: (p[0] is None, p[0] or 0)):
         if urlsplit(link).path not in ("", "/"):
             found.setdefault(link)

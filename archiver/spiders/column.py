@@ -130,6 +130,7 @@ class ColumnSpider(scrapy.Spider):
             self.reports.setdefault(t.site, SiteReport(site=t.site, listing_url=t.listing_url))
         self.requested_articles: set[str] = set()
         self.seen_listings: set[str] = set()
+        self.listed_urls: set[str] = set()  # article links listed this run (issue #14's counts)
         # Columns with an article that failed this run: their walk does not count as complete,
         # so the next run walks them again and retries the article (issue #9: an incremental
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
@@ -232,12 +233,16 @@ class ColumnSpider(scrapy.Spider):
             request=PageRequest(response.request.url, response.request.method,
                                 _form_of(response.request), bool(response.meta.get("api"))),
         )
-        for problem in listing.problems:
-            report.note(f"{target.listing_url}: {problem}")
         if response.meta.get("api") and listing.problems and not listing.entries:
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
         else:
-            walk = walkcount.count_page(walk, rows=len(listing.entries), stated_pages=listing.total_pages,
+            for problem in listing.problems:
+                report.note(f"{target.listing_url}: {problem}")
+            # Rows new to this run: pages that repeat the same articles do not swell the count.
+            fresh = {canonical_url(e.url) for e in listing.entries} - self.listed_urls
+            self.listed_urls |= fresh
+            walk = walkcount.count_page(walk, rows=len(fresh), listed=len(listing.entries),
+                                        stated_pages=listing.total_pages,
                                         stated_items=listing.total_items)
         new = 0
         for entry in listing.entries:
@@ -278,12 +283,13 @@ class ColumnSpider(scrapy.Spider):
                  walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
         """The column's next listing page, or the end of its walk with what it did not cover."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
-        if pending and not incremental_stop and page_no < max_pages:
+        repeating = walk.get("repeats", 0) >= walkcount.REPEAT_LIMIT
+        if pending and not incremental_stop and not repeating and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
             yield request
             return
-        ended = "incremental" if pending and incremental_stop else "cut" if pending else "last-page"
+        ended = ("incremental" if incremental_stop else "repeating" if repeating else "cut") if pending else "last-page"
         lines = walkcount.shortfalls(walk, ended=ended, max_pages=max_pages)
         walkcount.record(self.crawler.stats, walk, lines)
         for key in ("stated_pages", "stated_items"):
@@ -292,10 +298,7 @@ class ColumnSpider(scrapy.Spider):
         several = sum(t.site == target.site for t in self.targets.values()) > 1
         for line in lines:
             report.short(f"column {target.listing_url}: {line}" if several else line)
-        if ended == "cut":
-            # Not finished: the next run (with a higher limit) walks the whole column again.
-            return
-        if not walk["failed"]:
+        if not lines:  # else not finished: the next run walks the whole column again
             report.complete_columns.append(target.listing_url)
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:

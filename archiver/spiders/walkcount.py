@@ -14,15 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 WALK = "walk"  # meta key
+# Listing pages in a row whose articles were all listed before end the walk: a pager claiming
+# 100,000 pages over a site that answers its last page for any number (issue #14, bad input).
+REPEAT_LIMIT = 3
 
 
 def new_walk() -> dict[str, Any]:
-    return {"pages": 0, "failed": 0, "rows": 0, "stated_pages": None, "stated_items": None, "failures": []}
+    return {"pages": 0, "failed": 0, "rows": 0, "stated_pages": None, "stated_items": None, "failures": [],
+            "repeats": 0}
 
 
-def count_page(walk: dict[str, Any], *, rows: int = 0, stated_pages: int | None = None,
+def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_pages: int | None = None,
                stated_items: int | None = None, failure: str | None = None) -> dict[str, Any]:
-    """The walk after one more listing page (a new dict: meta values are shared between requests)."""
+    """The walk after one more listing page (a new dict: meta values are shared between requests).
+    `rows`: articles new to the run; `listed`: all the page lists."""
     out = {**walk, "failures": list(walk.get("failures", []))}
     if failure is not None:
         out["failed"] += 1
@@ -31,6 +36,7 @@ def count_page(walk: dict[str, Any], *, rows: int = 0, stated_pages: int | None 
         return out
     out["pages"] += 1
     out["rows"] += rows
+    out["repeats"] = out.get("repeats", 0) + 1 if listed and not rows else 0
     for key, value in (("stated_pages", stated_pages), ("stated_items", stated_items)):
         if value is not None and value > 0:
             out[key] = max(value, out[key] or 0)  # the largest claim: never under-state a column
@@ -38,7 +44,7 @@ def count_page(walk: dict[str, Any], *, rows: int = 0, stated_pages: int | None 
 
 
 def shortfalls(walk: dict[str, Any], *, ended: str, max_pages: int | None = None) -> list[str]:
-    """What the walk did not cover. `ended`: `last-page`, `incremental` or `cut`."""
+    """What the walk did not cover. `ended`: `last-page`, `incremental`, `cut` or `repeating`."""
     out: list[str] = []
     pages, rows = walk["pages"], walk["rows"]
     stated_pages, stated_items = walk["stated_pages"], walk["stated_items"]
@@ -55,6 +61,8 @@ def shortfalls(walk: dict[str, Any], *, ended: str, max_pages: int | None = None
             what += f", {rows} of ~{stated_items} articles"
         if ended == "cut":
             what += f": cut at {max_pages} listing pages (raise ARCHIVER_MAX_LISTING_PAGES)"
+        elif ended == "repeating":
+            what += f": stopped after {REPEAT_LIMIT} pages repeating articles already listed"
         out.append(what)
     if walk["failed"]:
         out.append(f"{walk['failed']} listing page(s) could not be read ({'; '.join(walk['failures'])})")
