@@ -1,5 +1,5 @@
 """The replica sites: one per CMS family for the six modelled families, and the platforms added for
-issue #14 (JEECMS, DedeCMS, EmpireCMS, WordPress, PHPCMS; see docs/REPLICA-PLATFORMS.md), each
+issue #14 (JEECMS, DedeCMS, EmpireCMS, WordPress, PHPCMS, SiteServer; see docs/REPLICA-PLATFORMS.md), each
 with its own identity and chrome data."""
 
 from __future__ import annotations
@@ -95,6 +95,14 @@ SITES: dict[str, SiteSpec] = {
                  per_page=6, id_base=4120, id_stride=3, precision="minute", site_code="5205000019",
                  icp="黔ICP备14004520号", gongan="贵公网安备52050202000077号", address="毕节市七星关区洪山路55号",
                  postcode="551700", tech="毕节市信息中心", extra={"catid": 9, "api": True}),
+        SiteSpec("siteserver", "siteserver", "咸阳市政协", "www.xyszx.gov.cn", "领导讲话", "/channels/12.html",
+                 per_page=8, id_base=7320, id_stride=4, precision="minute", site_code="6104000031",
+                 icp="陕ICP备12006620号", gongan="陕公网安备61040202000153号", address="咸阳市秦都区人民西路19号",
+                 postcode="712000", tech="咸阳市大数据服务中心"),
+        SiteSpec("siteserverjs", "siteserver", "渭南市政协", "www.wnszx.gov.cn", "领导讲话", "/channels/12.html",
+                 per_page=6, id_base=9150, id_stride=3, precision="minute", site_code="6105000024",
+                 icp="陕ICP备13001154号", gongan="陕公网安备61050202000089号", address="渭南市临渭区朝阳大街6号",
+                 postcode="714000", tech="渭南市信息中心", extra={"api": True}),
     ]
 }
 

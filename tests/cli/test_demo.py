@@ -8,6 +8,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from archiver.replica.gold import gold
+from archiver.replica.sites import MODELLED_SITES
 from tests.clirun import SPEECH_COLUMN, run_cli
 
 
@@ -19,8 +20,8 @@ def test_demo_crawls_every_family_and_stores_every_article(tmp_path):
 
     expected = Counter(
         g["site"] for g in gold(day=1, with_boilerplate=False)
-        if g["column"] == SPEECH_COLUMN and g["status"] == "live"
-    )
+        if g["column"] == SPEECH_COLUMN and g["status"] == "live" and g["site"] in MODELLED_SITES
+    )  # the demo tours the six modelled families (issue #14 platforms left out, see demo.py)
     assert set(expected) == {"trs", "hanweb", "legacy", "datepath", "post", "detail"}
     con = sqlite3.connect(db_path)
     paths_by_port: dict[str, set[str]] = {}
@@ -30,7 +31,7 @@ def test_demo_crawls_every_family_and_stores_every_article(tmp_path):
     # One site per port; each site's stored paths must be exactly its gold paths.
     gold_paths = {}
     for g in gold(day=1, with_boilerplate=False):
-        if g["column"] == SPEECH_COLUMN and g["status"] == "live":
+        if g["column"] == SPEECH_COLUMN and g["status"] == "live" and g["site"] in MODELLED_SITES:
             gold_paths.setdefault(g["site"], set()).add(g["path"])
     stored = sorted(paths_by_port.values(), key=len)
     for site, paths in gold_paths.items():

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from archiver.replica.sites import SITES
 from tests.replica.helpers import body_in_page, fetch
 
 GB2312_OUTSIDE = "堃喆镕"
@@ -26,9 +27,9 @@ def pages_text(g: dict, charset: str) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("slug", ["trs", "hanweb", "legacy", "datepath", "post", "detail"])
+@pytest.mark.parametrize("slug", list(SITES))  # the six families and the issue #14 platforms
 def test_every_gold_body_is_on_its_pages(replica, gold, slug):
-    charset = "gb18030" if slug in ("hanweb", "legacy") else "utf-8"
+    charset = "gb18030" if SITES[slug].charset != "utf-8" else "utf-8"
     live = [g for g in gold[slug] if g["status"] == "live"]
     assert 12 <= len([g for g in live if g["column"] == "领导讲话"]) <= 30
     for g in live:
@@ -196,17 +197,15 @@ def test_detail_site(replica, gold):
 def test_speech_forms_and_news_reports(gold):
     everything = [g for rows in gold.values() for g in rows]
     news = [g for g in everything if g["kind"] == "news"]
-    assert len({g["site"] for g in news}) == 6 and all(g["speaker"] is None for g in news)
+    assert len({g["site"] for g in news}) == len(gold) and all(g["speaker"] is None for g in news)
     title_form = [g for g in everything if g["speaker_title"] and g["title"].startswith(g["speaker_title"] + g["speaker"])]
     assert len(title_form) > 20
     assert any(re.match(r"（\d{4}年\d+月\d+日）$", g["body"].split("\n")[0]) for g in everything)
 
 
-@pytest.mark.parametrize("slug", ["trs", "hanweb", "legacy", "datepath", "post", "detail"])
+@pytest.mark.parametrize("slug", list(SITES))  # the six families and the issue #14 platforms
 def test_article_chrome(replica, gold, slug):
     """Footers, breadcrumbs and sidebars with their own dates are on every article page."""
-    from archiver.replica.sites import SITES
-
     spec = SITES[slug]
     g = next(g for g in gold[slug] if g["column"] == "领导讲话" and g["status"] == "live")
     chrome = g["boilerplate"]
@@ -215,6 +214,6 @@ def test_article_chrome(replica, gold, slug):
     own = g["published_at"][:10]
     side_dates = [c for c in chrome if re.fullmatch(r"(\d{4}-)?\d{2}-\d{2}", c)]
     assert len(side_dates) >= 3 and any(d not in own for d in side_dates)
-    charset = "gb18030" if slug in ("hanweb", "legacy") else "utf-8"
+    charset = "gb18030" if SITES[slug].charset != "utf-8" else "utf-8"
     page = pages_text(g, charset)
     assert f"<title>{g['title']}" in page and spec.name + "</title>" in page

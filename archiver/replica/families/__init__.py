@@ -28,6 +28,8 @@ def family_class(name: str) -> type[Family]:
         from archiver.replica.families.empire import Empire as cls
     elif name == "wp":
         from archiver.replica.families.wp import WordPress as cls
+    elif name == "siteserver":
+        from archiver.replica.families.siteserver import SiteServer as cls
     elif name == "phpcms":
         from archiver.replica.families.phpcms import Phpcms as cls
     else:

@@ -16,7 +16,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import OFFSITE, Platform
+from archiver.replica.families.platform import Platform
 from archiver.replica.model import Article, Block, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -59,15 +59,13 @@ class Dede(Platform):
             return self.html(self.listing(req, n, day)) if n else None
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(4)), day)
-            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+            return self.article_by_id(int(m.group(4)), p, day)
         return self.route_common(req, day) or self.serve_asset(req, day)
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
-        last = self.claimed(req, day)
-        total = self.store.count(day) if last == self.last_page(day) else last * self.spec.per_page
-        prefix = OFFSITE + f"/a/{DIRS['main']}/" if "offsite_pager" in req.options else ""
+        last, total = self.stated(req, day)
+        prefix = self.host(req) + f"/a/{DIRS['main']}/" if self.host(req) else ""
         pages = list(range(1, min(last, MAX_OPTIONS) + 1)) + ([last] if last > MAX_OPTIONS else [])
         opts = "".join(f"<option value='{prefix}list_{self.tid}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
                        for k in pages)

@@ -15,7 +15,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import OFFSITE, Platform
+from archiver.replica.families.platform import Platform
 from archiver.replica.model import Article, Block, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -57,17 +57,15 @@ class Empire(Platform):
             return self.html(self.listing(req, n, day)) if n else None
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(3)), day)
-            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+            return self.article_by_id(int(m.group(3)), p, day)
         return self.route_common(req, day) or self.serve_asset(req, day)
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
-        per, last = self.spec.per_page, self.claimed(req, day)
-        total = self.store.count(day) if last == self.last_page(day) else last * per
+        per, (last, total) = self.spec.per_page, self.stated(req, day)
         pages = list(range(1, min(last, MAX_OPTIONS) + 1)) + ([last] if last > MAX_OPTIONS else [])
         opts = "".join(f'<option value="{k - 1}"{" selected" if k == n else ""}>{k}</option>' for k in pages)
-        action = (OFFSITE if "offsite_pager" in req.options else "") + LIST
+        action = self.host(req) + LIST
         pager = (f'<div class="epages">共{total}条 每页{per}条 页次：{n}/{last}\n'
                  f'<form name="jumppage" method="get" action="{action}">'
                  f'<input type="hidden" name="classid" value="{self.classid}">'

@@ -62,15 +62,13 @@ class Jeecms(Platform):
             return self.html(self.shell(day) if self.spec.extra.get("api") else self.listing(req, n, day))
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(2)), day)
-            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+            return self.article_by_id(int(m.group(2)), p, day)
         return self.route_common(req, day) or self.serve_asset(req, day)
 
     # ----- static pager (jeecms) --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
-        per, total = self.spec.per_page, self.store.count(day)
-        last = self.claimed(req, day)
+        per, (last, total) = self.spec.per_page, self.stated(req, day)
         stem = self.host(req) + "/ldjh/index"
 
         def link(k: int, text: str, cls: str = "Num") -> str:
@@ -81,8 +79,7 @@ class Jeecms(Platform):
         nums = "".join(link(k, str(k), "Num on" if k == n else "Num") for k in shown)
         nxt = link(n + 1, "下一页", "next-page") if n < last else ""
         prev = link(n - 1, "上一页", "prev-page") if n > 1 else ""
-        claimed_total = total if last == self.last_page(day) else last * per
-        pager = (f'<div class="pagebar"><span class="total">共{claimed_total}条 每页{per}条 共{last}页 当前 {n}/{last} 页</span>'
+        pager = (f'<div class="pagebar"><span class="total">共{total}条 每页{per}条 共{last}页 当前 {n}/{last} 页</span>'
                  f"{prev}{nums}{nxt}\n<script type=\"text/javascript\">\n\tfunction goPage(){{\n"
                  '\t\tvar page=$("#pageNo").val();\n\t\tif(page!=""){\n'
                  f"\t\t\tlocation.href=encodeURI('{stem}_'+page+'.jhtml');\n\t\t}}\n\t}}\n</script>\n"

@@ -75,23 +75,20 @@ class Phpcms(Platform):
                 n = self.real_page(req, n, day)
                 return self.html(self.listing(req, n, day)) if n else None
             if q.get("a") == "show":
-                a = self.store.by_num(num, day)
-                return self.article_page(a, 0, day) if a and self.article_path(a) == f"{p}?{req.raw_query}" else None
+                return self.article_by_id(num, f"{p}?{req.raw_query}", day)
             return None
         m = STATIC_LIST_RE.match(p)
         if m and self.api_mode:
             return self.html(self.second_listing(day) if m.group(1) == "zxyw" else self.shell(day))
         m = STATIC_ART_RE.match(p)
         if m and self.api_mode:
-            a = self.store.by_num(int(m.group(2)), day)
-            return self.article_page(a, 0, day) if a and self.article_path(a) == p else None
+            return self.article_by_id(int(m.group(2)), p, day)
         return self.route_common(req, day) or self.serve_asset(req, day)
 
     # ----- phpcms: laypage pager --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
-        last = self.claimed(req, day)
-        total = self.store.count(day) if last == self.last_page(day) else last * self.spec.per_page
+        last, total = self.stated(req, day)
         base = self.host(req) + f"/index.php?m=content&c=index&a=lists&catid={self.catid()}&page="
         script = f"""<script type="text/javascript">
 var totalPage = {last}, curPage = {n};
@@ -146,12 +143,9 @@ loadPage(1);
         except ValueError:
             return Response(body=b'{"status":0,"msg":"\\u53c2\\u6570\\u9519\\u8bef"}', content_type="application/json")
         total = self.store.count(day) if catid == self.catid() else 0
-        pages = -(-total // size)
-        if no > pages and "repeat_pages" in req.options:
-            no = pages
+        no, pages, claimed = self.api_window(req, no, size, total)
         rows = [{"id": a.num, "title": a.title, "url": self.article_path(a).lstrip("/"),
                  "inputtime": f"{a.published:%Y-%m-%d %H:%M}"} for a in self.store.page(day, no - 1, size)] if total else []
-        claimed = 100000 if "huge_pager" in req.options else pages
         data = {"status": 1, "total": total if claimed == pages else claimed * size, "pageCount": claimed,
                 "pageNo": no, "pageSize": size, "list": rows}
         return Response(body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json")

@@ -53,6 +53,23 @@ class Platform(Family):
             return last
         return None
 
+    def stated(self, req: Req, day: int) -> tuple[int, int]:
+        """(pages, items) the pager states: the truth, or 100,000 pages under ``huge_pager``."""
+        last = self.claimed(req, day)
+        return last, self.store.count(day) if last == self.last_page(day) else last * self.spec.per_page
+
+    def api_window(self, req: Req, page: int, size: int, total: int) -> tuple[int, int, int]:
+        """(page to serve, real page count, stated page count) of a list API request."""
+        pages = -(-total // size)
+        if page > pages and "repeat_pages" in req.options:
+            page = pages  # past the end: the last page again
+        return page, pages, HUGE if "huge_pager" in req.options else pages
+
+    def article_by_id(self, num: int, path: str, day: int) -> Response | None:
+        """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
+        a = self.store.by_num(num, day)
+        return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
+
     def host(self, req: Req) -> str:
         return OFFSITE if "offsite_pager" in req.options else ""
 

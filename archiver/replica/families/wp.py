@@ -116,10 +116,7 @@ jQuery(function ($) {{
 
     def posts(self, req: Req, day: int, paged: int, per: int) -> tuple[list[Article], int, int]:
         total = self.store.count(day)
-        pages = -(-total // per)
-        if paged > pages and "repeat_pages" in req.options:
-            paged = pages
-        claimed = 100000 if "huge_pager" in req.options else pages
+        paged, _, claimed = self.api_window(req, paged, per, total)
         return self.store.page(day, paged - 1, per), total, claimed
 
     def ajax(self, req: Req, day: int) -> Response:
