@@ -262,11 +262,19 @@ def _records(data: object, depth: int = 0) -> list:
     return best
 
 
+# Platforms name their keys freely (SiteServer `navigationUrl`, `addDate`): after the known
+# names, any key ending like one of these.
+_FUZZY = {TITLE_KEYS: ("title",), URL_KEYS: ("url", "link", "href"), DATE_KEYS: ("date", "time")}
+
+
 def _pick(record: dict, keys: tuple[str, ...]) -> object | None:
     norm = {_norm(k): v for k, v in record.items() if isinstance(k, str)}
+    usable = {k: v for k, v in norm.items() if v not in (None, "") and not isinstance(v, (dict, list, bool))}
     for key in keys:
-        value = norm.get(key)
-        if value not in (None, "") and not isinstance(value, (dict, list)):
+        if key in usable:
+            return usable[key]
+    for key, value in usable.items():
+        if key.endswith(_FUZZY.get(keys, ())) and not key.startswith(("img", "pic", "thumb", "image", "cover")):
             return value
     return None
 

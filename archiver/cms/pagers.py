@@ -306,26 +306,26 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
 
 
 def _fit(pairs: list[tuple[int | None, str]]):
-    """`prefix + (a·n + b) + suffix` from page URLs whose page number is known (a = ±1)."""
-    numbered = [(n, link) for n, link in pairs if n is not None and n > 0]
+    """`prefix + (a·n + b) + suffix` (a = ±1) best agreeing with the page URLs whose number is
+    known. Page 1 seeds nothing: platforms name it apart (`index.html`, `12.html`, `list.htm`)."""
+    numbered = [(n, link) for n, link in pairs if n is not None and n > 1]
+    best, best_votes = None, -1
     for n1, u1 in numbered:
         for slot in _NUM_SLOTS:
             match = slot.search(u1)
             if not match:
                 continue
             prefix, suffix, k1 = u1[: match.start(1)], u1[match.end(1):], int(match.group(1))
-            a = 1
-            for n2, u2 in numbered:
-                if n2 != n1 and u2.startswith(prefix) and u2.endswith(suffix):
-                    middle = u2[len(prefix): len(u2) - len(suffix)] if suffix else u2[len(prefix):]
-                    if middle.isdigit() and int(middle) != k1:
-                        a = (int(middle) - k1) // (n2 - n1) if (int(middle) - k1) % (n2 - n1) == 0 else 0
-                        break
-            if a not in (1, -1):
-                continue
-            b = k1 - a * n1
-            return lambda n, p=prefix, s=suffix, a=a, b=b: f"{p}{a * n + b}{s}" if a * n + b > 0 or a > 0 else None
-    return None
+            for a in (1, -1):
+                b = k1 - a * n1
+                votes = sum(1 for n2, u2 in numbered if n2 != n1 and u2 == f"{prefix}{a * n2 + b}{suffix}")
+                if votes > best_votes:
+                    best, best_votes = (prefix, suffix, a, b), votes
+            break  # the most specific slot of this URL only
+    if best is None:
+        return None
+    prefix, suffix, a, b = best
+    return lambda n: f"{prefix}{a * n + b}{suffix}" if a * n + b > 0 else None
 
 
 def _from_templates(url: str, templates: list[tuple[str, int]]):
