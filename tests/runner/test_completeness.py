@@ -49,3 +49,14 @@ def test_an_incremental_stop_is_not_a_shortfall(replica, tmp_path):
     proc = crawl(db, listing, cwd=tmp_path)  # page 1 holds nothing new: the walk stops there
     line = next(x for x in proc.stdout.splitlines() if x.startswith("site_"))
     assert ": ok" in line and proc.returncode == 0
+
+
+def test_a_failed_listing_page_is_a_shortfall_and_the_walk_goes_on(fresh_replica, tmp_path):
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    fresh_replica.fault("legacy", "/news_list.php?id=12&page=2", "status", status=500)
+    proc = crawl(db, fresh_replica.sites["legacy"]["listing"], cwd=tmp_path, check=False,
+                 extra=("-s", "RETRY_ENABLED=False"))
+    paths = [e["path"] for e in fresh_replica.access_log(site="legacy") if "news_list" in e["path"]]
+    assert any("page=3" in p for p in paths), paths  # past the failed page
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("site_"))
+    assert proc.returncode == 1 and ": incomplete" in line and "could not be read" in line
