@@ -17,7 +17,7 @@ from .base import CMSFamily
 from .hanweb import HanwebFamily
 from .listing import dedup_requests
 from .model import Listing, PageRequest
-from .pagers import find_pages
+from .pagers import find_pages, is_first_page
 from .pagination import pager_links, script_page_urls
 from .post import api_requests
 
@@ -36,7 +36,8 @@ class GenericFamily(CMSFamily):
         # TRS scripts number their pages from 0 (`index_1` is page 2): their own rule wins.
         script_urls, count = script_page_urls(url, text)
         pages = find_pages(url, text, doc, entries=len(entries), expand=not script_urls, guess=not apis)
-        follow = [PageRequest(u) for u in [*script_urls, *pages.urls, *pager_links(url, doc)]]
+        links = [u for u in pager_links(url, doc) if not is_first_page(u)]
+        follow = [PageRequest(u) for u in [*script_urls, *pages.urls, *links]]
         listing = Listing(self.name, entries, dedup_requests([*follow, *apis], url),
                           count or pages.total_pages, pages.total_items)
         listing.problems = pages.problems

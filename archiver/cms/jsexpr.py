@@ -70,7 +70,7 @@ def script_vars(code: str, page: dict[str, str] | None = None) -> dict[str, str]
         if value is not None:
             found.setdefault(match.group(1), value)
     for match in _OBJECT_VAR.finditer(code):
-        body = _block(code, match.end() - 1)
+        body = block(code, match.end() - 1)
         for pair in _PAIR.finditer(body or ""):
             found.setdefault(f"{match.group(1)}.{pair.group(1)}", _literal(pair.group(2)))
     return found
@@ -112,24 +112,43 @@ def _literal(token: str) -> str:
     return token
 
 
-def split_top(expr: str, sep: str) -> list[str]:
-    """Split on `sep` outside quotes and brackets."""
-    out, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(expr):
+def _scan(code: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, str, int]]:
+    """(index, character, bracket depth) of the code outside string literals."""
+    depth, quote = 0, ""
+    for i in range(start, len(code) if stop is None else min(stop, len(code))):
+        ch = code[i]
         if quote:
-            if ch == quote and expr[i - 1] != "\\":
+            if ch == quote and code[i - 1] != "\\":
                 quote = ""
         elif ch in "\"'`":
             quote = ch
         elif ch in "([{":
             depth += 1
+            yield i, ch, depth
         elif ch in ")]}":
             depth -= 1
-        elif ch == sep and depth == 0:
+            yield i, ch, depth
+        else:
+            yield i, ch, depth
+
+
+def split_top(expr: str, sep: str) -> list[str]:
+    """Split on `sep` outside quotes and brackets."""
+    out, start = [], 0
+    for i, ch, depth in _scan(expr):
+        if ch == sep and depth == 0:
             out.append(expr[start:i])
             start = i + 1
     out.append(expr[start:])
     return out
+
+
+def block(code: str, open_at: int, limit: int = 5000) -> str | None:
+    """The text inside the bracket at `open_at` up to its match (quotes respected), or None."""
+    for i, ch, depth in _scan(code, open_at, open_at + limit):
+        if depth == 0 and ch in ")]}":
+            return code[open_at + 1:i]
+    return None
 
 
 def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> str | None:
@@ -195,22 +214,10 @@ def functions(code: str) -> dict[str, tuple[list[str], str]]:
     for match in _FUNC.finditer(code):
         name = match.group(1) or match.group(3)
         params = match.group(2) if match.group(1) else match.group(4)
-        body = _block(code, match.end() - 1)
+        body = block(code, match.end() - 1)
         if name and body is not None:
             found.setdefault(name, ([p.strip() for p in (params or "").split(",") if p.strip()], body))
     return found
-
-
-def _block(code: str, open_at: int, limit: int = 5000) -> str | None:
-    depth = 0
-    for i in range(open_at, min(len(code), open_at + limit)):
-        if code[i] == "{":
-            depth += 1
-        elif code[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return code[open_at + 1:i]
-    return None
 
 
 def location_targets(code: str, env: dict[str, str], *, page_unknowns: bool = False) -> Iterator[str]:

@@ -102,28 +102,15 @@ def _configs(code: str) -> list[dict[str, str]]:
         configs.append(config)
     for match in _URL_KEY.finditer(code):  # any other config object: layui, bootstrap-table, …
         start = code.rfind("{", 0, match.start() + 1)
-        body = jsexpr._block(code, start) if start >= 0 else None
+        body = jsexpr.block(code, start) if start >= 0 else None
         if body is not None:
             configs.append(_object("{" + body + "}"))
     return configs
 
 
 def _paren_args(code: str, open_at: int) -> list[str]:
-    depth, quote = 0, ""
-    for i in range(open_at, min(len(code), open_at + 4000)):
-        ch = code[i]
-        if quote:
-            if ch == quote and code[i - 1] != "\\":
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return jsexpr.split_top(code[open_at + 1:i], ",")
-    return []
+    inner = jsexpr.block(code, open_at, 4000)
+    return jsexpr.split_top(inner, ",") if inner is not None else []
 
 
 def _object(literal: str) -> dict[str, str]:

@@ -120,3 +120,15 @@ def test_a_page_function_building_urls_to_another_host_is_not_followed():
 def test_nav_buttons_are_not_pages():
     text = page("", "", "") .replace("<ul", "<input type=button value='返回首页' onclick=\"location.href='/zxdt/'\"><ul")
     assert follow(f"{BASE}/ldjh/index.html", text) == []
+
+
+def test_siteserver_page_one_named_apart_seeds_no_template():
+    # From page 3: page 1 is `12.html` (not `12_1.html`), page 2 `12_2.html`. A template fitted on
+    # page 1's `12` would build `/channels/13.html`, `/channels/14.html`.
+    pager = """<div class="pages"><span>共20条</span> <span>当前第3/3页</span>
+    <a href="javascript:window.location.href='/channels/12.html';">首页</a>
+    <a href="javascript:window.location.href='/channels/12_2.html';">上一页</a>
+    <select onChange="jump('self',this,0)"><option value="/channels/12.html">1</option>
+    <option value="/channels/12_2.html">2</option><option value="" selected>3</option></select></div>"""
+    got = follow(f"{BASE}/channels/12_3.html", page(pager))
+    assert f"{BASE}/channels/12_2.html" in got and not any("/channels/1" + d in u for u in got for d in "3456789")
