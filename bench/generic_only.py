@@ -97,7 +97,7 @@ def main() -> None:
     args = ap.parse_args()
     FAMILIES[:] = [] if args.families == "all" else ["-s", f"ARCHIVER_FAMILIES={args.families}"]
     slugs = [s for s in args.sites.split(",") if s] or (list(NEW_SITES) if args.new else list(SITES))
-    print_machine("Generic path only: found/expected per replica site")
+    print_machine(f"ARCHIVER_FAMILIES={args.families}: found/expected per replica site")
     with ReplicaProcess(scale=DEFAULT_SCALE, sites=slugs) as rp:
         gold = {s: rp.gold(site=s, boilerplate=False) for s in slugs}
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

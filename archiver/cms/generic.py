@@ -36,7 +36,7 @@ class GenericFamily(CMSFamily):
         # TRS scripts number their pages from 0 (`index_1` is page 2): their own rule wins.
         script_urls, count = script_page_urls(url, text)
         pages = find_pages(url, text, doc, entries=len(entries), expand=not script_urls, guess=not apis)
-        links = [u for u in pager_links(url, doc) if not is_first_page(u)]
+        links = [u for u in pager_links(url, doc) if u in pages.urls or not is_first_page(u)]
         follow = [PageRequest(u) for u in [*script_urls, *pages.urls, *links]]
         listing = Listing(self.name, entries, dedup_requests([*follow, *apis], url),
                           count or pages.total_pages, pages.total_items)

@@ -299,14 +299,15 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
         if offsite:
             out.problems.append(f"pager builds {offsite} page URL(s) on another site: not followed")
     for n, link in sorted(resolved, key=lambda p: (p[0] is None, p[0] or 0)):
-        if urlsplit(link).path not in ("", "/") and not is_first_page(link):
+        if urlsplit(link).path not in ("", "/") and not (n is None and is_first_page(link)):
             found.setdefault(link)
     found.pop(here, None)
     return list(found)
 
 
 def is_first_page(link: str) -> bool:
-    """`list.php?id=12&page=1`: page 1 under another name (首页 on page 2), never asked again."""
+    """`list.php?id=12&page=1`: page 1 under another name (首页 on page 2), never asked again —
+    unless a label numbers it otherwise (EmpireCMS counts from 0: `page=1` is page 2)."""
     match = _NUM_SLOTS[0].search(link)
     return bool(match) and match.group(1) == "1"
 

@@ -132,3 +132,11 @@ def test_siteserver_page_one_named_apart_seeds_no_template():
     <option value="/channels/12_2.html">2</option><option value="" selected>3</option></select></div>"""
     got = follow(f"{BASE}/channels/12_3.html", page(pager))
     assert f"{BASE}/channels/12_2.html" in got and not any("/channels/1" + d in u for u in got for d in "3456789")
+
+
+def test_zero_based_page_links_are_kept_and_page_one_aliases_dropped():
+    zero_based = '<div class="page"><a href="list.php?id=5&page=1">2</a> <a href="list.php?id=5&page=2">3</a></div>'
+    assert follow(f"{BASE}/list.php?id=5", page(zero_based)) == [
+        f"{BASE}/list.php?id=5&page=1", f"{BASE}/list.php?id=5&page=2"]
+    alias = '<div class="page"><a href="list.php?id=5&page=1">首页</a> <a href="list.php?id=5&page=3">下一页</a></div>'
+    assert follow(f"{BASE}/list.php?id=5&page=2", page(alias)) == [f"{BASE}/list.php?id=5&page=3"]
