@@ -290,16 +290,9 @@ class ColumnSpider(scrapy.Spider):
             yield request
             return
         ended = ("incremental" if incremental_stop else "repeating" if repeating else "cut") if pending else "last-page"
-        lines = walkcount.shortfalls(walk, ended=ended, max_pages=max_pages)
-        walkcount.record(self.crawler.stats, walk, lines)
-        for key in ("stated_pages", "stated_items"):
-            if walk[key] is not None:
-                setattr(report, key, (getattr(report, key) or 0) + walk[key])
         several = sum(t.site == target.site for t in self.targets.values()) > 1
-        for line in lines:
-            report.short(f"column {target.listing_url}: {line}" if several else line)
-        if not lines:  # else not finished: the next run walks the whole column again
-            report.complete_columns.append(target.listing_url)
+        walkcount.end_walk(report, target.listing_url, walk, ended=ended, max_pages=max_pages,
+                           stats=self.crawler.stats, name_column=several)
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
         return bool(target.start_url) and url == target.start_url != target.listing_url

@@ -69,6 +69,21 @@ def shortfalls(walk: dict[str, Any], *, ended: str, max_pages: int | None = None
     return out
 
 
+def end_walk(report: Any, column: str, walk: dict[str, Any], *, ended: str, max_pages: int, stats: Any,
+             name_column: bool = False) -> None:
+    """A column's walk is over: its stated size and shortfalls in the site's report and the stats;
+    complete (an incremental start next run) only when nothing is short."""
+    lines = shortfalls(walk, ended=ended, max_pages=max_pages)
+    record(stats, walk, lines)
+    for key in ("stated_pages", "stated_items"):
+        if walk[key] is not None:
+            setattr(report, key, (getattr(report, key) or 0) + walk[key])
+    for line in lines:
+        report.short(f"column {column}: {line}" if name_column else line)
+    if not lines:  # else not finished: the next run walks the whole column again
+        report.complete_columns.append(column)
+
+
 def record(stats: Any, walk: dict[str, Any], lines: list[str]) -> None:
     """The walk's numbers in the run's stats (summed over columns)."""
     stats.inc_value("archiver/column/walked_pages", walk["pages"])
