@@ -276,7 +276,11 @@ class ColumnSpider(scrapy.Spider):
             url, method, formdata = _request_spec(pending[0])
             if method == "GET" and formdata is None and response.url == target.listing_url:
                 report.entry_points[target.listing_url] = url
-        keep_walking = target.full_walk or self.revisit == "all" or new > 0
+        if page_no == 1 and target.start_url and response.url == target.start_url and listing.entries:
+            report.entry_points[target.listing_url] = target.start_url  # still the column's list
+        # A page listing nothing (an empty shell before its list API) says nothing about what is
+        # new: only a page of known articles stops an incremental walk.
+        keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
         yield from self._walk_on(target, report, pending, page_no, walk, incremental_stop=not keep_walking)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,

@@ -60,3 +60,18 @@ def test_a_failed_listing_page_is_a_shortfall_and_the_walk_goes_on(fresh_replica
     assert any("page=3" in p for p in paths), paths  # past the failed page
     line = next(x for x in proc.stdout.splitlines() if x.startswith("site_"))
     assert proc.returncode == 1 and ": incomplete" in line and "could not be read" in line
+
+
+def test_a_list_api_column_stays_walkable_run_after_run(fresh_replica, tmp_path):
+    # Run 1 learns that the column page only points at its list API; run 2 (nothing new) starts
+    # there; run 3, after new articles, must still find them (it once stopped at the empty shell).
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    sites = ("jeecmsapi", "siteserverjs")
+    listings = [fresh_replica.sites[s]["listing"] for s in sites]
+    for day in (1, 1, 2):
+        fresh_replica.set_day(day)
+        proc = crawl(db, *listings, cwd=tmp_path, check=False, extra=("-s", "ARCHIVER_FAMILIES=generic"))
+        assert proc.returncode == 0, proc.stdout
+    stored = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    for site in sites:
+        assert set(speech_gold(fresh_replica, day=2, site=site)) <= stored
