@@ -27,6 +27,8 @@ import tempfile
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,6 +78,25 @@ def save_pages(scale: int, folder: Path) -> None:
                     files.append(str(path.relative_to(folder)))
                 record.update(files=files, content_types=headers, charset=charsets[record["site"]])
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def saved_pages(scale: int, pages: str | None, keep: str | None) -> Iterator[Path]:
+    """The folder of saved pages and gold: `pages` reused as is, else the replica's saved to
+    `keep` (kept) or to a temporary folder (removed afterwards)."""
+    if pages:
+        yield Path(pages)
+        return
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench_extract_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        t = time.perf_counter()
+        save_pages(scale, folder)
+        print(f"saved replica pages (scale {scale}) to {folder} in {time.perf_counter() - t:.1f} s\n")
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the three extractors ----------------------------------------------------------------------
@@ -292,20 +313,7 @@ def main() -> int:
     args = ap.parse_args()
 
     print_machine("Extraction: ours vs trafilatura vs GNE (issue #4)")
-    tmp = None
-    if args.pages:
-        folder = Path(args.pages)
-    elif args.keep:
-        folder = Path(args.keep)
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="bench_extract_"))
-        folder = tmp
-    try:
-        if not args.pages:
-            t = time.perf_counter()
-            save_pages(args.scale, folder)
-            print(f"saved replica pages (scale {args.scale}) to {folder} in {time.perf_counter() - t:.1f} s\n")
+    with saved_pages(args.scale, args.pages, args.keep) as folder:
         articles = load_articles(folder, args.limit)
         n_pages = sum(len(a["files"]) for a in articles)
         print(f"{len(articles)} articles, {n_pages} pages, "
@@ -313,11 +321,7 @@ def main() -> int:
         results, by_family = in_process(articles, args.warmup)
         procs = whole_process(folder, articles)
         report(results, by_family, procs, len(articles), len(articles))
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -110,6 +110,9 @@ def options_from(args: argparse.Namespace) -> Options:
             if profile is None:
                 raise ValueError(f"unknown site {args.site!r}; `cppcc-archiver sites` lists them")
             family, overrides = family or profile.family, dict(profile.overrides)
+    if family and families is not None and family not in families:
+        print(f"extract: family {family!r} disabled by --families/ARCHIVER_FAMILIES: generic path used",
+              file=sys.stderr)
     return Options(family, overrides, families, args.audit, args.format if args.explain else None)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli.crawl import add_db_option, parse_setting
+from archiver.cli.crawl import add_db_option, check_settings, parse_setting
 
 EXIT_USAGE = 2
 
@@ -43,6 +43,11 @@ def run(args) -> int:  # type: ignore[no-untyped-def]
         print("cppcc-archiver worker: --wait and --idle-exit must be >= 0", file=sys.stderr)
         return EXIT_USAGE
     settings = dict(args.settings)
+    try:
+        check_settings(settings)
+    except ValueError as exc:
+        print(f"cppcc-archiver worker: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     db_url = prepare_url(args.db) if args.db else default_url()
     return run_worker(
         args.redis, db_url, prefix=settings.get("ARCHIVER_REDIS_PREFIX") or DEFAULT_PREFIX,

@@ -81,7 +81,7 @@ def parse_families(value: Any) -> frozenset[str] | None:
     unknown = sorted(set(names) - set(FAMILIES))
     if unknown:
         raise ValueError(
-            f"unknown CMS family {', '.join(map(repr, unknown))} in ARCHIVER_FAMILIES; "
+            f"unknown CMS family {', '.join(map(repr, unknown))} (ARCHIVER_FAMILIES, --families); "
             f"known: {', '.join(FAMILIES)}"
         )
     return frozenset(names) | {"generic"}

@@ -15,6 +15,7 @@ from lxml import etree, html
 
 from archiver.extract.boilerplate import parse_info_row, strip_boilerplate, strip_trailing_editor
 from archiver.extract.dates import date_from_url
+from archiver.extract.fields import clean_field_value
 from archiver.extract.text import normalize_text
 from archiver.extract.trace import Trace
 
@@ -28,6 +29,8 @@ from .listing import (
     row_date,
     row_of,
 )
+from .headline import checked_heading
+from .info import nearest_dated_element
 from .model import ArticlePage, Listing, ListingEntry, PageRequest
 from .page import (
     ATTACHMENT_LABEL,
@@ -41,7 +44,6 @@ from .page import (
     may_have_numbered_continuations,
     numbered_continuations,
     strip_glued_date,
-    title_from_head,
     xpath,
 )
 from .tracing import trace_body
@@ -53,6 +55,10 @@ _IMG_SRC_ATTRS = ("src", "data-src", "oldsrc", "data-original")
 # Meta names giving the publication time, most specific first.
 PUBDATE_METAS = ("PubDate", "publishdate", "pubdate", "firstpublishedtime", "article:published_time",
                  "publish_time", "Maketime")
+
+
+# A longer "title" is a body pasted into the heading or meta (issue #16 "Bad input").
+MAX_TITLE_LEN = 200
 
 
 class CMSFamily:
@@ -197,11 +203,16 @@ class CMSFamily:
         if meta_date:
             page.date_candidates.append(("meta", meta_date))
         info_text = self.info_text(doc, title_el, body)
+        if not info_text and title_el is None:
+            # No heading, no label: the dated element agreeing with the URL, else nearest the body.
+            info_text = nearest_dated_element(doc, body, date_from_url(page.url))
         if info_text:
             info = parse_info_row(info_text)
             if info.published_raw:
                 page.date_candidates.append(("info", info.published_raw))
             page.source, page.author, page.editor = info.source, info.author, info.editor
+            # `来源：未知`, `作者：admin`: what a CMS prints for "nobody" is no value (issue #16).
+            page.audit.extend({"rule": "placeholder_value", "text": v} for v in info.placeholders)
         if title_el is not None:
             # `…上的讲话2022年06月23日` (安徽 detail sites): the article's own date.
             glued = strip_glued_date(clean_title(dom.text_of(title_el)))[1]
@@ -213,8 +224,8 @@ class CMSFamily:
         if overrides.get("source"):
             page.source = first_text(doc, overrides["source"]) or page.source
         if not page.source:
-            source_meta = meta_content(doc, "ContentSource", "source")
-            page.source = clean_title(source_meta) or None
+            source_meta = clean_field_value(clean_title(meta_content(doc, "ContentSource", "source")))
+            page.source = source_meta[0]
         # The `Author` meta of government CMSs names the publishing unit, not a person: unused.
 
     def read_body(
@@ -249,6 +260,11 @@ class CMSFamily:
             page.editor = page.editor or editor
             page.audit.append({"rule": "trailing_editor", "text": before or editor})
         page.paragraphs = kept
+        if not kept:
+            # A scan (images only), an attachment link, a frame: an empty body is the truth, said
+            # once in the audit so archivists can find such records (issue #16 "Bad input").
+            page.audit.append({"rule": "empty_body", "text": f"{len(page.images)} images, "
+                               f"{len(page.attachments)} attachments"})
         if not page.author:
             # Newspaper bylines `□粟增林` open the body (date-path CMS): the line stays body text.
             page.author = byline_author(kept[:2])
@@ -274,12 +290,15 @@ class CMSFamily:
                 break
         if heading is None:
             heading = guess_heading(doc, body)
+        # Cross-checked against <title>, og:title, ArticleTitle: never a channel, site name,
+        # masthead or breadcrumb, whichever element holds it (issue #23).
+        heading, refs = checked_heading(doc, body, heading)
         meta = meta_content(doc, "ArticleTitle")
-        if meta and clean_title(meta):
+        if meta and clean_title(meta) and len(clean_title(meta)) <= MAX_TITLE_LEN:
             return heading, clean_title(meta)
         if heading is not None:
             return heading, strip_glued_date(clean_title(dom.text_of(heading)))[0]
-        return None, title_from_head(doc)
+        return None, (refs.metas[0] if refs.metas else refs.head_main)
 
     def info_text(
         self, doc: html.HtmlElement, title_el: etree._Element | None, body: etree._Element | None
@@ -302,7 +321,8 @@ class CMSFamily:
             found = [el for el in xp(doc) if isinstance(el, etree._Element)]
             if found:
                 return max(found, key=lambda el: len(el.text_content() or ""))
-        return dom.densest_block(doc)
+        block = dom.densest_block(doc)
+        return block if block is not None else dom.image_block(doc)
 
     def body_lines(
         self, body: etree._Element, doc: html.HtmlElement, text: str, exclude: set[etree._Element]

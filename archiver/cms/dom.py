@@ -72,11 +72,41 @@ def tag_of(el: etree._Element) -> str | None:
     return tag.lower() if isinstance(tag, str) else None
 
 
+# A data table's cells hold short inline text; a layout table's cells hold paragraphs or tables.
+_CELL_BLOCKS = frozenset("p div br table ul ol li h1 h2 h3 h4 h5 h6 img form".split())
+_MAX_CELL_LEN = 60
+
+
+def data_row_text(tr: etree._Element, exclude: frozenset[etree._Element] | set = frozenset()) -> str | None:
+    """`日期 时间 内容 地点`: a data table's row as one line, cells in order (issue #16), or None
+    for a layout row (legacy county sites lay whole bodies out in tables: cells stay lines)."""
+    cells = [c for c in tr if tag_of(c) in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if cell in exclude or any(tag_of(d) in _CELL_BLOCKS or d in exclude for d in cell.iterdescendants()):
+            return None
+        text = " ".join("".join(cell.itertext()).split())
+        if len(text) > _MAX_CELL_LEN:
+            return None
+        if text:
+            texts.append(text)
+    table = tr.getparent()
+    if table is not None and tag_of(table) in ("tbody", "thead", "tfoot"):
+        table = table.getparent()
+    rows = sum(1 for _ in table.iter("tr")) if table is not None else 0
+    return " ".join(texts) if len(texts) >= 2 and rows >= 2 else None
+
+
 def _walk(el: etree._Element, out: list[str], exclude: frozenset[etree._Element] | set) -> None:
     tag = tag_of(el)
     if tag is None or tag in SKIP_TAGS or el in exclude:
         if tag in BLOCK_TAGS:
             out.append(BREAK)
+        return
+    if tag == "tr" and (row := data_row_text(el, exclude)) is not None:
+        out.extend((BREAK, row, BREAK))
         return
     block = tag in BLOCK_TAGS
     if block:
@@ -189,8 +219,17 @@ def densest_block(
     if body is None:
         body = doc
     scores: dict[etree._Element, float] = {}
-    for el in body.iter("p", "div", "td", "span", "font", "li", "br"):
-        if tag_of(el) == "br":
+    for el in body.iter("p", "div", "td", "span", "font", "li", "br", "tr"):
+        if tag_of(el) == "tr":
+            # A data table's rows count for the table (a body that is only a table, issue #16).
+            row = data_row_text(el)
+            table = el.getparent()
+            if table is not None and tag_of(table) in ("tbody", "thead", "tfoot"):
+                table = table.getparent()
+            if not row or table is None:
+                continue
+            holder, length = table, len(row)
+        elif tag_of(el) == "br":
             parent = el.getparent()
             text = (el.tail or "").strip()
             if parent is None or len(text) < 20:
@@ -211,7 +250,7 @@ def densest_block(
             scores[grand] = scores.get(grand, 0.0) + length / 2
     best, best_score = None, 0.0
     for el, score in scores.items():
-        if tag_of(el) not in _CANDIDATE_TAGS and tag_of(el) != "p":
+        if tag_of(el) not in _CANDIDATE_TAGS and tag_of(el) not in ("p", "table"):
             continue
         if in_sidebar(el):
             continue
@@ -225,3 +264,18 @@ def densest_block(
     if best is not None and tag_of(best) == "p":
         best = best.getparent()
     return best
+
+
+def image_block(doc: html.HtmlElement) -> etree._Element | None:
+    """For a page without text (a scanned speech, issue #16): the container holding the most
+    images outside sidebars, headers and logos, so the images are kept and the body is empty."""
+    body = doc.find("body")
+    counts: dict[etree._Element, int] = {}
+    for img in (body if body is not None else doc).iter("img"):
+        holder = img.getparent()
+        while holder is not None and tag_of(holder) in ("a", "p", "span", "font", "center", "strong", "b"):
+            holder = holder.getparent()
+        if holder is None or in_sidebar(img) or re.search(r"logo|banner|top|head", attr_words(holder), re.I):
+            continue
+        counts[holder] = counts.get(holder, 0) + 1
+    return max(counts, key=lambda el: counts[el]) if counts else None

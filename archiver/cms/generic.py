@@ -17,6 +17,7 @@ from .base import CMSFamily
 from .hanweb import HanwebFamily
 from .listing import dedup_requests
 from .model import Listing, PageRequest
+from .page import script_or_numbered_continuations
 from .pagers import find_pages, is_first_page
 from .pagination import pager_links, script_page_urls
 from .post import api_requests
@@ -42,3 +43,7 @@ class GenericFamily(CMSFamily):
                           count or pages.total_pages, pages.total_items)
         listing.problems = pages.problems
         return listing
+
+    def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
+        # Every article paging style the families know, as for listings (issue #16).
+        return script_or_numbered_continuations(url, text, doc)

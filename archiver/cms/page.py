@@ -15,6 +15,7 @@ from archiver.extract.text import normalize_text
 
 from . import dom
 from .dom import clean_title
+from .info import info_run
 from .urls import absolute_link, canonical_url
 
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|]|——|－|–|—)\s*")
@@ -138,7 +139,7 @@ def guess_info(
         if not value or len(value) > 200:
             continue
         if dom.DATE_RE.search(value) or any(w in value for w in _INFO_WORDS[:4]):
-            return value
+            return info_run(el, value)  # `<div>2024-05-13</div><div>08:49</div>` (issue #23)
     return labelled_info(doc)
 
 
@@ -281,3 +282,15 @@ def numbered_continuations(url: str, doc: html.HtmlElement) -> list[str]:
     found.sort(key=lambda x: x[0])
     # `[1]` is the first page itself (often as `…&page=1`), never a continuation.
     return [u for n, u in found if n != 1]
+
+
+def script_or_numbered_continuations(url: str, text: str, doc: html.HtmlElement) -> list[str]:
+    """A TRS-style paging script's pages (`createPageHTML`), else `[1] [2]`/`下一页` links: the
+    TRS family's rule, and the generic path's on sites it does not know (issue #16)."""
+    from .pagination import script_page_urls
+
+    urls, _count = script_page_urls(url, text, article=True)
+    if urls:
+        here = canonical_url(url)
+        return [u for u in urls if u != here]
+    return numbered_continuations(url, doc)

@@ -12,10 +12,9 @@ import re
 from lxml import html
 
 from .base import CMSFamily
-from .page import numbered_continuations
+from .page import script_or_numbered_continuations
 from .model import PageRequest
-from .urls import canonical_url
-from .pagination import script_or_pager_pages, script_page_urls
+from .pagination import script_or_pager_pages
 
 
 class TRSFamily(CMSFamily):
@@ -44,8 +43,4 @@ class TRSFamily(CMSFamily):
         return [PageRequest(u) for u in urls], total
 
     def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
-        urls, _count = script_page_urls(url, text, article=True)
-        if urls:
-            here = canonical_url(url)
-            return [u for u in urls if u != here]
-        return numbered_continuations(url, doc)
+        return script_or_numbered_continuations(url, text, doc)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .fields import clean_field_value, strip_author_role
+from .widgets import WIDGET_RULES, strip_repeated_summary
+
 
 __all__ = [
     "Removal", "InfoRow", "strip_boilerplate", "parse_info_row", "is_info_row",
@@ -31,6 +34,7 @@ class InfoRow:
     source: str | None = None
     author: str | None = None
     editor: str | None = None
+    placeholders: tuple[str, ...] = ()  # values refused as placeholders (`admin`, `未知`): audited
 
 
 # --- info rows ---------------------------------------------------------------------------
@@ -38,11 +42,14 @@ class InfoRow:
 # `发布时间` wins over `时间` and `信息来源` over `来源`; a label needs its colon, because
 # `来源`/`时间` inside a sentence are ordinary words.
 _LABELS = {
-    "published": "发布时间|发布日期|发表时间|发表日期|发稿时间|更新时间|录入时间|添加时间|上传时间|发表于|发布于|时间|日期",
-    "source": "信息来源|文章来源|稿件来源|新闻来源|来源|出处",
-    "author": "作者|撰稿人|撰稿|记者|通讯员",
-    "editor": "责任编辑|编辑",
-    "other": "审核人|审核|审稿|校对|签发|浏览次数|阅读次数|点击次数|文章点击数|点击数|访问量|浏览量|阅读量|浏览|阅读|点击|字体|字号|分享",
+    "published": "发布时间|发布日期|发表时间|发表日期|发稿时间|更新时间|录入时间|添加时间|上传时间|发表于|发布于|时间|日期"
+                 "|發布時間|發布日期|發表時間|發表日期|更新時間|時間",
+    # `来源于：`, `稿件来源：` (issue #23) and the traditional forms county sites keep (issue #16).
+    "source": "信息来源|文章来源|稿件来源|新闻来源|来源于|来源|出处|信息來源|文章來源|稿件來源|新聞來源|來源於|來源|出處",
+    "author": "作者|撰稿人|撰稿|记者|通讯员|記者|通訊員",
+    "editor": "责任编辑|编辑|責任編輯|編輯",
+    "other": "审核人|审核|审稿|校对|签发|浏览次数|阅读次数|点击次数|文章点击数|点击数|访问量|浏览量|阅读量|浏览|阅读|点击|字体|字号|分享"
+             "|瀏覽次數|閱讀次數|點擊數|點擊|瀏覽|閱讀|字體|字號",
 }
 _LABEL_TO_FIELD = {lab: f for f, labs in _LABELS.items() for lab in labs.split("|")}
 INFO_LABEL_RE = re.compile(
@@ -82,14 +89,24 @@ def parse_info_row(text: str) -> InfoRow:
     # `2023年09月06日 09:47 来源:重庆政协报`, `2021-12-29 16:00:51 编辑: …`: an unlabelled date first.
     if lead and _LEADING_DATE_RE.match(lead):
         fields["published"] = lead
+    placeholders: list[str] = []
     for label, value in pairs:
         field = _LABEL_TO_FIELD[label]
         if field == "other" or not value or fields.get(field):
             continue
         if field == "published" and not re.search(r"\d", value):
             continue
+        if field != "published":
+            # Cut at a date, widget or placeholder: `人民日报2024-05-13 08:49 X` (issue #23).
+            value, inner_date, placeholder = clean_field_value(value)
+            if placeholder:
+                placeholders.append(placeholder)
+            fields["published"] = fields["published"] or inner_date
+            value = strip_author_role(value) if field == "author" else value
+            if not value:
+                continue
         fields[field] = value
-    return InfoRow(fields["published"], fields["source"], fields["author"], fields["editor"])
+    return InfoRow(fields["published"], fields["source"], fields["author"], fields["editor"], tuple(placeholders))
 
 
 def is_info_row(text: str) -> bool:
@@ -113,6 +130,8 @@ def is_info_row(text: str) -> bool:
     label, value = pairs[0]
     if kinds == {"published"}:
         return bool(re.search(r"\d", value))
+    cleaned = clean_field_value(value)  # `来源：人民日报2024-05-13 08:49 X` (issue #23), `来源：本站`
+    value = cleaned[0] or cleaned[2] or ""
     return kinds <= {"source", "author", "editor"} and 0 < len(value) <= 20
 
 
@@ -122,8 +141,8 @@ BREADCRUMB_RE = re.compile(
     r"^[您你]?(?:现在|当前)?(?:所在)?的?(?:所在)?位置\s*[:：]|^首页\s*(?:>|＞|&gt;|»|›|→)"
 )
 PREV_NEXT_RE = re.compile(r"^[【\[]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：】\]]")
-PAGER_RE = re.compile(  # `首页 上一页 下一页 尾页 共9页 第1页`, `[1] [2] [3]`
-    r"^(?:(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页|\[\d+\]|\d+)\s*)+$"
+PAGER_RE = re.compile(  # `首页 上一页 下一页 尾页 共9页 第1页`, `[1] [2] [3]`, DedeCMS `共2页: 1 2 下一页`
+    r"^(?:(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页\s*[:：]?|第\s*\d+\s*页|\[\d+\]|\d+)\s*)+$"
 )
 FOOTER_ADDRESS_RE = re.compile(
     r"^(?:联系)?(?:地址|单位地址|通讯地址|联系电话|电话|传真|邮编|邮政编码|电子邮箱|E-?mail)\s*[:：]", re.I
@@ -183,15 +202,18 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _TOOL_WORDS = {
     "print_close": "打印 打印本页 打印该页 打印此页 打印文章 打印本文 打印页面 打印正文 关闭 关闭窗口 关闭本页 "
                    "关闭页面 关闭本窗口 关闭此页",
-    "font_widget": "字体 字体大小 字号 大 中 小 默认 放大 缩小 A+ A- A 标准 特大 超大",
+    "font_widget": "字体 字体大小 字号 大 中 小 默认 放大 缩小 A+ A- A 标准 特大 超大 "
+                   "字号减小 字号增大 字号放大 字号缩小 字体放大 字体缩小 字大 字小 调整字体",  # issue #23
     "share": "分享到 分享 微信 微博 新浪微博 腾讯微博 QQ空间 QQ好友 朋友圈 人人网 豆瓣 收藏 复制链接 更多",
     "return_top": "返回顶部 回到顶部 返回到页面顶部 返回页首 返回页面顶部 TOP 顶部 返回 返回列表 返回首页 "
                   "加入收藏 收藏本页 我要纠错 纠错",
+    # DedeCMS's action bar under the article `收藏 挑错 推荐 打印` (issue #16).
+    "action_bar": "挑错 推荐 顶 踩 我要评论 发表评论 告诉好友",
     "footer_links": "网站地图 联系我们 关于我们 网站声明 设为首页 使用帮助 隐私声明 免责声明 站点地图 网站导航",
 }
 _TOOL_RULE = {w.lower(): rule for rule, words in _TOOL_WORDS.items() for w in words.split()}
 _TOOL_SPLIT_RE = re.compile(r"[\s\u3000|｜│/【】\[\]〔〕()（）:：,，、·>]+")
-_TOOL_PRIORITY = ("print_close", "share", "font_widget", "return_top", "footer_links")
+_TOOL_PRIORITY = ("action_bar", "print_close", "share", "font_widget", "return_top", "footer_links")
 
 
 def _tool_rule(text: str) -> str | None:
@@ -201,7 +223,7 @@ def _tool_rule(text: str) -> str | None:
     if not tokens or any(t.lower() not in _TOOL_RULE for t in tokens):
         return None
     kinds = {_TOOL_RULE[t.lower()] for t in tokens}
-    if kinds == {"font_widget"} and not any(t.startswith("字") for t in tokens):
+    if kinds == {"font_widget"} and not any("字" in t for t in tokens):
         return None  # a paragraph `大` or `中` alone is not a widget without its 字体 label
     return next(rule for rule in _TOOL_PRIORITY if rule in kinds)
 
@@ -222,7 +244,7 @@ def _line_rule(text: str) -> str | None:
     tool = _tool_rule(text)
     if tool:
         return tool
-    for name, pattern in RULES:
+    for name, pattern in (*RULES, *WIDGET_RULES):
         if pattern.search(text):
             return name
     return None
@@ -284,6 +306,8 @@ def strip_boilerplate(paragraphs: list[str]) -> tuple[list[str], list[Removal]]:
     # (index in removed, len(kept) once the paragraph was handled, glued onto kept[-1]?)
     editor_marks: list[tuple[int, int, bool]] = []
     in_sidebar = False
+    paragraphs, summaries = strip_repeated_summary([p.strip() for p in paragraphs if p.strip()])
+    removed.extend(Removal("summary_box", text) for text in summaries)
     for para in paragraphs:
         text = para.strip()
         if not text:

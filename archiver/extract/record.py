@@ -48,6 +48,26 @@ def _is_truncated(title: str | None) -> bool:
     return bool(title) and title.rstrip().endswith(("...", "…", "..", "。。。"))  # type: ignore[union-attr]
 
 
+MAX_TITLE_LEN = 300
+
+
+def pick_title(page_title: str | None, listing_title: str | None, audit: list[dict[str, str]]) -> str | None:
+    """The page's title; the listing's when the page gives none or cuts it with `...` and the
+    listing has it whole (issue #16); a 2,000-character "title" is a body, not a title."""
+    title = page_title
+    if title and len(title) > MAX_TITLE_LEN:
+        audit.append({"rule": "title_too_long", "text": title[:80] + "…"})
+        title = None
+    if listing_title and not _is_truncated(listing_title) and len(listing_title) <= MAX_TITLE_LEN:
+        if not title:
+            return listing_title
+        stem = title.rstrip().rstrip(".…。").rstrip()
+        if _is_truncated(title) and len(listing_title) > len(stem) and listing_title.startswith(stem):
+            audit.append({"rule": "truncated_title", "text": title})
+            return listing_title
+    return title
+
+
 def pick_published(
     candidates: list[tuple[str, str]], *, now: datetime, trace: Trace | None = None
 ) -> tuple[ParsedDate, str] | None:
@@ -69,16 +89,40 @@ def pick_published(
             parsed.append((pd, where))
     if not parsed:
         return None
+    best, where = _upgraded(parsed)
+    if trace is not None:
+        traced[id(best)]["chosen"] = True
+    return best, where
+
+
+def _upgraded(parsed: list[tuple[ParsedDate, str]]) -> tuple[ParsedDate, str]:
+    """The first parsed candidate, or the later one with a time that upgrades it."""
     best, where = parsed[0]
     if not best.has_time:
         day = _day(best)
         for pd, other in parsed[1:]:
             if other != "listing" and pd.has_time and _day(pd) == day:
-                best, where = pd, other
-                break
-    if trace is not None:
-        traced[id(best)]["chosen"] = True
+                return pd, other
+        if where in ("meta", "url"):
+            # The date-time printed under the headline beats a date-only meta or URL even when
+            # their days differ: the page shows it for the article (issue #23).
+            for pd, other in parsed[1:]:
+                if other == "info" and pd.has_time:
+                    return pd, other
     return best, where
+
+
+_YEAR = re.compile(r"(?:1[89]|2\d)\d{2}")
+
+
+def rejected_dates(candidates: list[tuple[str, str]], *, now: datetime) -> list[dict[str, str]]:
+    """Audit notes for candidates that name a year yet do not parse: a date in the future or
+    before the archive's range (issue #16 "Bad input"), or an impossible one (2023-02-30)."""
+    notes = []
+    for where, raw in candidates:
+        if _YEAR.search(raw) and parse_published(raw, now=now) is None:
+            notes.append({"rule": "date_rejected", "text": f"{where}: {raw}"})
+    return notes
 
 
 def _day(pd: ParsedDate) -> date:
@@ -156,9 +200,7 @@ def extract_record(
     audit: list[dict[str, str]] = []
     for part in parts:
         _strip_page_controls(part, audit)
-    title = first.title
-    if not title and listing_title and not _is_truncated(listing_title):
-        title = listing_title
+    title = pick_title(first.title, listing_title, audit)
 
     paragraphs: list[str] = []
     images: list[dict[str, Any]] = []
@@ -174,6 +216,7 @@ def extract_record(
     if listing_date:
         candidates.append(("listing", listing_date))
     picked = pick_published(candidates, now=now, trace=trace)
+    audit.extend(rejected_dates(candidates, now=now))
     published_at = published_raw = published_from = None
     posted_on: date | None = None
     if picked is not None:

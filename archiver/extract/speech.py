@@ -18,6 +18,7 @@ from datetime import date
 from .dates import chinese_numeral_to_int, MIN_YEAR
 from .text import normalize_name, normalize_text
 from .trace import Trace
+from .traditional import as_written, to_simplified
 
 __all__ = ["SpeechMeta", "extract_speech", "looks_like_name"]
 
@@ -77,6 +78,13 @@ NAME_LINE_RE = re.compile(rf"^(?P<byline>[□■])?\s*(?:(?P<post>{_POST})[ \u30
 NAME_DATE_SALUTE_RE = re.compile(
     rf"^(?P<name>{_NAME})\s*[(（]\s*(?P<date>{_NUM_DATE})\s*[)）]\s*(?:各位|同志们|尊敬|女士们|朋友们|$)"
 )
+# `2024年4月18日，市政协主席张国华在…会议上发表讲话。讲话全文见附件。`: the intro of a speech
+# whose text is an attachment; only read on bodies this short, never in a long report.
+INTRO_RE = re.compile(
+    rf"^(?:(?P<date>{_NUM_DATE})[，,\s]*)?(?:(?P<post>{_POST})[ \u3000]*)?(?P<name>{_NAME})(?:同志)?"
+    rf"\s*在(?P<occ>[^。！？；，,]{{2,60}}?)(?:上|时|中)?(?:发表|作了|作)(?:了)?(?:重要|书面)?(?:讲话|报告|致辞)"
+)
+_INTRO_MAX_PARAS = 3
 _HEAD_WINDOW = 8  # subtitle and name lines sit in the first few paragraphs
 _TAIL_WINDOW = 3  # a 落款 sits in the last few
 
@@ -237,19 +245,34 @@ def _name_line(text: str) -> tuple[str, str | None, bool] | None:
 def extract_speech(
     title: str | None, paragraphs: list[str], *, posted_on: date | None, trace: Trace | None = None
 ) -> SpeechMeta:
-    """Speech fields from a title and the body's paragraphs (boilerplate already stripped);
-    `trace` (extract --explain) gets each field with the line it was read from."""
-    meta, found = _extract_speech(title, paragraphs, posted_on)
+    """Speech fields from a title and the body's paragraphs (boilerplate already stripped).
+
+    Traditional-character pages (`市政協主席劉建國在…會議上的講話`, issue #16) are matched in
+    simplified form and the fields given back as the page wrote them (`traditional.py`).
+    `trace` (extract --explain) gets each field with the line it was read from.
+    """
+    title = normalize_text(title or "").replace("\n", " ")
+    paras = [p for p in (normalize_text(p).replace("\n", " ") for p in paragraphs) if p]
+    window = set(range(_HEAD_WINDOW)) | set(range(len(paras) - _TAIL_WINDOW, len(paras)))
+    s_title = to_simplified(title)
+    s_paras = [to_simplified(p) if i in window else p for i, p in enumerate(paras)]
+    meta, found = _extract_speech(s_title, s_paras, posted_on=posted_on)
+    pairs = [(s_title, title), *zip(s_paras, paras)]
+    if s_title != title or s_paras != paras:
+        meta = SpeechMeta(as_written(meta.speaker, pairs), as_written(meta.speaker_title, pairs),
+                          as_written(meta.occasion, pairs), meta.delivered_on)
     if trace is not None:
+        written = dict(pairs)  # the line as the page wrote it
         values = (meta.speaker, meta.speaker_title, meta.occasion, meta.delivered_on)
-        trace.speech = {name: {"value": value, "line": found.lines.get(name) if value else None}
-                        for name, value in zip(_FIELDS, values)}
+        trace.speech = {
+            name: {"value": value, "line": written.get(found.lines.get(name) or "", found.lines.get(name))
+                   if value else None}
+            for name, value in zip(_FIELDS, values)
+        }
     return meta
 
 
-def _extract_speech(title: str | None, paragraphs: list[str], posted_on: date | None) -> tuple[SpeechMeta, _Found]:
-    title = normalize_text(title or "").replace("\n", " ")
-    paras = [p for p in (normalize_text(p).replace("\n", " ") for p in paragraphs) if p]
+def _extract_speech(title: str, paras: list[str], *, posted_on: date | None) -> tuple[SpeechMeta, _Found]:
     speech_title = bool(SPEECH_TITLE_RE.search(title))
     news_title = bool(NEWS_TITLE_RE.search(title)) and not speech_title
     found = _Found()
@@ -326,6 +349,15 @@ def _extract_speech(title: str | None, paragraphs: list[str], posted_on: date | 
             found.occasion = title_occ or (opening if found.speaker else None)
         opening_line = next((p for p in head if OPENING_RE.match(p)), None)
         found.lines["occasion"] = title if found.occasion == title_occ else opening_line
+
+    if not found.speaker and (speech_title or title_occ) and 0 < len(paras) <= _INTRO_MAX_PARAS:
+        # A speech published as an attachment: its one-paragraph intro names who spoke (issue #16).
+        if (mi := INTRO_RE.search(paras[0])) and looks_like_name(mi.group("name"), strict=False):
+            post = mi.group("post")
+            found.line = paras[0]
+            found.take(normalize_name(mi.group("name")), normalize_text(post) if post else None,
+                       None if title_occ else _clean_occ(mi.group("occ")),
+                       _num_date(mi.group("date")) if mi.group("date") else None)
 
     if news_title and not title_form:
         # A report about a meeting (`…会议胜利闭幕`, `市政协召开…`): dates and names in it belong

@@ -111,7 +111,9 @@ def test_generic_info_row_and_url_date():
     page = extract_page(url, HUBEI_STYLE)
     assert page.family == "generic"
     assert page.title == "在全省政协主席会议上的讲话"
-    assert page.source == "本站"
+    # `本站` ("this site") is what the CMS prints when nobody gave a source: no value (issue #16).
+    assert page.source is None
+    assert {"rule": "placeholder_value", "text": "本站"} in page.audit
     assert page.date_candidates[0][0] == "info" and "2014-01-27" in page.date_candidates[0][1]
     assert ("url", "2014-01-27") in page.date_candidates
     assert page.paragraphs == ["同志们：", "这次会议的主要任务是总结去年工作，部署今年任务。"]

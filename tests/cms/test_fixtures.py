@@ -48,7 +48,7 @@ def test_fixture(case: Path) -> None:
     page = FetchedPage(url=expected["url"], status=200, body=raw,
                        fetched_at=datetime.fromisoformat(expected["fetched_at"]),
                        response_headers=[("Content-Type", ctype)] if ctype else [])
-    result = extract_record([page])
+    result = extract_record([page], listing_title=expected.get("listing_title"))
     gaps = expected.get("known_gaps", {})
     for key, want in expected["fields"].items():
         if want is None and key in ("body", "images", "attachments"):
