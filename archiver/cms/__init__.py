@@ -3,10 +3,12 @@
 Entry points (docs/CONTRACTS.md):
 
 - `detect_family(url, html)` -> `trs|hanweb|legacy|datepath|post|detail|generic`
-- `parse_listing(url, text, *, family=None, content_type=None)` -> `Listing(family, entries,
-  follow, total_pages)`; HTML column pages, Hanweb `dataproxy.jsp` XML and JSON list APIs alike.
-  `follow` holds `PageRequest(url, method, formdata)`s (Hanweb's older proxy wants a POST), in
-  page order, same-site only, at most `pagination.MAX_LISTING_PAGES`.
+- `parse_listing(url, text, *, family=None, content_type=None, request=None)` -> `Listing(family,
+  entries, follow, total_pages, total_items, problems)`; HTML column pages, Hanweb `dataproxy.jsp`
+  XML and JSON/JSONP/XML list APIs alike (listapi.py). `follow` holds `PageRequest(url, method,
+  formdata, api)`s (Hanweb's older proxy and many list APIs want a POST), in page order,
+  same-site only, at most `pagination.MAX_LISTING_PAGES`; the generic path reads every pager
+  form of issue #14 (pagers.py).
 - `extract_page(url, html, *, family=None, overrides=None)` -> `ArticlePage` (one page);
   `continuation_urls(url, html, family)`; `is_soft_404(html)`.
 - `canonical_url(url)` (session ids stripped), `absolute_link(base, href)`, `same_site(a, b)`.
