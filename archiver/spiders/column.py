@@ -287,13 +287,13 @@ class ColumnSpider(scrapy.Spider):
                  walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
         """The column's next listing page, or the end of its walk with what it did not cover."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
-        repeating = walk.get("repeats", 0) >= walkcount.REPEAT_LIMIT
-        if pending and not incremental_stop and not repeating and page_no < max_pages:
+        stop = walkcount.stop_reason(walk)
+        if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
             yield request
             return
-        ended = ("incremental" if incremental_stop else "repeating" if repeating else "cut") if pending else "last-page"
+        ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"
         several = sum(t.site == target.site for t in self.targets.values()) > 1
         walkcount.end_walk(report, target.listing_url, walk, ended=ended, max_pages=max_pages,
                            stats=self.crawler.stats, name_column=several)

@@ -14,14 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 WALK = "walk"  # meta key
-# Listing pages in a row whose articles were all listed before end the walk: a pager claiming
-# 100,000 pages over a site that answers its last page for any number (issue #14, bad input).
+# Listing pages in a row whose articles were all listed before, or that could not be read, end
+# the walk: a pager claiming 100,000 pages over a site that answers its last page for any number,
+# or 404 past its real end (issue #14, bad input).
 REPEAT_LIMIT = 3
 
 
 def new_walk() -> dict[str, Any]:
     return {"pages": 0, "failed": 0, "rows": 0, "stated_pages": None, "stated_items": None, "failures": [],
-            "repeats": 0}
+            "repeats": 0, "failing": 0}
 
 
 def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_pages: int | None = None,
@@ -31,10 +32,12 @@ def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_p
     out = {**walk, "failures": list(walk.get("failures", []))}
     if failure is not None:
         out["failed"] += 1
+        out["failing"] = out.get("failing", 0) + 1
         if len(out["failures"]) < 3:
             out["failures"].append(failure)
         return out
     out["pages"] += 1
+    out["failing"] = 0
     out["rows"] += rows
     out["repeats"] = out.get("repeats", 0) + 1 if listed and not rows else 0
     for key, value in (("stated_pages", stated_pages), ("stated_items", stated_items)):
@@ -44,7 +47,8 @@ def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_p
 
 
 def shortfalls(walk: dict[str, Any], *, ended: str, max_pages: int | None = None) -> list[str]:
-    """What the walk did not cover. `ended`: `last-page`, `incremental`, `cut` or `repeating`."""
+    """What the walk did not cover. `ended`: `last-page`, `incremental`, `cut`, `repeating` or
+    `failing`."""
     out: list[str] = []
     pages, rows = walk["pages"], walk["rows"]
     stated_pages, stated_items = walk["stated_pages"], walk["stated_items"]
@@ -63,10 +67,21 @@ def shortfalls(walk: dict[str, Any], *, ended: str, max_pages: int | None = None
             what += f": cut at {max_pages} listing pages (raise ARCHIVER_MAX_LISTING_PAGES)"
         elif ended == "repeating":
             what += f": stopped after {REPEAT_LIMIT} pages repeating articles already listed"
+        elif ended == "failing":
+            what += f": stopped after {REPEAT_LIMIT} listing pages in a row could not be read"
         out.append(what)
     if walk["failed"]:
         out.append(f"{walk['failed']} listing page(s) could not be read ({'; '.join(walk['failures'])})")
     return out
+
+
+def stop_reason(walk: dict[str, Any]) -> str | None:
+    """Why the walk must end before its pending pages: `repeating`, `failing`, or None."""
+    if walk.get("repeats", 0) >= REPEAT_LIMIT:
+        return "repeating"
+    if walk.get("failing", 0) >= REPEAT_LIMIT:
+        return "failing"
+    return None
 
 
 def end_walk(report: Any, column: str, walk: dict[str, Any], *, ended: str, max_pages: int, stats: Any,

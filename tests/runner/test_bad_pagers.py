@@ -20,7 +20,8 @@ def test_bad_pagers_and_apis_are_reported_bounded_and_never_ok(fresh_replica, tm
     rp.fault("dede", None, "offsite_pager")
     rp.fault("phpcmsapi", "/api.php", "html_body")
     rp.fault("jeecmsapi", "/api/content/list.jspx", "broken_json")
-    sites = ("jeecms", "phpcms", "dede", "phpcmsapi", "jeecmsapi", "empire")
+    rp.fault("siteserver", None, "huge_pager")  # pages past the real three answer 404
+    sites = ("jeecms", "phpcms", "dede", "phpcmsapi", "jeecmsapi", "empire", "siteserver")
     db_path = tmp_path / "a.sqlite3"
     db = f"sqlite:///{db_path}"
     proc = crawl(db, *(rp.sites[s]["listing"] for s in sites), cwd=tmp_path, check=False,
@@ -31,6 +32,9 @@ def test_bad_pagers_and_apis_are_reported_bounded_and_never_ok(fresh_replica, tm
     # 100,000 pages claimed, pages past the real two repeating: cut at the limit, said with numbers.
     assert ": incomplete" in lines["jeecms"]
     assert "of 100000 listing pages (共100000页)" in lines["jeecms"] and "repeating" in lines["jeecms"]
+    assert ": incomplete" in lines["siteserver"] and "in a row could not be read" in lines["siteserver"]
+    siteserver_listings = [e for e in rp.access_log(site="siteserver") if e["path"].startswith("/channels/")]
+    assert len(siteserver_listings) <= 3 + 3  # the real pages, then three failures end the walk
     # Page URLs built for another host: not fetched; the column is short of its stated pages.
     for site in ("phpcms", "dede"):
         assert ": incomplete" in lines[site] and "walked 1 of 3 listing pages (共3页)" in lines[site]
@@ -40,7 +44,8 @@ def test_bad_pagers_and_apis_are_reported_bounded_and_never_ok(fresh_replica, tm
     assert ": ok" in lines["empire"]  # the crawl went on: a healthy site beside them is whole
 
     stored = Counter(r["url"] for r in export_jsonl(db, cwd=tmp_path))
-    assert set(speech_gold(rp, site="jeecms")) <= set(stored) and set(speech_gold(rp, site="empire")) <= set(stored)
+    for site in ("jeecms", "empire", "siteserver"):
+        assert set(speech_gold(rp, site=site)) <= set(stored)
     assert max(stored.values()) == 1
     con = sqlite3.connect(db_path)
     hosts = {urlsplit(rp.sites[s]["base"]).netloc for s in sites}

@@ -34,3 +34,15 @@ def test_failed_pages_and_repeats():
     assert repeating["repeats"] == 2
     assert count_page(repeating, rows=0, listed=0)["repeats"] == 0  # an empty page is no repeat
     assert "stopped after 3 pages repeating" in shortfalls(repeating, ended="repeating")[0]
+
+
+def test_three_unreadable_pages_in_a_row_stop_the_walk():
+    from archiver.spiders.walkcount import stop_reason
+
+    walk = walked((20, 100000, None))
+    for n in range(3):
+        assert stop_reason(walk) is None
+        walk = count_page(walk, failure=f"http://h/p{n}.html: HTTP 404")
+    assert stop_reason(walk) == "failing"
+    assert "in a row could not be read" in shortfalls(walk, ended="failing")[0]
+    assert stop_reason(count_page(walk, rows=5, listed=5)) is None  # a readable page resets it
