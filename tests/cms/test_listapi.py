@@ -69,3 +69,15 @@ def test_api_answering_html_or_broken_json_is_one_clear_problem():
     for listing in (html_answer, broken):
         assert listing.entries == [] and listing.follow == [] and len(listing.problems) == 1
     assert "HTML" in html_answer.problems[0] and "broken JSON" in broken.problems[0]
+
+
+def test_xml_list_answer():
+    answer = """<?xml version="1.0" encoding="UTF-8"?><rss><channel><title>领导讲话</title>
+    <item><title>在全会上的讲话</title><link>/art/2024/1/5/art_1.html</link><pubDate>2024-01-05</pubDate></item>
+    <item><title>在协商会上的讲话</title><link>http://other.example/a.html</link></item></channel></rss>"""
+    url = f"{BASE}/api/list.xml?page=1"
+    listing = parse_listing(url, answer, content_type="text/xml", request=PageRequest(url, api=True))
+    assert [(e.url, e.title, e.date_raw) for e in listing.entries][0] == (
+        f"{BASE}/art/2024/1/5/art_1.html", "在全会上的讲话", "2024-01-05")
+    again = parse_listing(url, answer)  # a later run starting there knows nothing of the request
+    assert [e.url for e in again.entries] == [e.url for e in listing.entries]
