@@ -104,7 +104,8 @@ def parse_listing(
     # An XML list (RSS) is an API answer too, even when asked as a later run's entry point.
     xml_list = head == "<" and text.lstrip("\ufeff \t\r\n")[:5].lower() in ("<?xml", "<rss ", "<rss>") \
         and "<html" not in text[:1000].lower()
-    if "json" in ctype or "javascript" in ctype or head in ("{", "[") or xml_list or (request is not None and request.api):
+    asked_api = request is not None and request.api
+    if "json" in ctype or "javascript" in ctype or head in ("{", "[") or xml_list or asked_api:
         post = families is None or "post" in families
         if post and head in ("{", "[") and "pagenum=" in url.lower():  # the 集约化 `list.jsp` API (post.py)
             listing = parse_json_listing(url, text)

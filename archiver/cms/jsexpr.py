@@ -18,8 +18,10 @@ from lxml import html
 
 PAGE = "\x00PAGE\x00"  # stands for the page number in a URL template
 
-_FUNC = re.compile(r"function\s+(\w+)\s*\(([^)]*)\)\s*\{|(?:var\s+|window\.)?(\w+)\s*=\s*function\s*\(([^)]*)\)\s*\{")
-_VAR = re.compile(r"(?:\bvar|\blet|\bconst|[;{,\n])\s*(\w+)\s*=\s*(\"[^\"\n]*\"|'[^'\n]*'|-?\d+)\s*(?=[;,\n}]|$)")
+_FUNC = re.compile(
+    r"function\s+(\w+)\s*\(([^)]*)\)\s*\{|(?:var\s+|window\.)?(\w+)\s*=\s*function\s*\(([^)]*)\)\s*\{")
+_VAR = re.compile(
+    r"(?:\bvar|\blet|\bconst|[;{,\n])\s*(\w+)\s*=\s*(\"[^\"\n]*\"|'[^'\n]*'|-?\d+)\s*(?=[;,\n}]|$)")
 _LOCATION = re.compile(
     r"(?:(?:window|self|top|parent|document)\.)?location(?:\.href)?\s*=(?!=)\s*([^;\n}]+)"
     r"|location\.(?:replace|assign)\(\s*([^;\n]+?)\)\s*(?:;|$|\n|})"
@@ -27,7 +29,8 @@ _LOCATION = re.compile(
 )
 _CALL = re.compile(r"(?<![\w.$])([A-Za-z_$][\w$]*)\s*\(([^()]*)\)")
 # Identifiers that stand for "the page number" in a pager's code.
-_PAGE_NAME = re.compile(r"^(?:\w+\.)?(?:p|n|i|pg|pn|page\w*|cur\w*|pageno|pagenum|pageindex|num|index|no|go\w*)$", re.I)
+_PAGE_NAME = re.compile(
+    r"^(?:\w+\.)?(?:p|n|i|pg|pn|page\w*|cur\w*|pageno|pagenum|pageindex|num|index|no|go\w*)$", re.I)
 _SELECTED = re.compile(r"this\.options\[\s*this\.selectedIndex\s*\]\.value|this\.value|\$\(this\)\.val\(\)")
 OPTION = "__option__"  # the chosen option of a <select> jump menu
 MAX_SCRIPT = 400_000  # characters of inline script read per page (bounds pathological pages)
@@ -49,7 +52,8 @@ def inline_scripts(doc: html.HtmlElement) -> str:
 
 
 _OBJECT_VAR = re.compile(r"(?:\bvar|\blet|\bconst|window\.)\s*(\w+)\s*=\s*\{")
-_PAIR = re.compile(r"""["']?([\w$]+)["']?\s*:\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?\d+)\s*(?=[,}\n]|$)""")
+_PAIR = re.compile(
+    r"""["']?([\w$]+)["']?\s*:\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?\d+)\s*(?=[,}\n]|$)""")
 
 
 # `var cid = $('meta[name=cid]').attr('content');`: the whole right-hand side is one read.
@@ -151,6 +155,9 @@ def block(code: str, open_at: int, limit: int = 5000) -> str | None:
     return None
 
 
+_WRAPPER = re.compile(r"(?:encodeURI(?:Component)?|escape|String|parseInt|Number)\((.*)\)", re.S)
+
+
 def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> str | None:
     """The string a `"a" + b + 'c'` expression builds, or None when a part is unknown.
 
@@ -163,7 +170,7 @@ def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> 
         token = token.strip()
         while token.startswith("(") and token.endswith(")"):
             token = token[1:-1].strip()
-        wrapped = re.fullmatch(r"(?:encodeURI(?:Component)?|escape|String|parseInt|Number)\((.*)\)", token, re.S)
+        wrapped = _WRAPPER.fullmatch(token)
         if wrapped:
             inner = evaluate(wrapped.group(1), env, page_unknowns=page_unknowns and not paged)
             if inner is None:

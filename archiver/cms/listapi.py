@@ -27,7 +27,8 @@ from .model import Listing, ListingEntry, PageRequest
 from .pagination import MAX_LISTING_PAGES
 from .urls import absolute_link, canonical_url
 
-_CALL_START = re.compile(r"(?:\$|jQuery)\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")
+_CALL_START = re.compile(
+    r"(?:\$|jQuery)\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")
 _URL_KEY = re.compile(r"[{,]\s*[\"']?url[\"']?\s*:")
 # An API's URL or fields must look like a list, not a hit counter or a login check.
 _LISTY = re.compile(r"list|page|query|search|article|news|content|data|info|column|channel|json|api|getdoc", re.I)
@@ -36,16 +37,17 @@ PAGE_KEYS = ("page", "paged", "pageno", "pagenum", "pageindex", "currentpage", "
              "pagenumber", "page_no", "cpage")
 OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin", "first")
 SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length")
-TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "newstitle", "articletitle", "infotitle",
-              "maintitle", "bt", "biaoti", "topic", "text", "label")
-URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl", "infourl",
-            "contenturl", "weburl", "path", "redirecturl", "address", "uri")
-DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime", "docreltime",
-             "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj", "created",
+TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "newstitle", "articletitle",
+              "infotitle", "maintitle", "bt", "biaoti", "topic", "text", "label")
+URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl",
+            "infourl", "contenturl", "weburl", "path", "redirecturl", "address", "uri")
+DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime",
+             "docreltime", "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj", "created",
              "published", "updatetime", "ctime")
 ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
                "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts")
-PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage", "maxnumpages")
+PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage",
+               "maxnumpages")
 
 
 def _norm(key: str) -> str:
@@ -182,14 +184,16 @@ def _with_query(link: str, fields: dict[str, str]) -> str:
         return link
     parts = urlsplit(link)
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in fields]
-    return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs + list(fields.items())), "")))
+    query = urlencode(pairs + list(fields.items()))
+    return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
 
 
 # ----------------------------------------------------------------------------- reading
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
 
 
-def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *, family: str = "generic") -> Listing:
+def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *,
+                      family: str = "generic") -> Listing:
     """A list API's answer (JSON, JSONP or an XML/RSS list) as a listing, with its next pages."""
     body = text.lstrip("\ufeff").strip()
     if body.startswith(")]}'"):
@@ -276,7 +280,8 @@ def _entries(url: str, records: list) -> list[ListingEntry]:
             continue
         seen.add(link)
         date = _pick(record, DATE_KEYS)
-        entries.append(ListingEntry(link, clean_title(str(_pick(record, TITLE_KEYS) or "")), str(date) if date else None))
+        title = clean_title(str(_pick(record, TITLE_KEYS) or ""))
+        entries.append(ListingEntry(link, title, str(date) if date else None))
     return entries
 
 

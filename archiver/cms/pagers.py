@@ -34,8 +34,10 @@ PAGE_FIELDS = ("page", "pageno", "pagenum", "pageindex", "curpage", "currentpage
 _SCRIPT_PAGES = re.compile(
     r"\b(?:countPage|totalPages?|pageCount|maxPage|pageTotal|page_count|totalpage|pagecount|allPage|"
     r"pages)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
-_SCRIPT_ITEMS = re.compile(r"\b(?:totalRecords?|totalCount|recordCount|totalNum|totalRows)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
-_SCRIPT_SIZE = re.compile(r"\b(?:pageSize|perPage|page_size|pagesize|rowsPerPage)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
+_SCRIPT_ITEMS = re.compile(
+    r"\b(?:totalRecords?|totalCount|recordCount|totalNum|totalRows)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
+_SCRIPT_SIZE = re.compile(
+    r"\b(?:pageSize|perPage|page_size|pagesize|rowsPerPage)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
 _TEXT_PAGES = (
     re.compile(r"共\s*(\d+)\s*页"),
     re.compile(r"(?:页次|当前页?|第)\s*[:：]?\s*\d+\s*/\s*(\d+)\s*页?"),
@@ -104,7 +106,8 @@ def _sizes(out: Pages, body_text: str, code: str, entries: int) -> None:
     pages = [int(m) for rx in _TEXT_PAGES for m in rx.findall(body_text)]
     pages += [int(m) for m in _SCRIPT_PAGES.findall(code)]
     items = [int(m) for m in _TEXT_ITEMS.findall(body_text)] + [int(m) for m in _SCRIPT_ITEMS.findall(code)]
-    sizes = [int(a or b) for a, b in _TEXT_SIZE.findall(body_text)] + [int(m) for m in _SCRIPT_SIZE.findall(code)]
+    sizes = [int(a or b) for a, b in _TEXT_SIZE.findall(body_text)]
+    sizes += [int(m) for m in _SCRIPT_SIZE.findall(code)]
     out.total_items = max(items) if items else None
     out.per_page = sizes[0] if sizes and sizes[0] > 0 else None
     out.total_pages = max(pages) if pages else None
@@ -171,7 +174,9 @@ _NEXT, _LAST = -1, -2
 
 
 def _number(kind: int | str | None) -> int | None:
-    return {"next": _NEXT, "last": _LAST}.get(kind, kind if isinstance(kind, int) else None)  # type: ignore[arg-type]
+    if isinstance(kind, int):
+        return kind
+    return {"next": _NEXT, "last": _LAST}.get(kind or "")
 
 
 def _handler_pages(doc: html.HtmlElement, env: dict[str, str], funcs) -> list[tuple[int | None, str]]:
@@ -203,8 +208,9 @@ def _select_pages(doc: html.HtmlElement, env: dict[str, str]) -> list[tuple[int 
     """Jump menus whose options are pages (`2`, `第2页`); friend-link menus are skipped."""
     out: list[tuple[int | None, str]] = []
     for select in doc.iter("select"):
-        options = [(o.text_content().strip(), o.get("value") if o.get("value") is not None else o.text_content().strip())
-                   for o in select.iter("option")]
+        options = [(label, value if value is not None else label)
+                   for o in select.iter("option")
+                   for label, value in [(o.text_content().strip(), o.get("value"))]]
         numbered = [(int(m.group(1)), value) for label, value in options if (m := _OPTION_PAGE.match(label))]
         if len(numbered) < 2 or len(numbered) < len(options) - 1 or _is_friend_menu(select):
             continue
