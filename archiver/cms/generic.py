@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from . import jsexpr, listapi
+from . import apicalls, jsexpr
 from .base import CMSFamily
 from .hanweb import HanwebFamily
 from .listing import dedup_requests
@@ -33,7 +33,7 @@ class GenericFamily(CMSFamily):
             return listing
         entries = self.listing_entries(url, doc)
         code = jsexpr.inline_scripts(doc)
-        apis = [*api_requests(url, text), *listapi.discover(url, doc, code, first=2 if entries else 1)]
+        apis = [*api_requests(url, text), *apicalls.discover(url, doc, code, first=2 if entries else 1)]
         # TRS scripts number their pages from 0 (`index_1` is page 2): their own rule wins.
         script_urls, count = script_page_urls(url, text)
         pages = find_pages(url, text, doc, entries=len(entries), expand=not script_urls, guess=not apis)

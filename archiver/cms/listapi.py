@@ -1,13 +1,9 @@
-"""List APIs behind column pages, found and read without running JavaScript (issue #14).
+"""List APIs behind column pages, read without running JavaScript (issue #14).
 
-Many columns are an empty shell that a script fills from a JSON (or JSONP, or XML) list API:
-`$.ajax({url: "/api/list", type: "POST", data: {channelId: cid, pageNo: 1}})`, `$.get(…)`,
-`fetch("/news/list?cid=" + cid + "&page=" + page)`, `axios.get(url, {params: {…}})`, or any
-object with a `url:` key (layui `table.render`). The URL and parameters are evaluated from
-literals, script variables, `<meta>` tags and `data-` attributes (archiver/cms/jsexpr.py).
-
-The answer is read generically: the array of records with a title-like and a URL-like key (and
-a date-like key when present), wherever it sits; its totals (`total`, `totalPage`, `pageCount`…)
+Many columns are an empty shell that a script fills from a JSON (or JSONP, or XML) list API;
+archiver/cms/apicalls.py finds the calls in the page's scripts. The answer is read
+generically: the array of records with a title-like and a URL-like key (and a date-like key
+when present), wherever it sits; its totals (`total`, `totalPage`, `pageCount`…)
 give the column's stated size and the next pages, asked the way the first one was (the page
 field of the query or the POST form: `page`/`pageNo`/`pageNum`/`currentPage`/`start`…).
 """
@@ -19,20 +15,13 @@ import math
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lxml import etree, html
+from lxml import etree
 
-from . import jsexpr
 from .dom import clean_title
 from .model import Listing, ListingEntry, PageRequest
 from .pagination import MAX_LISTING_PAGES
 from .urls import absolute_link, canonical_url
 
-_CALL_START = re.compile(
-    r"(?:\$|jQuery)\.(ajax|get|post|getJSON)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")
-_URL_KEY = re.compile(r"[{,]\s*[\"']?url[\"']?\s*:")
-# An API's URL or fields must look like a list, not a hit counter or a login check.
-_LISTY = re.compile(r"list|page|query|search|article|news|content|data|info|column|channel|json|api|getdoc", re.I)
-_NOT_LIST = re.compile(r"count\.|hits|visit|click|stat|login|captcha|weather|\.js(?:\?|$)|\.css", re.I)
 PAGE_KEYS = ("page", "paged", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
              "pagenumber", "page_no", "cpage")
 OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin", "first")
@@ -42,8 +31,8 @@ TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "
 URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl",
             "infourl", "contenturl", "weburl", "path", "redirecturl", "address", "uri")
 DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "releasedate", "releasetime",
-             "docreltime", "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj", "created",
-             "published", "updatetime", "ctime")
+             "docreltime", "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj",
+             "created", "published", "updatetime", "ctime")
 ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
                "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts")
 PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage",
@@ -52,131 +41,6 @@ PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pa
 
 def _norm(key: str) -> str:
     return re.sub(r"[_\-]", "", key).lower()
-
-
-# ----------------------------------------------------------------------------- discovery
-def discover(url: str, doc: html.HtmlElement, code: str | None = None, *, first: int = 1) -> list[PageRequest]:
-    """First-page requests of the list APIs the page's inline scripts call.
-
-    `first`: the page to ask when the script computes it (`page = btn.data('page') + 1`): 2 when
-    the HTML already shows page 1 (a "load more" button), else 1.
-    """
-    code = jsexpr.inline_scripts(doc) if code is None else code
-    if not code:
-        return []
-    page = jsexpr.page_vars(doc)
-    env = {**page, **jsexpr.script_vars(code, page)}
-    out: list[PageRequest] = []
-    for config in _configs(code):
-        request = _request(url, config, env, first)
-        if request is not None and all(_key(request) != _key(r) for r in out):
-            out.append(request)
-        if len(out) >= 4:
-            break
-    return out
-
-
-def _key(req: PageRequest) -> tuple:
-    return (req.url, req.method, tuple(sorted((req.formdata or {}).items())))
-
-
-def _configs(code: str) -> list[dict[str, str]]:
-    """Each call's pieces as raw expressions: url, method, data, params, dataType."""
-    configs: list[dict[str, str]] = []
-    for match in _CALL_START.finditer(code):
-        args = _paren_args(code, match.end() - 1)
-        if not args:
-            continue
-        verb = (match.group(1) or match.group(2) or "").lower()
-        first = args[0].strip()
-        if first.startswith("{"):  # $.ajax({…}), axios({…})
-            configs.append(_object(first))
-            continue
-        config = {"url": first, "type": "'POST'" if verb == "post" else "'GET'"}
-        if len(args) > 1 and args[1].strip().startswith("{"):
-            options = _object(args[1].strip())
-            if match.group(0).startswith("fetch") or "axios" in match.group(0):
-                config.update({k: v for k, v in options.items() if k in ("method", "type", "params", "data", "body")})
-                if "axios" in match.group(0) and verb == "post":
-                    config["data"] = args[1].strip()
-            else:
-                config["data"] = args[1].strip()
-        configs.append(config)
-    for match in _URL_KEY.finditer(code):  # any other config object: layui, bootstrap-table, …
-        start = code.rfind("{", 0, match.start() + 1)
-        body = jsexpr.block(code, start) if start >= 0 else None
-        if body is not None:
-            configs.append(_object("{" + body + "}"))
-    return configs
-
-
-def _paren_args(code: str, open_at: int) -> list[str]:
-    inner = jsexpr.block(code, open_at, 4000)
-    return jsexpr.split_top(inner, ",") if inner is not None else []
-
-
-def _object(literal: str) -> dict[str, str]:
-    """`{url: a + b, type: 'POST', data: {…}}` -> {"url": "a + b", "type": "'POST'", "data": "{…}"}."""
-    inner = literal.strip()[1:-1] if literal.strip().startswith("{") else ""
-    out: dict[str, str] = {}
-    for part in jsexpr.split_top(inner, ","):
-        key, sep, value = part.partition(":")
-        if sep and re.fullmatch(r"\s*[\"']?[\w$]+[\"']?\s*", key):
-            out.setdefault(key.strip().strip("\"'"), value.strip())
-    return out
-
-
-def _request(url: str, config: dict[str, str], env: dict[str, str], first: int = 1) -> PageRequest | None:
-    raw = config.get("url")
-    if not raw:
-        return None
-    target = jsexpr.evaluate(raw, env, page_unknowns=True)
-    if not target or target.startswith(("javascript:", "#")):
-        return None
-    method = (jsexpr.evaluate(config.get("type") or config.get("method") or "'GET'", env) or "GET").upper()
-    fields: dict[str, str] = {}
-    for name in ("data", "params", "where", "queryParams", "body"):
-        fields.update(_data_fields(config.get(name, ""), env))
-    if not _LISTY.search(target + " " + " ".join(fields)) or _NOT_LIST.search(target.split("?")[0]):
-        return None
-    target = target.replace(jsexpr.PAGE, str(first))
-    link = absolute_link(url, target)
-    if link is None or link == canonical_url(url):
-        return None
-    fields = {k: (str(first) if v == jsexpr.PAGE else v) for k, v in fields.items()}
-    if "jsonp" in (config.get("dataType") or "").lower() and "callback=" not in link:
-        fields.setdefault("callback", "callback")
-    if method == "POST":
-        return PageRequest(link, "POST", fields, api=True)
-    return PageRequest(_with_query(link, fields), "GET", None, api=True)
-
-
-def _data_fields(value: str, env: dict[str, str]) -> dict[str, str]:
-    """A request's fields: an object literal, an object variable, `JSON.stringify(…)`,
-    `$.extend({…}, listParams)` / `Object.assign(…)`."""
-    value = value.strip()
-    if value.startswith("{"):
-        return _fields(_object(value), env)
-    merged = re.match(r"(?:JSON\.stringify|\$\.extend|jQuery\.extend|Object\.assign)\s*\(", value)
-    if merged and value.endswith(")"):
-        out: dict[str, str] = {}
-        for part in jsexpr.split_top(value[merged.end():-1], ","):
-            out.update(_data_fields(part, env))
-        return out
-    if re.fullmatch(r"[\w$.]+", value):
-        return dict(jsexpr.object_members(value, env))
-    return {}
-
-
-def _fields(obj: dict[str, str], env: dict[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, expr in obj.items():
-        value = jsexpr.evaluate(expr, env)
-        if value is None and (_norm(key) in PAGE_KEYS or _norm(key) in OFFSET_KEYS):
-            value = "0" if _norm(key) in OFFSET_KEYS else jsexpr.PAGE
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def _with_query(link: str, fields: dict[str, str]) -> str:
@@ -213,7 +77,7 @@ def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *
     entries = _entries(url, records)
     totals = _totals(data, id(records))
     listing = Listing(family, entries)
-    size = totals.get("size") or len(records) or None
+    size = totals.get("size") or _asked_size(url, request) or len(records) or None
     pages = totals.get("pages")
     if pages is None and totals.get("items") is not None and size:
         pages = math.ceil(totals["items"] / size)
@@ -327,15 +191,26 @@ def _as_int(value: object) -> int | None:
     return None
 
 
+def _fields_asked(url: str, request: PageRequest | None) -> dict[str, str]:
+    if request is not None and request.formdata is not None:
+        return dict(request.formdata)
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def _asked_size(url: str, request: PageRequest | None) -> int | None:
+    """The page size the request asked for (`pageSize=10`, `count=6`, `limit=20`)."""
+    fields = _fields_asked(url, request)
+    return next((_as_int(v) for k, v in fields.items() if _norm(k) in SIZE_KEYS + ("count",)), None)
+
+
 def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals: dict[str, int],
                 size: int | None, got: int) -> list[PageRequest]:
     """Later pages asked like this one: the page (or offset) field of the query or form bumped."""
     method = request.method if request else "GET"
     form = dict(request.formdata or {}) if request and request.formdata is not None else None
-    query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-    fields = form if form is not None else query
+    fields = _fields_asked(url, request)
     page_key = next((k for k in fields if _norm(k) in PAGE_KEYS), None)
-    asked = next((_as_int(v) for k, v in fields.items() if _norm(k) in SIZE_KEYS + ("count",)), None)
+    asked = _asked_size(url, request)
     size = asked or totals.get("size") or size
     if asked and got < asked and not pages:
         return []  # a short page: the last one
@@ -367,7 +242,7 @@ def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals
     out = []
     for values in wanted:
         if form is not None:
-            out.append(PageRequest(url, method, values, api=True))
+            out.append(PageRequest(url, method, values, api=True, json=bool(request and request.json)))
         else:
             out.append(PageRequest(_with_query(url, values), "GET", None, api=True))
     return out

@@ -18,6 +18,7 @@ class PageRequest:
     method: str = "GET"
     formdata: dict[str, str] | None = None
     api: bool = False  # a list API's page: an HTML answer is a fault, not a listing (issue #14)
+    json: bool = False  # the fields go as a JSON body (`axios.post(url, {…})`, JSON.stringify)
 
 
 @dataclass

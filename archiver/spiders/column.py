@@ -12,6 +12,7 @@ not from the listings, with conditional requests.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import UTC, datetime
@@ -161,6 +162,11 @@ class ColumnSpider(scrapy.Spider):
         self.seen_listings.add(_listing_key(url, method, formdata))
         meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
                           api=bool(getattr(spec, "api", False)))
+        if formdata is not None and getattr(spec, "json", False):  # a list API taking JSON (issue #14)
+            return scrapy.http.JsonRequest(
+                url, data=formdata, method=method, callback=self.parse_listing,
+                errback=self.listing_failed, meta={**meta, "json_body": True}, dont_filter=True,
+            )
         if formdata is not None:
             return scrapy.FormRequest(
                 url, formdata=formdata, method=method, callback=self.parse_listing,
@@ -230,8 +236,8 @@ class ColumnSpider(scrapy.Spider):
         listing = parse_listing(
             response.url, text, family=target.family, families=self.families,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            request=PageRequest(response.request.url, response.request.method,
-                                _form_of(response.request), bool(response.meta.get("api"))),
+            request=PageRequest(response.request.url, response.request.method, _form_of(response.request),
+                                bool(response.meta.get("api")), bool(response.meta.get("json_body"))),
         )
         if response.meta.get("api") and listing.problems and not listing.entries:
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
@@ -426,7 +432,14 @@ def _form_of(request: Request) -> dict[str, str] | None:
     """The fields of a POSTed listing request (a list API's page number may be among them)."""
     if request.method != "POST" or not request.body:
         return None
-    return dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    body = request.body.decode("utf-8", "replace")
+    if request.meta.get("json_body"):
+        try:
+            fields = json.loads(body)
+        except ValueError:
+            return None
+        return {str(k): str(v) for k, v in fields.items()} if isinstance(fields, dict) else None
+    return dict(parse_qsl(body, keep_blank_values=True))
 
 
 def _listing_key(url: str, method: str, formdata: dict | None) -> str:

@@ -81,3 +81,25 @@ def test_xml_list_answer():
         f"{BASE}/art/2024/1/5/art_1.html", "在全会上的讲话", "2024-01-05")
     again = parse_listing(url, answer)  # a later run starting there knows nothing of the request
     assert [e.url for e in again.entries] == [e.url for e in listing.entries]
+
+
+def test_axios_post_sends_json_and_its_pages_follow_the_same_way():
+    script = """var cid = document.querySelector('meta[name="channelId"]').getAttribute('content');
+    function load(page){ axios.post('/api/cms/article/page', {channelId: cid, pageNum: page, pageSize: 10}); }"""
+    listing = parse_listing(f"{BASE}/ldjh/", SHELL.format(cid="31", script=script), family="generic")
+    (api,) = [r for r in listing.follow if r.api]
+    assert (api.method, api.json, api.formdata) == ("POST", True, {"channelId": "31", "pageNum": "1", "pageSize": "10"})
+    answer = json.dumps({"data": {"total": 25, "rows": [{"title": "甲", "url": "/a/1.html"}]}})
+    nxt = parse_listing(api.url, answer, content_type="application/json", request=api).follow
+    assert [(r.json, r.formdata["pageNum"]) for r in nxt] == [(True, "2"), (True, "3")]
+
+
+def test_the_spider_asks_a_json_api_with_a_json_body_and_reads_its_page_field_back():
+    from archiver.spiders.column import ColumnSpider, CrawlTarget, _form_of
+
+    spider = ColumnSpider([CrawlTarget("s", f"{BASE}/ldjh/")])
+    spec = PageRequest(f"{BASE}/api/list", "POST", {"channelId": "31", "pageNum": "2"}, api=True, json=True)
+    request = spider.listing_request(spider.targets[f"{BASE}/ldjh/"], spec, pending=[])
+    assert json.loads(request.body) == {"channelId": "31", "pageNum": "2"}
+    assert request.headers[b"Content-Type"] == b"application/json"
+    assert _form_of(request) == {"channelId": "31", "pageNum": "2"}
