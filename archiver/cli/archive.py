@@ -607,7 +607,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 KEY_STATS = ("archiver/storage/new", "archiver/storage/updated", "archiver/storage/unchanged",
              "archiver/storage/removed", "archiver/storage/errors", "downloader/request_count",
              "downloader/response_status_count/200", "downloader/response_status_count/404",
-             "retry/max_reached", "log_count/ERROR", "elapsed_time_seconds")
+             "archiver/column", "retry/max_reached", "log_count/ERROR", "elapsed_time_seconds")
 
 
 def _key_stats(stats: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -89,7 +89,9 @@ def test_a_column_cut_by_the_listing_page_limit_is_reported_not_taken_for_whole(
     proc = crawl(db, listing, cwd=tmp_path, check=False, extra=("-s", "ARCHIVER_MAX_LISTING_PAGES=2"))
     assert proc.returncode == 1
     line = site_line(proc.stdout, fresh_replica, "trs")
-    assert "unhealthy" in line and "cut at 2 listing pages" in line
+    # Issue #14: a cut column is incomplete, with the numbers (the TRS column states countPage).
+    assert ": incomplete" in line and "cut at 2 listing pages" in line
+    assert "walked 2 of " in line
     # Not marked complete: the next run (with a higher limit) walks the whole column.
     crawl(db, listing, cwd=tmp_path)
     stored = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
