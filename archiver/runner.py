@@ -169,6 +169,7 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
         judge_health(report, prepared.previous, prepared.targets)
     reason = finish_reason or "finished"
     interrupted = reason != "finished"
+    mark_cut_short(reports, reason)
     if interrupted:  # SIGTERM/Ctrl-C ("shutdown"), a full disk ("disk_full"), …
         outcome = "interrupted" if reason == "shutdown" else reason
     else:
@@ -197,6 +198,20 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
         file=out,
     )
     return EXIT_FAILED if failed or interrupted or failed_to_record else EXIT_OK
+
+
+def mark_cut_short(reports: list[SiteReport], reason: str) -> None:
+    """A crawl that did not finish says so on every site it cut short (issue #15): stopped by
+    SIGTERM/Ctrl-C the sites are ``interrupted``; stopped by a full disk (or anything else)
+    they are short of what was left undone, never ``ok``."""
+    if reason == "finished":
+        return
+    for report in reports:
+        if reason == "shutdown":
+            report.interrupted = True
+            report.short("crawl interrupted (SIGTERM/Ctrl-C): the next run walks its columns again")
+        else:
+            report.short(f"crawl stopped early ({reason.replace('_', ' ')})")
 
 
 def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:

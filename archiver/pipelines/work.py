@@ -14,6 +14,8 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sqlalchemy import event
+
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from storage import bulk, repository
@@ -48,9 +50,11 @@ class WriteFailure:
 class Writer:
     """Stores items; a batch is one transaction (one fsync for the batch, not one per item)."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, busy_timeout: float | None = None) -> None:
         self.engine = make_engine(db_url)
         if self.engine.dialect.name == "sqlite":
+            if busy_timeout is not None:  # ARCHIVER_SQLITE_BUSY_TIMEOUT (tests use a short one)
+                _set_busy_timeout(self.engine, busy_timeout)
             use_explicit_transactions(self.engine)  # SAVEPOINTs need it with pysqlite
         self.sessions = make_session_factory(self.engine)
 
@@ -126,16 +130,23 @@ class Writer:
 _WRITER: Writer | None = None  # the writer process's own
 
 
-def open_writer(db_url: str) -> None:
+def open_writer(db_url: str, busy_timeout: float | None = None) -> None:
     """Initializer of the writer process."""
     global _WRITER
-    _WRITER = Writer(db_url)
+    _WRITER = Writer(db_url, busy_timeout)
     atexit.register(_WRITER.close)
 
 
 def write_batch_in_writer_process(items: list) -> list[Tally | WriteFailure]:
     assert _WRITER is not None, "open_writer did not run in this process"
     return _WRITER.write_batch(items)
+
+
+def _set_busy_timeout(engine, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    # Listens after storage.db's own pragmas, so this value wins.
+    @event.listens_for(engine, "connect")
+    def _busy(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
 
 def new_article(item: ArticleItem) -> bulk.NewArticle:

@@ -18,6 +18,7 @@ from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -129,6 +130,28 @@ class ColumnSpider(scrapy.Spider):
         # so the next run walks them again and retries the article (issue #9: an incremental
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
         self.failed_targets: set[str] = set()
+        # Column -> the articles it listed that the writer has not confirmed stored (issue #15:
+        # a run stopped with articles still queued, a full disk, a locked database). A column
+        # is complete only when this is empty at the end of the run: "complete" is derived
+        # from what was stored, not from what was requested.
+        self.unstored: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.article_scheduled, signal=signals.request_scheduled)
+        return spider
+
+    def article_scheduled(self, request: Request, spider=None) -> None:  # type: ignore[no-untyped-def]
+        """A listed article entered the queue: it counts against its column until stored."""
+        target, url = request.meta.get("target"), request.meta.get("article_url")
+        if target and url and not request.meta.get("pages"):
+            self.unstored.setdefault(target, set()).add(url)
+
+    def article_stored(self, url: str) -> None:
+        """The writer committed ``url`` (a version, unchanged, 304 or removal)."""
+        for urls in self.unstored.values():
+            urls.discard(url)
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
@@ -369,8 +392,14 @@ class ColumnSpider(scrapy.Spider):
         for report in self.reports.values():
             kept = [c for c in report.complete_columns if c not in self.failed_targets]
             if len(kept) != len(report.complete_columns):
-                report.complete_columns = kept
                 report.note("some articles failed: the next run walks the whole column again")
+            unstored = {c: len(self.unstored.get(c, ())) for c in kept if self.unstored.get(c)}
+            for column, count in unstored.items():
+                report.short(f"{count} listed articles of {column} not stored: "
+                             "the next run walks the column again")
+            report.complete_columns = [c for c in kept if c not in unstored]
+            if report.storage_errors:
+                report.short(f"{report.storage_errors} items not stored (storage errors)")
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
