@@ -28,6 +28,7 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
+        self.deadline = crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT")  # issue #15
         self.lane: ProcessLane | None = None
 
     @classmethod
@@ -36,7 +37,7 @@ class ExtractPipeline:
 
     def open_spider(self, spider=None) -> None:
         if self.processes > 0:
-            self.lane = ProcessLane("extraction", self.processes).start()
+            self.lane = ProcessLane("extraction", self.processes, deadline=self.deadline).start()
 
     async def close_spider(self, spider=None) -> None:
         if self.lane is not None:

@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BARREN_CHILDREN = 3
 REAP_TRIES = 1200  # of 0.1 s: a minute to exit after its input ends, a minute more once killed
+STOP_TIMEOUT = 60.0  # seconds a child has to exit once its input ends, before it is killed
 
 
 def _child_env() -> dict[str, str]:
@@ -66,6 +68,7 @@ class _Call:
     fn: Callable[..., Any]
     args: tuple
     retried: bool = False
+    sent_at: float = 0.0  # time.monotonic() when sent to its current child
 
 
 @dataclass
@@ -138,8 +141,16 @@ class ProcessLane:
         processes: int = 1,
         initializer: Callable[..., None] | None = None,
         initargs: tuple = (),
+        deadline: float | None = None,
+        stop_timeout: float = STOP_TIMEOUT,
     ) -> None:
         self.name = name
+        # Issue #15: a call unanswered after ``deadline`` seconds (a hung or SIGSTOPped child)
+        # gets its child killed; the replacement is sent the call once more. None: no watchdog.
+        self.deadline = deadline
+        self.stop_timeout = stop_timeout
+        self.watchdog = None
+        self.hung = 0  # children killed by the watchdog
         self.processes = max(1, processes)
         self.setup = pickle.dumps((initializer, initargs))
         self.children: list[_Child] = []
@@ -152,7 +163,29 @@ class ProcessLane:
     def start(self) -> "ProcessLane":
         for _ in range(self.processes):
             self._spawn()
+        if self.deadline:
+            from twisted.internet import task
+
+            self.watchdog = task.LoopingCall(self._check_deadlines)
+            self.watchdog.start(max(0.1, min(self.deadline / 4, 5.0)), now=False)
         return self
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        for child in list(self.children):
+            late = [c for c in child.pending.values() if now - c.sent_at > self.deadline]
+            if late and not child.protocol.ended:
+                self.hung += 1
+                logger.error("%s process %s has not answered in %.0f s (hung or stopped); killing it",
+                             self.name, child.protocol.transport.pid, now - min(c.sent_at for c in late))
+                self._kill(child)
+
+    @staticmethod
+    def _kill(child: _Child) -> None:
+        try:
+            child.protocol.transport.signalProcess("KILL")
+        except Exception:  # already gone (ProcessExitedAlready): its loss is handled anyway
+            pass
 
     def _spawn(self) -> _Child:
         proto = _ChildProtocol(self)
@@ -188,6 +221,7 @@ class ProcessLane:
             call.deferred.errback(Failure(ChildError(f"cannot send the call to the {self.name} process: {exc}")))
             return
         child.pending[call_id] = call
+        call.sent_at = time.monotonic()
         child.protocol.transport.writeToChild(0, frame(payload))
 
     def _answered(self, child: _Child, message: tuple) -> None:
@@ -231,7 +265,23 @@ class ProcessLane:
         """End the children's input; fires once every child has answered its calls, exited and
         been reaped."""
         self.closing = True
+        if self.watchdog is not None and self.watchdog.running:
+            self.watchdog.stop()
         waits = [child.gone for child in self.children]
         for child in list(self.children):
             child.protocol.transport.closeChildFD(0)
-        return defer.DeferredList(waits)
+        # A child that does not exit (stopped, hung) is killed after ``stop_timeout``: the
+        # crawl's end, and the lock's release, never wait for it (issue #15).
+        from twisted.internet import reactor
+
+        stragglers = [(child, reactor.callLater(self.stop_timeout, self._kill, child))
+                      for child in self.children]
+        done = defer.DeferredList(waits)
+
+        def cancel(result):  # type: ignore[no-untyped-def]
+            for _, later in stragglers:
+                if later.active():
+                    later.cancel()
+            return result
+
+        return done.addBoth(cancel)

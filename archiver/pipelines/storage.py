@@ -7,6 +7,7 @@ applies each item's ``Tally`` to the site reports and stats once its batch has c
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,7 @@ class Batcher:
     written goes next, up to ``limit`` items. A lone item is written at once; under load the
     batches grow, and with them the items per commit."""
 
-    def __init__(self, send: Callable[[list], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, send: Callable[[list, str], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
         self.send = send
         self.limit = max(1, limit)
         self.stats = stats
@@ -53,7 +54,9 @@ class Batcher:
         self.busy = True
         self.stats.inc_value("archiver/storage/batches")
         self.stats.max_value("archiver/storage/batch_max", len(batch))
-        self.send([item for item, _ in batch]).addBoth(self._written, batch)
+        # The batch's identity travels with it: resent after a writer's death it is
+        # recognised and stored once (issue #15).
+        self.send([item for item, _ in batch], uuid.uuid4().hex).addBoth(self._written, batch)
 
     def _written(self, results, batch) -> None:  # type: ignore[no-untyped-def]
         self.busy = False
@@ -94,17 +97,19 @@ class StoragePipeline:
         url = prepare_url(self.db_url) if self.db_url else default_url()
         if self.use_process:
             self.lane = ProcessLane("storage", 1, initializer=open_writer,
-                                    initargs=(url, self.busy_timeout)).start()
+                                    initargs=(url, self.busy_timeout),
+                                    deadline=self.crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT")).start()
             lane = self.lane
-            self.batcher = Batcher(lambda items: lane.submit(write_batch_in_writer_process, items),
+            self.batcher = Batcher(lambda items, key: lane.submit(write_batch_in_writer_process, items, key),
                                    self.batch_limit, self.stats)
         else:
             self.writer = Writer(url, self.busy_timeout)
             self.thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
             self.thread.start()
             writer, thread = self.writer, self.thread
-            self.batcher = Batcher(lambda items: deferToThreadPool(reactor, thread, writer.write_batch, items),
-                                   self.batch_limit, self.stats)
+            self.batcher = Batcher(
+                lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
+                self.batch_limit, self.stats)
 
     async def close_spider(self, spider=None) -> None:
         # Scrapy has waited for every item by now: the writer is idle.

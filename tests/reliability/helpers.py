@@ -36,11 +36,12 @@ def cli_env() -> dict:
     return env
 
 
-def start_cli(*args: str, cwd: Path, out: Path | None = None, preexec_fn=None) -> subprocess.Popen:
+def start_cli(*args: str, cwd: Path, out: Path | None = None, preexec_fn=None,
+              env: dict | None = None) -> subprocess.Popen:
     """`python -m archiver ARGS` with stdout/stderr to files under cwd (read them after wait)."""
     out = out or cwd
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", *args], cwd=cwd, env=cli_env(),
+        [sys.executable, "-m", "archiver", *args], cwd=cwd, env={**cli_env(), **(env or {})},
         stdout=open(out / "stdout.txt", "w"), stderr=open(out / "stderr.txt", "w"),
         preexec_fn=preexec_fn,
     )

@@ -1,0 +1,121 @@
+"""Issue #15: the storage child process dies after COMMIT, stops (SIGSTOP) or hangs.
+
+- Killed between COMMIT and its answer: the batch is sent again to its replacement, which
+  recognises it (its key was recorded in the same transaction): no fetch row or version stored
+  twice, and the run's counts are exact.
+- Stopped: the lane's watchdog (``ARCHIVER_CHILD_CALL_TIMEOUT``, short here) kills and replaces
+  it and the crawl completes; with SIGTERM on top, the crawl still stops in bounded time and
+  releases the lock.
+Each ends with a clean incremental run that stores every listed article exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from storage.db import upgrade
+from tests.clirun import ROOT, speech_gold
+from tests.reliability.helpers import count_while_crawling, crawl_args, rows, start_cli
+from tests.reliability.test_lanes import lane_children
+from tests.reliability.test_loss import assert_clean_rerun_stores_everything, site_line
+
+FAULTS = ROOT / "tests" / "fixtures" / "die_after_commit"
+
+
+def storage_child(pid: int) -> int | None:
+    for child in lane_children(pid):
+        if Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[-2:-1] == [b"storage"]:
+            return child
+    return None
+
+
+def fresh(rp, tmp_path: Path) -> tuple[Path, str]:
+    rp.reset()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    return db_path, db
+
+
+@pytest.mark.timeout(240)
+def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once(module_replica, tmp_path):
+    rp = module_replica
+    db_path, db = fresh(rp, tmp_path)
+    marker = tmp_path / "died.txt"
+    # Small batches, so that the third is written mid-crawl with articles in it.
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=("--set", "ARCHIVER_STORAGE_BATCH=2")),
+                     cwd=tmp_path, env={"ARCHIVER_TEST_DIE_AFTER_COMMIT": str(marker),
+                                        "PYTHONPATH": f"{ROOT}{os.pathsep}{FAULTS}"})
+    proc.wait(timeout=180)
+    out, err = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
+    assert marker.exists(), "the fault never fired: " + err[-2000:]
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert "storage process died" in log, log[-2000:]
+    assert proc.returncode == 0, out + err[-3000:]
+    gold = speech_gold(rp, site="trs")
+    assert f": ok, {len(gold)} new, " in site_line(out), out  # counted once each, exactly
+    assert rows(db_path, "SELECT url, count(*) FROM fetches GROUP BY url, run_id HAVING count(*) > 1") == []
+    assert rows(db_path, "SELECT count(*) FROM snapshots")[0][0] == len(gold)
+    assert rows(db_path, "SELECT count(*) FROM stored_batches")[0][0] == 0  # cleared at the run's end
+    assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
+
+
+def stop_the_writer(proc, db_path: Path) -> int:
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        child = storage_child(proc.pid)
+        if child and count_while_crawling(db_path, "snapshots") >= 2:
+            os.kill(child, signal.SIGSTOP)
+            return child
+        time.sleep(0.05)
+    raise AssertionError("the crawl's storage process never appeared")
+
+
+@pytest.mark.timeout(240)
+def test_a_stopped_writer_is_replaced_and_the_crawl_completes(module_replica, tmp_path):
+    rp = module_replica
+    db_path, db = fresh(rp, tmp_path)
+    rp.fault("trs", "/ldjh/2*", "slow", delay=0.2)
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"],
+                                 extra=("--set", "ARCHIVER_CHILD_CALL_TIMEOUT=3")), cwd=tmp_path)
+    stopped = stop_the_writer(proc, db_path)
+    try:
+        proc.wait(timeout=120)  # the old code waited for ever
+    finally:
+        os.kill(stopped, signal.SIGKILL) if Path(f"/proc/{stopped}").exists() else None
+        if proc.poll() is None:
+            proc.kill()
+    out = (tmp_path / "stdout.txt").read_text()
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert "has not answered in" in log and "killing it" in log, log[-3000:]
+    assert proc.returncode == 0, out + (tmp_path / "stderr.txt").read_text()[-3000:]
+    assert f": ok, {len(speech_gold(rp, site='trs'))} new, " in site_line(out), out
+    assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
+
+
+@pytest.mark.timeout(240)
+def test_sigterm_with_a_stopped_writer_stops_the_crawl_and_releases_the_lock(module_replica, tmp_path):
+    rp = module_replica
+    db_path, db = fresh(rp, tmp_path)
+    rp.fault("trs", "/ldjh/2*", "slow", delay=0.2)
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"],
+                                 extra=("--set", "ARCHIVER_CHILD_CALL_TIMEOUT=5")), cwd=tmp_path)
+    stopped = stop_the_writer(proc, db_path)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=90)  # bounded: the watchdog's deadline, twice, and the child's stop
+    finally:
+        os.kill(stopped, signal.SIGKILL) if Path(f"/proc/{stopped}").exists() else None
+        if proc.poll() is None:
+            proc.kill()
+    out = (tmp_path / "stdout.txt").read_text()
+    assert proc.returncode == 1, out + (tmp_path / "stderr.txt").read_text()[-3000:]
+    assert ": interrupted, " in site_line(out), out
+    # The lock is free: the next (clean) run starts and stores everything.
+    assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
