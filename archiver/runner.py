@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from archiver import __version__
 from archiver import settings as default_settings
-from archiver.lock import ArchiveLock, LockHeld
+from archiver.lock import ArchiveLock, ArchiveUnusable, LockHeld
 from archiver.report import OK, SiteReport
 from archiver.spiders.column import ColumnSpider, CrawlTarget
 from archiver.state import PreviousWalks, load_known, previous_walks
@@ -117,8 +117,16 @@ def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
     except LockHeld as exc:
         print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
         return CrawlResult(EXIT_USAGE, None, [])
+    except ArchiveUnusable as exc:
+        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
+        return CrawlResult(EXIT_FAILED, None, [])
     try:
-        upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
+        try:
+            upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
+        except (SQLAlchemyError, OSError) as exc:  # a read-only archive: one line (issue #15)
+            print(f"cppcc-archiver: not starting: cannot write to the archive: {short_error(exc)}",
+                  file=sys.stderr)
+            return CrawlResult(EXIT_FAILED, None, [])
         return _run_locked(request, lock, out)
     finally:
         lock.release()
@@ -237,6 +245,11 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
     process.start()
     spider = crawler.spider
     reports = list(spider.reports.values()) if spider is not None else []
+    gone = lock.archive_gone()
+    if gone:  # what this run stored went with the deleted file (issue #15)
+        logger.error("%s: what this run stored is lost with it", gone)
+        for report in reports:
+            report.short(f"{gone}; nothing of this run is in the archive now")
     code = conclude_run(sessions, prepared, reports, finish_reason=crawler.stats.get_value("finish_reason"),
                         stats=crawler.stats.get_stats(), out=out)
     engine.dispose()
