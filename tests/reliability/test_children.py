@@ -20,9 +20,9 @@ import pytest
 
 from storage.db import upgrade
 from tests.clirun import ROOT, speech_gold
-from tests.reliability.helpers import count_while_crawling, crawl_args, rows, start_cli
+from tests.reliability.helpers import count_while_crawling, crawl_args, start_cli
 from tests.reliability.test_lanes import lane_children
-from tests.reliability.test_loss import assert_clean_rerun_stores_everything, site_line
+from tests.reliability.test_loss import assert_clean_rerun_stores_everything, query, site_line
 
 FAULTS = ROOT / "tests" / "fixtures" / "die_after_commit"
 
@@ -42,10 +42,7 @@ def fresh(rp, tmp_path: Path) -> tuple[Path, str]:
     return db_path, db
 
 
-@pytest.mark.timeout(240)
-def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once(module_replica, tmp_path):
-    rp = module_replica
-    db_path, db = fresh(rp, tmp_path)
+def crawl_dying_after_commit(rp, db: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     marker = tmp_path / "died.txt"
     # Small batches, so that the third is written mid-crawl with articles in it.
     proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=("--set", "ARCHIVER_STORAGE_BATCH=2")),
@@ -54,15 +51,33 @@ def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once(module_
     proc.wait(timeout=180)
     out, err = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
     assert marker.exists(), "the fault never fired: " + err[-2000:]
-    log = (tmp_path / "logs" / "crawl.log").read_text()
+    log = next(tmp_path.glob("**/crawl.log")).read_text()
     assert "storage process died" in log, log[-2000:]
     assert proc.returncode == 0, out + err[-3000:]
     gold = speech_gold(rp, site="trs")
     assert f": ok, {len(gold)} new, " in site_line(out), out  # counted once each, exactly
-    assert rows(db_path, "SELECT url, count(*) FROM fetches GROUP BY url, run_id HAVING count(*) > 1") == []
-    assert rows(db_path, "SELECT count(*) FROM snapshots")[0][0] == len(gold)
-    assert rows(db_path, "SELECT count(*) FROM stored_batches")[0][0] == 0  # cleared at the run's end
+    assert query(db, "SELECT url, count(*) FROM fetches GROUP BY url, run_id HAVING count(*) > 1") == []
+    assert query(db, "SELECT count(*) FROM snapshots") == [(len(gold),)]
+    assert query(db, "SELECT count(*) FROM stored_batches") == [(0,)]  # cleared at the run's end
+
+
+@pytest.mark.timeout(240)
+def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once(module_replica, tmp_path):
+    rp = module_replica
+    db_path, db = fresh(rp, tmp_path)
+    crawl_dying_after_commit(rp, db, tmp_path)
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(240)
+def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once_on_postgresql(
+        module_replica, pg_url, tmp_path):
+    rp = module_replica
+    rp.reset()
+    upgrade(pg_url)
+    crawl_dying_after_commit(rp, pg_url, tmp_path)
+    assert_clean_rerun_stores_everything(rp, pg_url, tmp_path)
 
 
 def stop_the_writer(proc, db_path: Path) -> int:
