@@ -136,10 +136,15 @@ class ColumnSpider(scrapy.Spider):
         # from what was stored, not from what was requested.
         self.unstored: dict[str, set[str]] = {}
 
+    # Whether this process sees every article of its columns stored (not so when several
+    # workers share a frontier: the article may be stored by another one).
+    confirms_storage = True
+
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.article_scheduled, signal=signals.request_scheduled)
+        if cls.confirms_storage:
+            crawler.signals.connect(spider.article_scheduled, signal=signals.request_scheduled)
         return spider
 
     def article_scheduled(self, request: Request, spider=None) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,9 @@ import pytest
 
 from storage.db import upgrade
 from tests.clirun import ROOT, speech_gold
-from tests.reliability.helpers import count_while_crawling, crawl_args, start_cli
+from tests.reliability.helpers import (
+    count_while_crawling, crawl_args, outcome, start_cli, start_slow_crawl, wait_until,
+)
 from tests.reliability.test_lanes import lane_children
 from tests.reliability.test_loss import assert_clean_rerun_stores_everything, query, site_line
 
@@ -80,57 +82,48 @@ def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once_on_post
     assert_clean_rerun_stores_everything(rp, pg_url, tmp_path)
 
 
-def stop_the_writer(proc, db_path: Path) -> int:
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:
-        child = storage_child(proc.pid)
-        if child and count_while_crawling(db_path, "snapshots") >= 2:
-            os.kill(child, signal.SIGSTOP)
-            return child
-        time.sleep(0.05)
-    raise AssertionError("the crawl's storage process never appeared")
+def crawl_with_a_stopped_writer(rp, tmp_path: Path, deadline: int, *, then=None):  # type: ignore[no-untyped-def]
+    """A crawl whose writer is SIGSTOPped once two articles are stored (``then(proc)`` right
+    after); the writer and the crawl are cleaned up whatever happens. Exit code, stdout."""
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, f"ARCHIVER_CHILD_CALL_TIMEOUT={deadline}", delay=0.2)
+    stopped = []
+    try:
+        assert wait_until(proc, lambda: storage_child(proc.pid) and count_while_crawling(db_path, "snapshots") >= 2)
+        stopped.append(storage_child(proc.pid))
+        os.kill(stopped[0], signal.SIGSTOP)
+        if then is not None:
+            then(proc)
+        code, out, err = outcome(proc, tmp_path, timeout=120)  # the old code waited for ever
+    finally:
+        for pid in stopped:
+            if Path(f"/proc/{pid}").exists():
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+    return db_path, code, out + err[-3000:]
 
 
 @pytest.mark.timeout(240)
 def test_a_stopped_writer_is_replaced_and_the_crawl_completes(module_replica, tmp_path):
     rp = module_replica
-    db_path, db = fresh(rp, tmp_path)
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.2)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"],
-                                 extra=("--set", "ARCHIVER_CHILD_CALL_TIMEOUT=3")), cwd=tmp_path)
-    stopped = stop_the_writer(proc, db_path)
-    try:
-        proc.wait(timeout=120)  # the old code waited for ever
-    finally:
-        os.kill(stopped, signal.SIGKILL) if Path(f"/proc/{stopped}").exists() else None
-        if proc.poll() is None:
-            proc.kill()
-    out = (tmp_path / "stdout.txt").read_text()
+    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, 3)
     log = (tmp_path / "logs" / "crawl.log").read_text()
     assert "has not answered in" in log and "killing it" in log, log[-3000:]
-    assert proc.returncode == 0, out + (tmp_path / "stderr.txt").read_text()[-3000:]
+    assert code == 0, out
     assert f": ok, {len(speech_gold(rp, site='trs'))} new, " in site_line(out), out
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
 
 
 @pytest.mark.timeout(240)
 def test_sigterm_with_a_stopped_writer_stops_the_crawl_and_releases_the_lock(module_replica, tmp_path):
+    def terminate(proc):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+
     rp = module_replica
-    db_path, db = fresh(rp, tmp_path)
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.2)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"],
-                                 extra=("--set", "ARCHIVER_CHILD_CALL_TIMEOUT=5")), cwd=tmp_path)
-    stopped = stop_the_writer(proc, db_path)
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=90)  # bounded: the watchdog's deadline, twice, and the child's stop
-    finally:
-        os.kill(stopped, signal.SIGKILL) if Path(f"/proc/{stopped}").exists() else None
-        if proc.poll() is None:
-            proc.kill()
-    out = (tmp_path / "stdout.txt").read_text()
-    assert proc.returncode == 1, out + (tmp_path / "stderr.txt").read_text()[-3000:]
+    # Bounded: the watchdog's deadline (5 s) twice, and the child's stop.
+    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, 5, then=terminate)
+    assert code == 1, out
     assert ": interrupted, " in site_line(out), out
     # The lock is free: the next (clean) run starts and stores everything.
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)

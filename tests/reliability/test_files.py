@@ -15,13 +15,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 
 from storage.db import upgrade
 from tests.clirun import export_jsonl, run_cli, speech_gold
-from tests.reliability.helpers import cli_env, count_while_crawling, crawl_args, run_measured, start_cli
+from tests.reliability.helpers import (
+    cli_env, count_while_crawling, crawl_args, outcome, run_measured, start_cli, start_slow_crawl, wait_until,
+)
 from tests.reliability.test_loss import assert_clean_rerun_stores_everything, site_line
 
 
@@ -118,24 +119,12 @@ def test_a_read_only_archive_folder_is_one_clear_error(module_replica, tmp_path)
 @pytest.mark.timeout(240)
 def test_an_archive_deleted_mid_crawl_is_an_error_and_the_next_run_rebuilds_it(module_replica, tmp_path):
     rp = module_replica
-    rp.reset()
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.2)
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"]), cwd=tmp_path)
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:
-        if count_while_crawling(db_path, "snapshots") >= 2:
-            for suffix in ("", "-wal", "-shm"):
-                path = db_path.with_name(db_path.name + suffix)
-                if path.exists():
-                    path.unlink()
-            break
-        time.sleep(0.05)
-    proc.wait(timeout=150)
-    out, err = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
-    assert proc.returncode == 1, out + err[-3000:]
+    db_path, db, proc = start_slow_crawl(rp, tmp_path, delay=0.2)
+    if wait_until(proc, lambda: count_while_crawling(db_path, "snapshots") >= 2):
+        for suffix in ("", "-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    code, out, err = outcome(proc, tmp_path)
+    assert code == 1, out + err[-3000:]
     assert "was deleted during the crawl" in site_line(out), out
     assert "Traceback" not in err, err[-3000:]
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)

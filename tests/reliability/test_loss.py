@@ -6,6 +6,7 @@ clean *incremental* crawl and checks that every listed article is stored exactly
 
 from __future__ import annotations
 
+import json
 import resource
 import signal
 import sqlite3
@@ -13,10 +14,10 @@ import time
 
 import pytest
 
-from storage.db import upgrade
 from tests.clirun import export_jsonl, run_cli, speech_gold
 from tests.reliability.helpers import (
-    count_while_crawling, crawl_args, integrity, last_run_stats, rows, run_measured, start_cli,
+    count_while_crawling, crawl_args, integrity, last_run_stats, outcome, rows, run_measured,
+    start_slow_crawl, wait_until,
 )
 
 
@@ -59,66 +60,44 @@ def listing_pages_requested(rp) -> set[str]:
     return {e["path"] for e in rp.access_log(site="trs") if e["path"].startswith("/ldjh/index")}
 
 
+# One request at a time in the downloader: the articles wait in Scrapy's scheduler, as the
+# articles of a long column do (the downloader holds only CONCURRENT_REQUESTS of them).
+ONE_AT_A_TIME = "CONCURRENT_REQUESTS=1"
+
+
 @pytest.mark.timeout(240)
 def test_sigterm_with_the_last_pages_articles_queued_leaves_the_column_incomplete(module_replica, tmp_path):
     rp = module_replica
-    rp.reset()
-    rp.clear_log()
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.5)  # articles, not listing pages
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
-    # One request at a time in the downloader: the articles wait in Scrapy's scheduler, as the
-    # articles of a long column do (the downloader holds only CONCURRENT_REQUESTS of them).
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=("--set", "CONCURRENT_REQUESTS=1")),
-                     cwd=tmp_path)
-    deadline = time.monotonic() + 150
-    while proc.poll() is None and time.monotonic() < deadline:
-        # The walk has reached the column's last listing page: its articles are being queued.
-        if len(listing_pages_requested(rp)) >= 3:
-            time.sleep(0.3)
-            proc.send_signal(signal.SIGTERM)
-            break
-        time.sleep(0.05)
-    proc.wait(timeout=120)
-    out = (tmp_path / "stdout.txt").read_text()
-    assert proc.returncode == 1, out + (tmp_path / "stderr.txt").read_text()[-3000:]
-    line = site_line(out)
-    assert ": interrupted, " in line, out
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, ONE_AT_A_TIME, delay=0.5)
+    # The walk has reached the column's last listing page: its articles are being queued.
+    if wait_until(proc, lambda: len(listing_pages_requested(rp)) >= 3):
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+    code, out, err = outcome(proc, tmp_path)
+    assert code == 1, out + err[-3000:]
+    assert ": interrupted, " in site_line(out), out
     stored = rows(db_path, "SELECT count(*) FROM articles")[0][0]
     assert stored < len(speech_gold(rp, site="trs")), stored  # the fault did cut the run short
-    (outcome, summary), = rows(db_path, "SELECT outcome, sites_summary FROM crawl_runs ORDER BY id DESC LIMIT 1")
-    assert outcome == "interrupted"
-    assert '"complete_columns": []' in summary.replace('":[]', '": []'), summary
+    (run_outcome, summary), = rows(db_path, "SELECT outcome, sites_summary FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    assert run_outcome == "interrupted"
+    assert json.loads(summary)[site_line(out).split(":")[0]]["complete_columns"] == [], summary
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
 
 
 @pytest.mark.timeout(240)
 def test_a_database_locked_by_another_process_fails_items_the_next_run_stores(module_replica, tmp_path):
     rp = module_replica
-    rp.reset()
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.3)
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
     # Another program holds SQLite's write lock for a while mid-crawl; the writer waits 0.5 s
     # (a short busy timeout, standing in for the real 30 s against a 100 s hold).
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"],
-                                 extra=("--set", "ARCHIVER_SQLITE_BUSY_TIMEOUT=0.5")), cwd=tmp_path)
-    deadline = time.monotonic() + 150
-    while proc.poll() is None and time.monotonic() < deadline:
-        if count_while_crawling(db_path, "snapshots") >= 2:
-            break
-        time.sleep(0.05)
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, "ARCHIVER_SQLITE_BUSY_TIMEOUT=0.5")
+    wait_until(proc, lambda: count_while_crawling(db_path, "snapshots") >= 2)
     holder = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     time.sleep(3)
     holder.execute("ROLLBACK")
     holder.close()
-    proc.wait(timeout=150)
-    out = (tmp_path / "stdout.txt").read_text()
-    err = (tmp_path / "stderr.txt").read_text()
-    assert proc.returncode == 1, out + err[-3000:]
+    code, out, err = outcome(proc, tmp_path)
+    assert code == 1, out + err[-3000:]
     line = site_line(out)
     assert ": incomplete, " in line, out
     stats = last_run_stats(db_path)
@@ -135,26 +114,13 @@ def test_a_disk_full_after_the_last_listing_page_leaves_the_column_incomplete(mo
     from tests.reliability.test_children import storage_child
 
     rp = module_replica
-    rp.reset()
-    rp.clear_log()
-    rp.fault("trs", "/ldjh/2*", "slow", delay=0.3)
-    db_path = tmp_path / "archive.sqlite3"
-    db = f"sqlite:///{db_path}"
-    upgrade(db)
-    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=("--set", "CONCURRENT_REQUESTS=1")),
-                     cwd=tmp_path)
-    deadline = time.monotonic() + 150
-    while proc.poll() is None and time.monotonic() < deadline:
-        writer = storage_child(proc.pid)
-        if writer and len(listing_pages_requested(rp)) >= 3:
-            # The disk fills up now, for the writer process: every file it grows past 4 kB
-            # fails with EFBIG, as with ENOSPC (Python ignores SIGXFSZ).
-            resource.prlimit(writer, resource.RLIMIT_FSIZE, (4096, 4096))
-            break
-        time.sleep(0.05)
-    proc.wait(timeout=150)
-    out, err = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
-    assert proc.returncode == 1, out + err[-3000:]
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, ONE_AT_A_TIME)
+    if wait_until(proc, lambda: storage_child(proc.pid) and len(listing_pages_requested(rp)) >= 3):
+        # The disk fills up now, for the writer process: every file it grows past 4 kB
+        # fails with EFBIG, as with ENOSPC (Python ignores SIGXFSZ).
+        resource.prlimit(storage_child(proc.pid), resource.RLIMIT_FSIZE, (4096, 4096))
+    code, out, err = outcome(proc, tmp_path)
+    assert code == 1, out + err[-3000:]
     assert "disk full" in site_line(out) and ": incomplete, " in site_line(out), out
     assert integrity(db_path) == "ok"
     stored = rows(db_path, "SELECT count(*) FROM articles")[0][0]
