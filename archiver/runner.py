@@ -85,14 +85,29 @@ def setup_logging(settings: Settings, log_file: str | None) -> None:
     root.addHandler(console)
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8"
-        )
+        rotating = _LogFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
         rotating.setFormatter(formatter)
         # Scrapy logs every scraped item (raw page bytes included) at DEBUG: keep them out of
         # the file, or one night's log outgrows the archive.
         rotating.setLevel(max(logging.INFO, logging.getLevelName(settings.get("LOG_LEVEL", "INFO"))))
         root.addHandler(rotating)
+
+
+class _LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The crawl log file; when it cannot be written (a full disk), says so once on stderr and
+    stops writing it, instead of a `--- Logging error ---` traceback per record (issue #15)."""
+
+    broken = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.broken:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.broken:
+            self.broken = True
+            print(f"cppcc-archiver: cannot write the log file {self.baseFilename} "
+                  f"({sys.exc_info()[1]}); file logging stopped", file=sys.stderr)
 
 
 def judge_health(report: SiteReport, previous: PreviousWalks, targets: list[CrawlTarget]) -> None:
