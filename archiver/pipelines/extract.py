@@ -15,7 +15,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
-from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import extract_article
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
-        self.deadline = crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT")  # issue #15
+        self.deadlines = lane_deadlines(crawler)  # issue #15
         self.lane: ProcessLane | None = None
 
     @classmethod
@@ -37,7 +37,7 @@ class ExtractPipeline:
 
     def open_spider(self, spider=None) -> None:
         if self.processes > 0:
-            self.lane = ProcessLane("extraction", self.processes, deadline=self.deadline).start()
+            self.lane = ProcessLane("extraction", self.processes, **self.deadlines).start()
 
     async def close_spider(self, spider=None) -> None:
         if self.lane is not None:

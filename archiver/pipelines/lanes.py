@@ -50,6 +50,15 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+def lane_deadlines(crawler) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A crawl's watchdog settings for a ``ProcessLane`` (issue #15): a call's deadline, and
+    the shorter one that holds while the crawl is being stopped (SIGTERM, Ctrl-C), which is
+    also how long a child has to exit at the end."""
+    return {"deadline": crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT"),
+            "stop_timeout": crawler.settings.getfloat("ARCHIVER_CHILD_STOP_TIMEOUT"),
+            "stopping": lambda: not crawler.crawling}
+
+
 class ChildError(Exception):
     """A call raised in the child; ``detail`` is the child's traceback."""
 
@@ -68,7 +77,6 @@ class _Call:
     fn: Callable[..., Any]
     args: tuple
     retried: bool = False
-    sent_at: float = 0.0  # time.monotonic() when sent to its current child
 
 
 @dataclass
@@ -77,6 +85,10 @@ class _Child:
     pending: dict[int, _Call] = field(default_factory=dict)
     gone: defer.Deferred = field(default_factory=defer.Deferred)
     answered: int = 0
+    # time.monotonic() of its last sign of progress: an answer, or a call sent while it was
+    # idle. The watchdog judges a child by this, not by a call's age: calls queued behind
+    # others (or behind the child's start-up) are not late.
+    progress_at: float = field(default_factory=time.monotonic)
 
 
 class _ChildProtocol(protocol.ProcessProtocol):
@@ -143,12 +155,16 @@ class ProcessLane:
         initargs: tuple = (),
         deadline: float | None = None,
         stop_timeout: float = STOP_TIMEOUT,
+        stopping: Callable[[], bool] | None = None,
     ) -> None:
         self.name = name
         # Issue #15: a call unanswered after ``deadline`` seconds (a hung or SIGSTOPped child)
         # gets its child killed; the replacement is sent the call once more. None: no watchdog.
         self.deadline = deadline
+        # While the crawl is being stopped (SIGTERM), a call gets at most ``stop_timeout``: a
+        # stop must not wait twice the generous deadline for a stuck child.
         self.stop_timeout = stop_timeout
+        self.stopping = stopping
         self.watchdog = None
         self.hung = 0  # children killed by the watchdog
         self.processes = max(1, processes)
@@ -172,12 +188,15 @@ class ProcessLane:
 
     def _check_deadlines(self) -> None:
         now = time.monotonic()
+        limit = self.deadline
+        if self.stopping is not None and self.stopping():
+            limit = min(limit, self.stop_timeout)
         for child in list(self.children):
-            late = [c for c in child.pending.values() if now - c.sent_at > self.deadline]
-            if late and not child.protocol.ended:
+            if child.pending and now - child.progress_at > limit and not child.protocol.ended:
                 self.hung += 1
                 logger.error("%s process %s has not answered in %.0f s (hung or stopped); killing it",
-                             self.name, child.protocol.transport.pid, now - min(c.sent_at for c in late))
+                             self.name, child.protocol.transport.pid, now - child.progress_at)
+                child.progress_at = float("inf")  # killed once; its loss is handled in _lost
                 self._kill(child)
 
     @staticmethod
@@ -220,8 +239,9 @@ class ProcessLane:
         except Exception as exc:  # the caller's Deferred fails; the lane goes on
             call.deferred.errback(Failure(ChildError(f"cannot send the call to the {self.name} process: {exc}")))
             return
+        if not child.pending:
+            child.progress_at = time.monotonic()
         child.pending[call_id] = call
-        call.sent_at = time.monotonic()
         child.protocol.transport.writeToChild(0, frame(payload))
 
     def _answered(self, child: _Child, message: tuple) -> None:
@@ -230,6 +250,7 @@ class ProcessLane:
             logging.getLogger(name).log(level, "%s (in the %s process)", text, self.name)
         call = child.pending.pop(call_id)
         child.answered += 1
+        child.progress_at = time.monotonic()
         if ok:
             call.deferred.callback(value)
         else:

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
-from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import Tally, WriteFailure, Writer, open_writer, write_batch_in_writer_process
 from storage.db import prepare_url
 
@@ -98,7 +98,7 @@ class StoragePipeline:
         if self.use_process:
             self.lane = ProcessLane("storage", 1, initializer=open_writer,
                                     initargs=(url, self.busy_timeout),
-                                    deadline=self.crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT")).start()
+                                    **lane_deadlines(self.crawler)).start()
             lane = self.lane
             self.batcher = Batcher(lambda items, key: lane.submit(write_batch_in_writer_process, items, key),
                                    self.batch_limit, self.stats)

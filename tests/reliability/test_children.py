@@ -82,10 +82,10 @@ def test_a_batch_resent_after_its_writer_died_past_commit_is_stored_once_on_post
     assert_clean_rerun_stores_everything(rp, pg_url, tmp_path)
 
 
-def crawl_with_a_stopped_writer(rp, tmp_path: Path, deadline: int, *, then=None):  # type: ignore[no-untyped-def]
+def crawl_with_a_stopped_writer(rp, tmp_path: Path, *settings: str, then=None):  # type: ignore[no-untyped-def]
     """A crawl whose writer is SIGSTOPped once two articles are stored (``then(proc)`` right
     after); the writer and the crawl are cleaned up whatever happens. Exit code, stdout."""
-    db_path, _db, proc = start_slow_crawl(rp, tmp_path, f"ARCHIVER_CHILD_CALL_TIMEOUT={deadline}", delay=0.2)
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, *settings, delay=0.2)
     stopped = []
     try:
         assert wait_until(proc, lambda: storage_child(proc.pid) and count_while_crawling(db_path, "snapshots") >= 2)
@@ -106,7 +106,7 @@ def crawl_with_a_stopped_writer(rp, tmp_path: Path, deadline: int, *, then=None)
 @pytest.mark.timeout(240)
 def test_a_stopped_writer_is_replaced_and_the_crawl_completes(module_replica, tmp_path):
     rp = module_replica
-    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, 3)
+    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, "ARCHIVER_CHILD_CALL_TIMEOUT=10")
     log = (tmp_path / "logs" / "crawl.log").read_text()
     assert "has not answered in" in log and "killing it" in log, log[-3000:]
     assert code == 0, out
@@ -121,8 +121,9 @@ def test_sigterm_with_a_stopped_writer_stops_the_crawl_and_releases_the_lock(mod
         proc.send_signal(signal.SIGTERM)
 
     rp = module_replica
-    # Bounded: the watchdog's deadline (5 s) twice, and the child's stop.
-    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, 5, then=terminate)
+    # The call deadline is the default (300 s); once stopping, a child gets 8 s without an
+    # answer at most, and as long to exit.
+    db_path, code, out = crawl_with_a_stopped_writer(rp, tmp_path, "ARCHIVER_CHILD_STOP_TIMEOUT=8", then=terminate)
     assert code == 1, out
     assert ": interrupted, " in site_line(out), out
     # The lock is free: the next (clean) run starts and stores everything.
