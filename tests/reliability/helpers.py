@@ -261,6 +261,10 @@ def start_slow_crawl(rp, tmp_path: Path, *settings: str, delay: float = 0.3):  #
     db_path = tmp_path / "archive.sqlite3"
     db = f"sqlite:///{db_path}"
     upgrade(db)
+    # One request at a time: the articles wait in Scrapy's scheduler, as a long column's do
+    # (the downloader holds only CONCURRENT_REQUESTS of them), and the crawl lasts about
+    # ``delay`` per article. (With --delay 0 one host otherwise gets several requests at once.)
+    settings = ("CONCURRENT_REQUESTS=1", *settings)
     extra = tuple(arg for setting in settings for arg in ("--set", setting))
     return db_path, db, start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=extra), cwd=tmp_path)
 

@@ -60,15 +60,10 @@ def listing_pages_requested(rp) -> set[str]:
     return {e["path"] for e in rp.access_log(site="trs") if e["path"].startswith("/ldjh/index")}
 
 
-# One request at a time in the downloader: the articles wait in Scrapy's scheduler, as the
-# articles of a long column do (the downloader holds only CONCURRENT_REQUESTS of them).
-ONE_AT_A_TIME = "CONCURRENT_REQUESTS=1"
-
-
 @pytest.mark.timeout(240)
 def test_sigterm_with_the_last_pages_articles_queued_leaves_the_column_incomplete(module_replica, tmp_path):
     rp = module_replica
-    db_path, _db, proc = start_slow_crawl(rp, tmp_path, ONE_AT_A_TIME, delay=0.5)
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path, delay=0.5)
     # The walk has reached the column's last listing page: its articles are being queued.
     if wait_until(proc, lambda: len(listing_pages_requested(rp)) >= 3):
         time.sleep(0.3)
@@ -114,7 +109,7 @@ def test_a_disk_full_after_the_last_listing_page_leaves_the_column_incomplete(mo
     from tests.reliability.test_children import storage_child
 
     rp = module_replica
-    db_path, _db, proc = start_slow_crawl(rp, tmp_path, ONE_AT_A_TIME)
+    db_path, _db, proc = start_slow_crawl(rp, tmp_path)
     if wait_until(proc, lambda: storage_child(proc.pid) and len(listing_pages_requested(rp)) >= 3):
         # The disk fills up now, for the writer process: every file it grows past 4 kB
         # fails with EFBIG, as with ENOSPC (Python ignores SIGXFSZ).
