@@ -9,7 +9,8 @@ file descriptor 3 as length-prefixed pickles, both read and written by the react
 (``concurrent.futures.ProcessPoolExecutor`` was tried first: its manager and feeder threads
 fought the reactor for the GIL, ~1.6 ms per call on a 2-core machine.)
 
-Children ignore SIGINT and SIGTERM: Ctrl-C and a service manager's stop reach the whole process
+A watchdog kills a child that has work but has not answered for a deadline (hung, stopped) and
+the lane replaces it as if it had died (issue #15). Children ignore SIGINT and SIGTERM: Ctrl-C and a service manager's stop reach the whole process
 group, and the parent decides when they stop (``close``, once its work is done). When the parent
 dies, their stdin reaches end of file and they exit.
 """
@@ -158,8 +159,8 @@ class ProcessLane:
         stopping: Callable[[], bool] | None = None,
     ) -> None:
         self.name = name
-        # Issue #15: a call unanswered after ``deadline`` seconds (a hung or SIGSTOPped child)
-        # gets its child killed; the replacement is sent the call once more. None: no watchdog.
+        # Issue #15: a child with calls but no answer for ``deadline`` seconds (hung, SIGSTOPped)
+        # is killed; its replacement is sent the calls once more. None: no watchdog.
         self.deadline = deadline
         # While the crawl is being stopped (SIGTERM), a call gets at most ``stop_timeout``: a
         # stop must not wait twice the generous deadline for a stuck child.
@@ -295,12 +296,11 @@ class ProcessLane:
         # crawl's end, and the lock's release, never wait for it (issue #15).
         from twisted.internet import reactor
 
-        stragglers = [(child, reactor.callLater(self.stop_timeout, self._kill, child))
-                      for child in self.children]
+        kills = [reactor.callLater(self.stop_timeout, self._kill, child) for child in self.children]
         done = defer.DeferredList(waits)
 
         def cancel(result):  # type: ignore[no-untyped-def]
-            for _, later in stragglers:
+            for later in kills:
                 if later.active():
                     later.cancel()
             return result

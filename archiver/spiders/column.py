@@ -106,6 +106,9 @@ def is_redirect_home(response: Response) -> bool:
 
 class ColumnSpider(scrapy.Spider):
     name = "column"
+    # Whether this process sees every article of its columns stored (not so when several
+    # workers share a frontier: the article may be stored by another one).
+    confirms_storage = True
 
     def __init__(
         self,
@@ -135,10 +138,7 @@ class ColumnSpider(scrapy.Spider):
         # is complete only when this is empty at the end of the run: "complete" is derived
         # from what was stored, not from what was requested.
         self.unstored: dict[str, set[str]] = {}
-
-    # Whether this process sees every article of its columns stored (not so when several
-    # workers share a frontier: the article may be stored by another one).
-    confirms_storage = True
+        self._column_of: dict[str, str] = {}  # listed article URL -> its column
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
@@ -152,11 +152,13 @@ class ColumnSpider(scrapy.Spider):
         target, url = request.meta.get("target"), request.meta.get("article_url")
         if target and url and not request.meta.get("pages"):
             self.unstored.setdefault(target, set()).add(url)
+            self._column_of[url] = target
 
     def article_stored(self, url: str) -> None:
         """The writer committed ``url`` (a version, unchanged, 304 or removal)."""
-        for urls in self.unstored.values():
-            urls.discard(url)
+        column = self._column_of.pop(url, None)
+        if column is not None:
+            self.unstored[column].discard(url)
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
