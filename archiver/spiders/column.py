@@ -26,6 +26,7 @@ from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_li
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
+from archiver.spiders.completeness import ColumnLedger
 
 # Scheduling order within a site: a started article's next page first (its earlier pages wait in
 # memory), then the articles listed, then the next listing page. Listing pages first (Scrapy's
@@ -133,32 +134,18 @@ class ColumnSpider(scrapy.Spider):
         # so the next run walks them again and retries the article (issue #9: an incremental
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
         self.failed_targets: set[str] = set()
-        # Column -> the articles it listed that the writer has not confirmed stored (issue #15:
-        # a run stopped with articles still queued, a full disk, a locked database). A column
-        # is complete only when this is empty at the end of the run: "complete" is derived
-        # from what was stored, not from what was requested.
-        self.unstored: dict[str, set[str]] = {}
-        self._column_of: dict[str, str] = {}  # listed article URL -> its column
+        self.ledger = ColumnLedger()  # what each column listed and is not stored yet (issue #15)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         if cls.confirms_storage:
-            crawler.signals.connect(spider.article_scheduled, signal=signals.request_scheduled)
+            crawler.signals.connect(spider.ledger.scheduled, signal=signals.request_scheduled)
         return spider
 
-    def article_scheduled(self, request: Request, spider=None) -> None:  # type: ignore[no-untyped-def]
-        """A listed article entered the queue: it counts against its column until stored."""
-        target, url = request.meta.get("target"), request.meta.get("article_url")
-        if target and url and not request.meta.get("pages"):
-            self.unstored.setdefault(target, set()).add(url)
-            self._column_of[url] = target
-
     def article_stored(self, url: str) -> None:
-        """The writer committed ``url`` (a version, unchanged, 304 or removal)."""
-        column = self._column_of.pop(url, None)
-        if column is not None:
-            self.unstored[column].discard(url)
+        """Called by the storage pipeline once ``url`` is committed."""
+        self.ledger.stored(url)
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
@@ -397,16 +384,7 @@ class ColumnSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         for report in self.reports.values():
-            kept = [c for c in report.complete_columns if c not in self.failed_targets]
-            if len(kept) != len(report.complete_columns):
-                report.note("some articles failed: the next run walks the whole column again")
-            unstored = {c: len(self.unstored.get(c, ())) for c in kept if self.unstored.get(c)}
-            for column, count in unstored.items():
-                report.short(f"{count} listed articles of {column} not stored: "
-                             "the next run walks the column again")
-            report.complete_columns = [c for c in kept if c not in unstored]
-            if report.storage_errors:
-                report.short(f"{report.storage_errors} items not stored (storage errors)")
+            self.ledger.settle(report, self.failed_targets)
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
