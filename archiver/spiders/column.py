@@ -20,6 +20,7 @@ from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -31,6 +32,7 @@ from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
 from archiver.spiders import walkcount
+from archiver.spiders.completeness import ColumnLedger
 from archiver.spiders.walkcount import WALK
 
 # Scheduling order within a site: a started article's next page first (its earlier pages wait in
@@ -115,6 +117,9 @@ def is_redirect_home(response: Response) -> bool:
 
 class ColumnSpider(scrapy.Spider):
     name = "column"
+    # Whether this process sees every article of its columns stored (not so when several
+    # workers share a frontier: the article may be stored by another one).
+    confirms_storage = True
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -148,6 +153,18 @@ class ColumnSpider(scrapy.Spider):
         # so the next run walks them again and retries the article (issue #9: an incremental
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
         self.failed_targets: set[str] = set()
+        self.ledger = ColumnLedger()  # what each column listed and is not stored yet (issue #15)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if cls.confirms_storage:
+            crawler.signals.connect(spider.ledger.scheduled, signal=signals.request_scheduled)
+        return spider
+
+    def article_stored(self, url: str) -> None:
+        """Called by the storage pipeline once ``url`` is committed."""
+        self.ledger.stored(url)
 
     @cached_property
     def families(self) -> frozenset[str] | None:
@@ -472,10 +489,7 @@ class ColumnSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         for report in self.reports.values():
-            kept = [c for c in report.complete_columns if c not in self.failed_targets]
-            if len(kept) != len(report.complete_columns):
-                report.complete_columns = kept
-                report.note("some articles failed: the next run walks the whole column again")
+            self.ledger.settle(report, self.failed_targets)
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
