@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
@@ -36,13 +37,19 @@ def as_table(found: Discovery) -> str:
     lines.append(f"{'rank':<5}{'score':>6}  {'column':<10}{'kind':<9}{'family':<10}{'walks':<15}speech-like titles / URL")
     for i, c in enumerate(found.candidates, 1):
         shown = f"{len(c.speech_titles)}/{len(c.titles)}"
-        lines.append(f"{i:<5}{c.score:>6}  {c.label:<10}{c.kind:<9}{c.family or '-':<10}{c.walks:<15}{shown:<6} {c.url}")
+        lines.append(f"{i:<5}{c.score:>6}  {_pad(c.label, 10)}{c.kind:<9}{c.family or '-':<10}{c.walks:<15}{shown:<6} {c.url}")
         lines.append(f"{'':<13}evidence: {c.evidence}" + (f"; {c.error}" if c.error else ""))
         for title in c.speech_titles[:3]:
             lines.append(f"{'':<13}e.g. {title}")
     proposed = found.proposed
     lines.append("proposed: " + (", ".join(c.url for c in proposed) if proposed else "none (nothing to register)"))
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width: CJK characters take two columns (the table stays aligned)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
 
 
 def default_slug(url: str) -> str:
