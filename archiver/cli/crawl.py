@@ -133,7 +133,7 @@ def run(args) -> int:
         return EXIT_USAGE
     db_url = database_url(args.db, create=True)
     check_archive(db_url)  # never write into a damaged archive (issue #17): exit 1
-    log_file = writable_log_file(args.log_file or default_log_file(db_url))
+    log_file = writable_log_file(args.log_file or default_log_file(db_url), chosen=bool(args.log_file))
     discovery = discover_homepages(args, registry, db_url)
     targets = build_targets(args, registry, discovery)
     if not targets:

@@ -140,6 +140,12 @@ def integrity_problems(path: Path, *, full: bool = False, limit: int = 100) -> l
             rows = [row[0] for row in connection.execute(f"PRAGMA {pragma}({limit})")]
         finally:
             connection.close()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            # Not damage: the file cannot be opened here (a read-only folder keeps SQLite from
+            # making its -shm file). The command's own open says why, as one line (issue #15).
+            return []
+        return [f"{path}: {exc}"]
     except sqlite3.DatabaseError as exc:
         return [f"{path}: {exc}"]
     if rows == ["ok"]:
@@ -184,15 +190,21 @@ def describe_database_error(exc: BaseException) -> str | None:
 # --- dates, URLs, settings -------------------------------------------------------------------
 
 
-def writable_log_file(path: str) -> str:
-    """``--log-file``: its folder must exist or be creatable (it is created now)."""
+def writable_log_file(path: str, *, chosen: bool = True) -> str:
+    """``--log-file``: its folder must exist or be creatable (it is created now).
+
+    A ``--log-file`` the user chose badly is a usage error (2); the default one, beside the
+    archive, failing means the archive's folder cannot be written: the operation fails (1,
+    issue #15: a read-only archive folder)."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise UsageError(f"--log-file {path} is a folder: name a file in it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--log-file {path}: cannot create its folder: {exc.strerror}") from None
+        if chosen:
+            raise UsageError(f"--log-file {path}: cannot create its folder: {exc.strerror}") from None
+        raise ArchiveError(f"not starting: cannot write beside the archive ({target.parent}: {exc.strerror})") from None
     return path
 
 

@@ -121,14 +121,6 @@ class ColumnSpider(scrapy.Spider):
     # workers share a frontier: the article may be stored by another one).
     confirms_storage = True
 
-    @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if "targets" not in kwargs and not args:  # `scrapy crawl column -a url=…` (issue #17)
-            from archiver.spiders.arguments import targets_from_arguments
-
-            kwargs = targets_from_arguments(crawler.settings, kwargs)
-        return super().from_crawler(crawler, *args, **kwargs)
-
     def __init__(
         self,
         targets: list[CrawlTarget],
@@ -157,6 +149,10 @@ class ColumnSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
+        if "targets" not in kwargs and not args:  # `scrapy crawl column -a url=…` (issue #17)
+            from archiver.spiders.arguments import targets_from_arguments
+
+            kwargs = targets_from_arguments(crawler.settings, kwargs)
         spider = super().from_crawler(crawler, *args, **kwargs)
         if cls.confirms_storage:
             crawler.signals.connect(spider.ledger.scheduled, signal=signals.request_scheduled)

@@ -114,7 +114,13 @@ def answers(archive):
 
 
 def urls_of(result: dict) -> set[str]:
-    assert result["code"] == 0 and "Traceback" not in result["stderr"], result["stderr"][-2000:]
+    assert "Traceback" not in result["stderr"], result["stderr"][-2000:]
+    if result["code"] == 2 and "no site " in result["stderr"]:
+        # Issue #17: a --site that is no slug of the archive is named as such (exit 2), which
+        # also shows it was taken literally, not as a LIKE pattern matching every site.
+        assert not result["stdout"].strip()
+        return set()
+    assert result["code"] == 0, result["stderr"][-2000:]
     return {json.loads(line)["url"] for line in result["stdout"].splitlines() if line.strip()}
 
 
