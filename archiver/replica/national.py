@@ -29,6 +29,7 @@ import time
 from archiver.replica.families import available, family_class
 from archiver.replica.server import SiteHandler, SiteServer, State
 from archiver.replica.sites import SITES
+from archiver.replica.specials import specials
 from archiver.replica.store import SiteStore
 
 SUFFIX = ".zx.test"
@@ -60,6 +61,7 @@ def plan(n: int, articles: tuple[int, int] = (20, 100), huge_pages: int = 10_000
         template = templates[i % len(templates)]
         k = (i * 7919) % 1000  # a fixed scramble of the index
         count = lo + (i * 37) % (hi - lo + 1)
+        count = max(count, len(specials(template)))  # a column always holds its special articles
         if i == 1 and huge_pages:
             count = huge_pages * SITES[template].per_page
         latency = 0.5 + (k % 11) / 10 if k % 20 == 3 else 0.02 + (k % 101) / 1000
