@@ -24,6 +24,7 @@ from scrapy.utils.log import configure_logging
 from sqlalchemy.exc import SQLAlchemyError
 
 from archiver import __version__
+from archiver import render
 from archiver import settings as default_settings
 from archiver.lock import ArchiveLock, LockHeld
 from archiver.report import OK, SiteReport
@@ -72,8 +73,12 @@ def build_settings(request: CrawlRequest) -> Settings:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
+<<<<<<< HEAD
     if "CONCURRENT_REQUESTS" not in request.settings:
         settings.set("CONCURRENT_REQUESTS", concurrency_for(request.targets, settings), priority="cmdline")
+=======
+    render.configure(settings, request.targets)  # the browser only when some site needs it
+>>>>>>> main
     return settings
 
 

@@ -32,6 +32,9 @@ ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "
 # Host names answered without DNS, {".zx.test": "127.0.0.1"}: test and benchmark use only, with
 # TWISTED_DNS_RESOLVER = "archiver.resolver.MappedResolver" (issue #21, the national simulation).
 ARCHIVER_HOSTS: dict = {}
+# Listings read through headless Chromium (archiver/render.py, issue #14): "" = the sites whose
+# registry entry says `render = true`; "all"; "none"; or a comma list of site slugs/listing URLs.
+ARCHIVER_RENDER = ""
 
 # --- politeness -----------------------------------------------------------------------------
 USER_AGENT = f"cppcc-archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
@@ -97,4 +100,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the robots.txt middleware (100): a refused offsite redirect must not even make the
     # crawler fetch /robots.txt from the other host (issue #9: it did, from another local port).
     "archiver.middlewares.SameSiteRedirectMiddleware": 90,
+    # After robots.txt: sends rendering targets' listing requests to the browser (issue #14).
+    "archiver.render.RenderMiddleware": 600,
 }
+SPIDER_MIDDLEWARES = {"archiver.render.RenderedListingMiddleware": 950}

@@ -78,7 +78,8 @@ def build_targets(args, registry) -> list:
         if profile is None:
             raise RegistryError(f"unknown site {slug!r}; `cppcc-archiver sites` lists the registered ones")
         for column in profile.columns:
-            targets.append(CrawlTarget(profile.slug, column, profile.family, profile.overrides))
+            targets.append(CrawlTarget(profile.slug, column, profile.family, profile.overrides,
+                                       render=profile.render))
     for url in args.listing_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -87,7 +88,7 @@ def build_targets(args, registry) -> list:
         profile = registry.get(slug)
         family = profile.family if profile else None
         overrides = profile.overrides if profile else {}
-        targets.append(CrawlTarget(slug, url, family, overrides))
+        targets.append(CrawlTarget(slug, url, family, overrides, render=bool(profile and profile.render)))
     seen, unique = set(), []
     for target in targets:
         if target.listing_url not in seen:

@@ -103,6 +103,9 @@ SITES: dict[str, SiteSpec] = {
                  per_page=6, id_base=9150, id_stride=3, precision="minute", site_code="6105000024",
                  icp="陕ICP备13001154号", gongan="陕公网安备61050202000089号", address="渭南市临渭区朝阳大街6号",
                  postcode="714000", tech="渭南市信息中心", extra={"api": True}),
+        SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
+                 per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
+                 gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser
     ]
 }
 
@@ -110,7 +113,9 @@ SITES: dict[str, SiteSpec] = {
 # which only the generic path walks (tests that need a family module loop over these six).
 MODELLED_FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
 MODELLED_SITES = tuple(slug for slug, s in SITES.items() if s.family in MODELLED_FAMILIES)
-NEW_SITES = tuple(slug for slug in SITES if slug not in MODELLED_SITES)
+# Served by default (opt-in sites such as `rendered` only when asked for by name).
+NEW_SITES = tuple(slug for slug, s in SITES.items()
+                  if slug not in MODELLED_SITES and not s.extra.get("opt_in"))
 
 # The simulated calendar: day 1 is this date; day N is N-1 days later.
 DAY1 = datetime(2025, 6, 3, 9, 0, tzinfo=BEIJING)

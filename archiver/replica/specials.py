@@ -262,7 +262,7 @@ def specials(site: str) -> tuple[Article, ...]:
              "post": _post, "detail": _detail}
     if site in PLATFORM_PEOPLE:
         return tuple(_platform(site, _platform_base(site)))
-    return tuple(table[site]())
+    return tuple(table[site]()) if site in table else ()  # newer sites: generic articles only
 
 
 def secondary(site: str) -> tuple[Article, ...]:

@@ -36,6 +36,7 @@ class SiteProfile:
     verified: bool = False
     overrides: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
+    render: bool = False  # listings need a browser to show their links (archiver/render.py)
 
     @property
     def host(self) -> str:
@@ -43,7 +44,8 @@ class SiteProfile:
 
 
 def _validate(entry: dict[str, Any], where: str) -> SiteProfile:
-    unknown = set(entry) - {"slug", "name", "region", "family", "columns", "verified", "overrides", "notes"}
+    unknown = set(entry) - {"slug", "name", "region", "family", "columns", "verified", "overrides", "notes",
+                          "render"}
     if unknown:
         raise RegistryError(f"{where}: unknown keys {sorted(unknown)}")
     slug = entry.get("slug")
@@ -69,10 +71,13 @@ def _validate(entry: dict[str, Any], where: str) -> SiteProfile:
         problem = _override_problem(key, value)
         if problem:
             raise RegistryError(f"{where} ({slug}): overrides.{key} {problem}")
+    render = entry.get("render", False)
+    if not isinstance(render, bool):
+        raise RegistryError(f"{where} ({slug}): render must be true or false, got {render!r}")
     return SiteProfile(
         slug=slug, name=entry["name"].strip(), region=entry["region"].strip(), family=family,
         columns=tuple(columns), verified=bool(entry.get("verified", False)),
-        overrides=dict(overrides), notes=str(entry.get("notes", "")),
+        overrides=dict(overrides), notes=str(entry.get("notes", "")), render=render,
     )
 
 

@@ -50,6 +50,7 @@ class CrawlTarget:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     full_walk: bool = True
     start_url: str | None = None  # a list API found behind the column page by an earlier run
+    render: bool = False  # the registry says its listings need a browser (archiver/render.py)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ class ColumnSpider(scrapy.Spider):
     def listing_request(self, target: CrawlTarget, spec: Any, *, pending: list, page_no: int = 1) -> Request:
         url, method, formdata = _request_spec(spec)
         self.seen_listings.add(_listing_key(url, method, formdata))
-        meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no)
+        meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
+                          render=target.render)  # only listings carry it: archiver/render.py
         if formdata is not None:
             return scrapy.FormRequest(
                 url, formdata=formdata, method=method, callback=self.parse_listing,

@@ -32,6 +32,8 @@ def family_class(name: str) -> type[Family]:
         from archiver.replica.families.siteserver import SiteServer as cls
     elif name == "phpcms":
         from archiver.replica.families.phpcms import Phpcms as cls
+    elif name == "rendered":  # issue #14: served only when asked for by name
+        from archiver.replica.families.rendered import Rendered as cls
     else:
         raise KeyError(name)
     return cls
@@ -41,6 +43,8 @@ def available() -> list[str]:
     """Slugs of the sites whose family module exists."""
     out = []
     for slug, spec in SITES.items():
+        if spec.extra.get("opt_in"):
+            continue
         try:
             family_class(spec.family)
         except ImportError:
