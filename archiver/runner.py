@@ -73,12 +73,9 @@ def build_settings(request: CrawlRequest) -> Settings:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
-<<<<<<< HEAD
     if "CONCURRENT_REQUESTS" not in request.settings:
         settings.set("CONCURRENT_REQUESTS", concurrency_for(request.targets, settings), priority="cmdline")
-=======
     render.configure(settings, request.targets)  # the browser only when some site needs it
->>>>>>> main
     return settings
 
 
