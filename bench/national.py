@@ -85,18 +85,21 @@ def main() -> int:
     ap.add_argument("--sites", type=int, default=3000)
     ap.add_argument("--articles", type=parse_range, default=(2, 10), help="articles per site (default 2-10)")
     ap.add_argument("--huge-pages", type=int, default=30, help="listing pages of site 1 (default 30)")
+    ap.add_argument("--fault-every", type=int, default=100,
+                    help="1 site in N hangs, 1 is down, 1 challenged (0: no faults, for A/B runs)")
     ap.add_argument("--delay", type=float, default=1.0, help="crawl --delay (default 1.0, the production default)")
     ap.add_argument("--phases", default="first,nightly")
     ap.add_argument("--db", default=None, help="SQLite file (default: a fresh temporary one)")
+    ap.add_argument("--port", type=int, default=0, help="replica port (to repeat a crawl on an earlier --db)")
     ap.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                     help="extra crawl setting (A/B of execution modes)")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
     args = ap.parse_args()
     print_machine("National-scale crawl (issue #21)")
-    sites = plan(args.sites, args.articles, args.huge_pages)
+    sites = plan(args.sites, args.articles, args.huge_pages, args.fault_every)
     by_slug = {s.slug: s for s in sites}
     state = NationalState(sites)
-    server = make_server(state)
+    server = make_server(state, port=args.port)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     port = server.server_address[1]
     urls = [f"http://{s.host}:{port}{SITES[s.template].listing_path}" for s in sites]
