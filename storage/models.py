@@ -88,6 +88,7 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))  # the registry's, e.g. 湖北省荆州市
     base_url: Mapped[str | None] = mapped_column(Text)
 
 
@@ -232,3 +233,17 @@ class ArticleEvent(Base):
     how: Mapped[str | None] = mapped_column(String(32))
     fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class StoredBatch(Base):
+    """A batch of items the writer committed, recorded in the same transaction (issue #15): a
+    batch sent again after its writer died between COMMIT and answering is recognised by its
+    key and answered with what it did the first time, so nothing is stored twice and the
+    run's counts stay exact. Rows of finished runs are deleted (``repository.finish_run``)."""
+
+    __tablename__ = "stored_batches"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime]
+    results: Mapped[list[Any]] = mapped_column(JSON)
