@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -74,8 +75,19 @@ def build_settings(request: CrawlRequest) -> Settings:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
+    if "CONCURRENT_REQUESTS" not in request.settings:
+        settings.set("CONCURRENT_REQUESTS", concurrency_for(request.targets, settings), priority="cmdline")
     render.configure(settings, request.targets)  # the browser only when some site needs it
     return settings
+
+
+def concurrency_for(targets: list[CrawlTarget], settings: Settings) -> int:
+    """Requests in flight for this run: one per host crawled, between the configured floor
+    (CONCURRENT_REQUESTS) and ARCHIVER_MAX_CONCURRENT_REQUESTS (issue #21). Per-host politeness
+    is untouched: each host still gets one request at a time and its delay."""
+    hosts = {urlsplit(t.listing_url).netloc.lower() for t in targets}
+    floor = settings.getint("CONCURRENT_REQUESTS")
+    return max(floor, min(len(hosts), settings.getint("ARCHIVER_MAX_CONCURRENT_REQUESTS")))
 
 
 def setup_logging(settings: Settings, log_file: str | None) -> None:

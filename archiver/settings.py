@@ -52,6 +52,9 @@ ARCHIVER_CHILD_STOP_TIMEOUT = 30.0
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.
 ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
 ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"
+# Host names answered without DNS, {".zx.test": "127.0.0.1"}: test and benchmark use only, with
+# TWISTED_DNS_RESOLVER = "archiver.resolver.MappedResolver" (issue #21, the national simulation).
+ARCHIVER_HOSTS: dict = {}
 # Listings read through headless Chromium (archiver/render.py, issue #14): "" = the sites whose
 # registry entry says `render = true`; "all"; "none"; or a comma list of site slugs/listing URLs.
 ARCHIVER_RENDER = ""
@@ -59,7 +62,11 @@ ARCHIVER_RENDER = ""
 # --- politeness -----------------------------------------------------------------------------
 USER_AGENT = f"cppcc-archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
+# Hosts in flight at once. The runner raises it to the number of sites crawled (up to
+# ARCHIVER_MAX_CONCURRENT_REQUESTS) unless set explicitly: with one request at a time per host,
+# 16 would throttle a 3,000-site run to 16 hosts while politeness allows all of them (issue #21).
 CONCURRENT_REQUESTS = 16
+ARCHIVER_MAX_CONCURRENT_REQUESTS = 512
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # Scrapy starts CONCURRENT_ITEMS worker tasks for every callback's output (100 by default); our
 # callbacks yield one item, or one item and a page of article requests, so 100 tasks per response
