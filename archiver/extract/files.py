@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from archiver.extract.speech import extract_speech
+from archiver.extract.speech import SPEECH_TITLE_RE, extract_speech
 
 FILE_KEYS = ("sha256", "media_type", "size", "status", "reason", "text_chars")
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
@@ -79,6 +79,8 @@ def speech_from_files(fields: dict[str, Any], files: list[FileResult]) -> tuple[
     body is an intro (or empty)."""
     if fields.get("speaker") or len(fields.get("body") or "") > INTRO_MAX_CHARS:
         return {}, None
+    if not SPEECH_TITLE_RE.search(fields.get("title") or ""):
+        return {}, None  # a notice with files attached is not a speech because a file is one
     posted_on = _day(fields.get("published_at"))
     for result in files:
         if result.role != "attachment" or not result.text:
