@@ -133,3 +133,58 @@ def search_file_texts(session: Session, terms: list[str], snapshot_ids_query, li
         .limit(limit * 4)
     )
     return [(row.snapshot_id, row.url, row.text) for row in session.execute(query)]
+
+
+def reread_files(session: Session, snapshot_id: int, fields: dict[str, Any], old: dict[str, Any],
+                 report: Any) -> dict[str, Any]:
+    """``reprocess``: every stored attachment of the version is read again from its bytes (the
+    ``file_texts`` row replaced), and the re-extracted ``fields`` keep the file entries and any
+    speech fields read from a file; speech fields are read from the new texts when missing."""
+    from archiver.extract.files import FileResult, carry_files, speech_from_files
+    from archiver.extract.filetext import TEXT_EXTRACTOR, extract_text
+    from storage.blobs import get_body
+
+    fields = carry_files(fields, old)
+    results = []
+    rows = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot_id,
+                                                      SnapshotFile.role == "attachment",
+                                                      SnapshotFile.sha256.is_not(None))
+                           .order_by(SnapshotFile.position)).scalars().all()
+    for row in rows:
+        data = get_body(session, row.sha256)
+        if data is None:
+            continue
+        text = extract_text(data, url=row.url)
+        add_text(session, row.sha256, media_type=text.media_type, status=text.status, reason=text.reason,
+                 text=text.text, pages=text.pages, extractor=TEXT_EXTRACTOR, replace=True)
+        report.files_reread += 1
+        index = next((i for i, e in enumerate(fields.get("attachments") or []) if e.get("url") == row.url), -1)
+        results.append(FileResult("attachment", index, row.url, "stored", sha256=row.sha256, text=text.text,
+                                  text_status=text.status))
+    if not fields.get("speaker"):
+        speech, source = speech_from_files(fields, results)
+        if speech:
+            fields = {**fields, **speech, "speech_from": f"attachment: {source}"}
+    return fields
+
+
+def copy_file_links(session: Session, old_snapshot: int, new_snapshot: int) -> None:
+    """A re-extracted version links the same file fetches as the version it re-read."""
+    rows = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == old_snapshot)).scalars().all()
+    if rows:
+        insert_ignoring_duplicates(session, SnapshotFile.__table__, [
+            {"snapshot_id": new_snapshot, "position": r.position, "role": r.role, "url": r.url,
+             "status": r.status, "fetch_id": r.fetch_id, "sha256": r.sha256} for r in rows])
+
+
+def urls_with_files(session: Session, sites) -> set[str]:  # type: ignore[no-untyped-def]
+    """URLs of the articles (of these site slugs) whose current version links stored files."""
+    from storage.models import Site
+
+    query = (
+        select(Article.url).join(Site, Site.id == Article.site_id)
+        .join(Snapshot, (Snapshot.article_id == Article.id) & (Snapshot.version == Article.current_version))
+        .join(SnapshotFile, SnapshotFile.snapshot_id == Snapshot.id)
+        .where(Site.slug.in_(list(sites))).distinct()
+    )
+    return set(session.execute(query).scalars())

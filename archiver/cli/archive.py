@@ -371,7 +371,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     for failure in report.failures:
         print(f"FAILED {failure}", file=sys.stderr)
     print(f"examined {report.examined}: {report.changed} changed, {report.unchanged} unchanged, "
-          f"{report.skipped} skipped, {len(report.failures)} failed", file=sys.stderr)
+          f"{report.skipped} skipped, {len(report.failures)} failed; "
+          f"{report.files_reread} attachment texts re-read", file=sys.stderr)
     return EXIT_FAILED if report.failures else EXIT_OK
 
 

@@ -110,8 +110,8 @@ def _day(value: Any) -> date | None:
 
 
 def carry_files(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
-    """``reprocess``: re-extracted fields keep what the crawl learnt of each file (matched by URL)
-    and the speech fields taken from an attachment, so re-extraction alone makes no version."""
+    """``reprocess``: re-extracted fields keep what the crawl learnt of each file (matched by URL),
+    so re-extraction alone makes no version (speech fields are read again from the texts)."""
     new = dict(new)
     for key in ("attachments", "images"):
         known = {e.get("url"): e for e in old.get(key) or []}
@@ -122,7 +122,4 @@ def carry_files(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
                 entry = {**entry, **{k: before[k] for k in (*FILE_KEYS, "filename") if k in before}}
             merged.append(entry)
         new[key] = merged
-    if old.get("speech_from") and not new.get("speaker"):
-        new.update({k: old.get(k) for k in SPEECH_FIELDS if old.get(k)})
-        new["speech_from"] = old["speech_from"]
     return new

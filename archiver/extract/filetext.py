@@ -175,8 +175,8 @@ def _docx(data: bytes, limits: Limits) -> FileText:
     return FileText(DOCX, "text", cut, text[: limits.max_chars])
 
 
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """A BaseException: pypdf catches and logs every ``Exception`` raised while it reads a page."""
 
 
 @contextmanager

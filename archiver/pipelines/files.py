@@ -42,6 +42,8 @@ DEFAULT_TYPES = ("application/pdf", "application/vnd.openxmlformats-officedocume
 # Public suffixes Chinese government sites sit under: the registrable domain is one label more.
 CN_SUFFIXES = ("gov.cn", "com.cn", "org.cn", "net.cn", "edu.cn", "ac.cn")
 GONE = {404: "http-404", 410: "http-410"}
+# Failures that describe the site, not the crawl: the file is gone or is not a file.
+SITE_TRUTHS = ("http-404", "http-410", "redirect-home", "soft-404")
 
 
 def registrable_domain(host: str) -> str:
@@ -132,11 +134,24 @@ class FilesPipeline:
             result.page = page  # the exchange, stored as a fetch of kind attachment|image
             item.files.append(result)
             self.stats.inc_value(f"archiver/files/{role}/{result.status}")
+            self.report(item, result)
         item.fields, audit = apply_files(item.fields, item.files)
         item.audit = [*item.audit, *audit]
         if audit:
             self.stats.inc_value("archiver/files/speech_from_attachment")
         return item
+
+    def report(self, item: ArticleItem, result: FileResult) -> None:
+        """A file the crawl could not get (network, 5xx, 403…) makes the site short, never ``ok``;
+        a file the site no longer has, or one refused by policy, is the site's truth: a note."""
+        report = getattr(self.crawler.spider, "reports", {}).get(item.site)
+        if report is None or result.status == "stored":
+            return
+        line = f"{result.role} {result.url}: {result.status}: {result.reason}"
+        if result.status == "failed" and not (result.reason or "").startswith(SITE_TRUTHS):
+            report.short(f"{result.role} not fetched: {result.url} ({result.reason})")
+        else:
+            report.note(line)
 
     async def fetch(self, item: ArticleItem, role: str, index: int, url: str, hosts: tuple[str, ...]):
         if not allowed_host(url, item.url, hosts):

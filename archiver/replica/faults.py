@@ -53,6 +53,8 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
                     the last page again instead of 404 (pages that repeat the same articles).
 ``offsite_pager``   issue #14 platforms: page URLs built by page functions / onclick handlers
                     point at another host (``http://www.zxcloud.cn``).
+``revised_files``   issue #19: the speeches published as files (archiver/replica/files.py) are
+                    served revised: each file's text gains a line (other bytes, same links).
 ==================  ===========================================================================
 
 Always-on traps (no switch): ``/calendar/YYYY-MM.html`` on every site, linked from listing
@@ -71,7 +73,8 @@ from functools import lru_cache
 
 REQUEST_MODES = {"slow", "trickle", "hang", "drop", "truncate", "status", "soft404", "redirect_home",
                  "challenge", "wrong_charset", "gzip", "gzip_bomb", "html_body", "broken_json"}
-OPTION_MODES = {"session_ids", "robots", "html_list", "huge_pager", "repeat_pages", "offsite_pager"}
+OPTION_MODES = {"session_ids", "robots", "html_list", "huge_pager", "repeat_pages", "offsite_pager",
+                "revised_files"}
 
 
 @dataclass

@@ -82,24 +82,28 @@ BAD_FILES = (("会议材料汇编.docx", "docx"), ("会议记录（全部）.pdf
              ("过期的文件.pdf", "pdf"), ("旧版文档.doc", "doc"), ("中文名文件.pdf", "pdf"))
 
 
-def speech_lines(ext: str) -> list[str]:
+REVISION_LINE = "（本文已于次日修订，以此稿为准。）"
+
+
+def speech_lines(ext: str, revised: bool = False) -> list[str]:
     post, name = SPEAKERS[ext]
     y, m, d = (int(x) for x in DELIVERED[ext].split("-"))
     return [f"在{OCCASION[ext]}上的讲话", f"{post} {name}", f"（{y}年{m}月{d}日）", "同志们：",
             f"今天召开{OCCASION[ext]}，主要任务是总结工作、部署任务。{FILE_PHRASE[ext]}是这次会议的重点。",
-            "一要提高政治站位，二要加强协商议政，三要强化自身建设。", "谢谢大家！"]
+            "一要提高政治站位，二要加强协商议政，三要强化自身建设。", "谢谢大家！"] + ([REVISION_LINE] if revised else [])
 
 
-def content(a: Article, i: int, b: Block) -> tuple[bytes, str, list[tuple[str, str]]] | None:
-    """Bytes, Content-Type and extra headers of ``a``'s ``i``-th attachment (None: not ours)."""
+def content(a: Article, i: int, b: Block, *, revised: bool = False) -> tuple[bytes, str, list[tuple[str, str]]] | None:
+    """Bytes, Content-Type and extra headers of ``a``'s ``i``-th attachment (None: not ours);
+    ``revised``: the ``revised_files`` site option (faults.py)."""
     if a.key == "file-bad":
         return _bad(i)
     if not a.key.startswith("file-"):
         return None
     if b.ext == "pdf":
-        return speech_pdf(tuple(speech_lines("pdf"))), CONTENT_TYPES["pdf"], []
+        return speech_pdf(tuple(speech_lines("pdf", revised))), CONTENT_TYPES["pdf"], []
     if b.ext == "docx":
-        return speech_docx(tuple(speech_lines("docx"))), CONTENT_TYPES["docx"], []
+        return speech_docx(tuple(speech_lines("docx", revised))), CONTENT_TYPES["docx"], []
     if b.ext == "wps":
         return assets.doc(b.text), CONTENT_TYPES["wps"], []
     return None

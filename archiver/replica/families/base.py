@@ -92,7 +92,7 @@ class Family:
             return None
         for i, b in self.asset_blocks(a):
             if self.asset_path(a, i, b) == req.path:
-                made = files.content(a, i, b)  # speeches published as files (issue #19)
+                made = files.content(a, i, b, revised="revised_files" in req.options)  # issue #19
                 if made is not None:
                     data, ctype, headers = made
                     return Response(body=data, content_type=ctype, headers=headers, last_modified=a.published)
