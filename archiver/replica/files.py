@@ -3,8 +3,9 @@
 Each site carries four such articles: a speech whose full text is a PDF under a one-paragraph
 intro, one whose text is a DOCX, one with a legacy WPS file (no text reader: its status must say
 so), and a speech published as scanned page images. The intro never names the speaker: only the
-file's first lines do (``在…上的讲话`` / post and name / date), so speech fields can only come
-from the attachment. Every phrase in ``FILE_PHRASE`` appears in a file and never on a page.
+file's first lines do (``在…上的讲话`` / post and name / date), so speaker, post and date can only
+come from the attachment (the gold records hold what the pages say: the occasion, from the
+title; the files' own fields are ``SPEAKERS``/``DELIVERED`` here). Every phrase in ``FILE_PHRASE`` appears in a file and never on a page.
 
 The ``trs`` site also carries the bad inputs: a DOCX zip bomb, a PDF claiming a million pages, a
 PDF with broken xref tables, an HTML error page answered with 200 for a ``.pdf`` link, a ``.doc``
@@ -38,6 +39,12 @@ CONTENT_TYPES = {"pdf": "application/pdf",
                  "jpg": "image/jpeg"}
 
 
+# A second intro paragraph, as real pages have (会议要求…): a one-line page loses to a legacy
+# layout's sidebars in the generic extractor's densest-block rule.
+SECOND = Block("p", "会议强调，要坚持团结和民主两大主题，聚焦全市中心工作，深入协商议政，广泛凝聚共识，"
+                    "为推动高质量发展贡献政协智慧和力量。各级政协组织要认真学习领会讲话精神，结合实际抓好贯彻落实。")
+
+
 def _when(s: str) -> datetime:
     return datetime.strptime(s, "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
 
@@ -55,24 +62,26 @@ def file_articles(site: str) -> list[Article]:
         out.append(Article(
             site=site, key=f"file-{ext}", num=base + 2 * k, title=f"在{occasion}上的讲话",
             published=_when(f"{DELIVERED[ext]} 16:3{k}"),
-            blocks=[Block("p", intro), Block("att", f"在{occasion}上的讲话.{ext}", ext)],
+            blocks=[Block("p", intro), SECOND, Block("att", f"在{occasion}上的讲话.{ext}", ext)], occasion=occasion,
         ))
     out.append(Article(
         site=site, key="file-wps", num=base + 4, title="在全市政协委员履职培训班上的讲话",
         published=_when("2018-11-05 10:20"),
-        blocks=[Block("p", "11月5日，全市政协委员履职培训班开班。讲话全文见附件。"),
-                Block("att", "在全市政协委员履职培训班上的讲话.wps", "wps")],
+        blocks=[Block("p", "11月5日，全市政协委员履职培训班开班。现将开班式上的讲话全文刊发如下，请点击附件下载阅读。"), SECOND,
+                Block("att", "在全市政协委员履职培训班上的讲话.wps", "wps")], occasion="全市政协委员履职培训班",
     ))
     out.append(Article(
         site=site, key="file-scan", num=base + 6, title="在全市政协文史工作座谈会上的讲话（扫描件）",
         published=_when("2018-09-14 09:10"),
-        blocks=[Block("img", "讲话稿第1页", "png"), Block("img", "讲话稿第2页", "jpg")],
+        blocks=[Block("p", "9月14日，全市政协文史工作座谈会召开。现将会议上的讲话稿扫描件刊发如下，供学习参考。"), SECOND,
+                Block("img", "讲话稿第1页", "png"), Block("img", "讲话稿第2页", "jpg")],
+        occasion="全市政协文史工作座谈会",
     ))
     if site == "trs":
         out.append(Article(
             site=site, key="file-bad", num=base + 8, title="关于印发政协会议有关材料的通知",
             published=_when("2018-08-02 15:00"), kind="news",
-            blocks=[Block("p", "现将会议有关材料印发给你们，请认真学习。")]
+            blocks=[Block("p", "各县市区政协、市政协各专门委员会：现将会议有关材料印发给你们，请结合实际认真组织学习。")]
             + [Block("att", name, ext) for name, ext in BAD_FILES],
         ))
     return out
