@@ -8,7 +8,7 @@ a per-file status, never an exception.
 * the media type comes from the bytes (magic numbers), not from the URL's extension or the
   server's Content-Type: sites serve ``.doc`` files that are DOCX or HTML;
 * PDF: pypdf (pure Python, maintained, reads page by page so a page and time budget applies;
-  pdfminer.six reads layout more faithfully but was ~3x slower here: BENCHMARKS.md);
+  pdfminer.six reads layout more faithfully but was ~2.5x slower on the same PDF: BENCHMARKS.md);
 * DOCX: python-docx, after checking the zip's declared sizes and ratios (a bomb is refused
   before a byte is inflated);
 * legacy Word/WPS/Excel (OLE2): no maintained pure-Python reader of their text exists (olefile

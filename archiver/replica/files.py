@@ -151,10 +151,17 @@ def speech_pdf(lines: tuple[str, ...]) -> bytes:
         ops.append(f"<{_hex(line)}> Tj T*")
     ops.append("ET")
     stream = zlib.compress("\n".join(ops).encode("ascii"))
+    # ToUnicode for the characters used only, in bfchar blocks of at most 100 (PDF limit), as
+    # real producers write it: a 0000-FFFF range made every reader build a 65,536-entry map.
+    used = sorted({c for line in lines for c in line if ord(c) <= 0xFFFF})
+    blocks = []
+    for start in range(0, len(used), 100):
+        chunk = used[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar " + " ".join(f"<{ord(c):04X}> <{ord(c):04X}>" for c in chunk)
+                      + " endbfchar")
     cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Uni def "
             "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
-            "1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap "
-            "CMapName currentdict /CMap defineresource pop end end").encode("ascii")
+            + " ".join(blocks) + " endcmap CMapName currentdict /CMap defineresource pop end end").encode("ascii")
     return _pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
