@@ -81,7 +81,8 @@ def file_articles(site: str) -> list[Article]:
         out.append(Article(
             site=site, key="file-bad", num=base + 8, title="关于印发政协会议有关材料的通知",
             published=_when("2018-08-02 15:00"), kind="news",
-            blocks=[Block("p", "各县市区政协、市政协各专门委员会：现将会议有关材料印发给你们，请结合实际认真组织学习。")]
+            blocks=[Block("p", "各县市区政协、市政协各专门委员会：现将会议有关材料印发给你们，请结合实际认真组织学习。"),
+                    SECOND]
             + [Block("att", name, ext) for name, ext in BAD_FILES],
         ))
     return out

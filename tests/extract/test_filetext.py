@@ -95,3 +95,11 @@ def test_speech_fields_from_the_attachment_when_the_page_is_an_intro():
     # reprocess keeps what the crawl learnt of the files.
     assert carry_files({"attachments": [{"url": "http://x/a.pdf", "name": "讲话.pdf"}]}, new)["attachments"] \
         == new["attachments"]
+
+
+def test_registry_file_hosts_are_validated():
+    from archiver.sites import _override_problem
+
+    assert _override_problem("file_hosts", ["files.example.gov.cn"]) is None
+    assert _override_problem("file_hosts", "files.example.gov.cn") is not None
+    assert _override_problem("file_hosts", ["http://x/y"]) is not None
