@@ -2,12 +2,14 @@
 
 - robots.txt that cannot be read (5xx, 429, network error) means "try later", not "allow
   everything" (Scrapy's default): every request to that host is skipped with a clear reason.
+- A ``charset`` naming no text encoding is ignored (issue #15).
 - Retries wait before trying again, exponentially, honouring ``Retry-After`` (Scrapy's default
   retries immediately, which hammers a server that just said it is overloaded).
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import random
 from email.utils import parsedate_to_datetime
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request
+from scrapy.http import Request, TextResponse
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -25,6 +27,8 @@ from scrapy.utils.defer import deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
+
+from archiver.extract.encoding import decode_html, normalize_charset
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +176,33 @@ def _site_key(parts) -> tuple[str, int]:
     host = (parts.hostname or "").removeprefix("www.")
     port = parts.port or default
     return host, (80 if port in (80, 443) else port)
+
+
+class TextCharsetMiddleware:
+    """A Content-Type whose ``charset`` names no text encoding (``zlib``, ``base64``, ``rot13``)
+    made Scrapy's ``response.text`` raise LookupError inside the meta-refresh middleware, and the
+    page was unarchivable forever (issue #15). Such a response gets the encoding our decoder
+    detects (archiver/extract/encoding.py), as Scrapy does for a missing charset."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls()
+        middleware.stats = crawler.stats
+        return middleware
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, TextResponse):
+            return response
+        declared = response._declared_encoding()
+        if not declared or normalize_charset(declared) is not None or _known_text_codec(declared):
+            return response
+        self.stats.inc_value("archiver/encoding/non_text_charset")
+        detected = decode_html(response.body).encoding
+        return response.replace(encoding=detected)
+
+
+def _known_text_codec(label: str) -> bool:
+    try:
+        return codecs.lookup(label)._is_text_encoding  # type: ignore[attr-defined]
+    except LookupError:
+        return True  # unknown labels: Scrapy (w3lib) already falls back to detection

@@ -8,7 +8,6 @@ every site was fine.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import socket
 import sys
@@ -26,6 +25,7 @@ from archiver import __version__
 from archiver import render
 from archiver import settings as default_settings
 from archiver.lock import ArchiveLock, LockHeld
+from archiver.logfile import RotatingLogFile
 from archiver.report import OK, SiteReport
 from archiver.spiders.column import ColumnSpider, CrawlTarget
 from archiver.state import PreviousWalks, load_known, previous_walks
@@ -87,7 +87,7 @@ def setup_logging(settings: Settings, log_file: str | None) -> None:
     root.addHandler(console)
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(
+        rotating = RotatingLogFile(  # a full disk: one line, not a traceback per record (issue #15)
             log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8"
         )
         rotating.setFormatter(formatter)
@@ -143,7 +143,8 @@ def prepare_run(sessions, requested: list[CrawlTarget], *, revisit: str, interva
     sites = sorted({t.site for t in requested})
     with sessions.begin() as session:
         for target in requested:
-            repository.get_or_add_site(session, target.site, base_url=target.listing_url)
+            repository.get_or_add_site(session, target.site, base_url=target.listing_url,
+                                       name=target.name, region=target.region)
         # Read before this run is recorded, so that the run does not count as an earlier one.
         previous = previous_walks(session, sites)
         run = repository.start_run(

@@ -17,6 +17,7 @@ import orjson
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from storage.jsonl import one_line
 from storage.models import Article, Fetch, Site, Snapshot, SnapshotFetch
 from storage.types import utc_iso
 
@@ -206,7 +207,7 @@ def dumps_record(record: dict[str, Any]) -> str:
 def encode_record(record: dict[str, Any]) -> bytes:
     """One JSONL line as UTF-8 bytes: orjson never escapes non-ASCII text and is ~10x faster
     than ``json.dumps`` (encoding was a tenth of an export's time)."""
-    return orjson.dumps(record) + b"\n"
+    return one_line(orjson.dumps(record)) + b"\n"
 
 
 WRITE_CHUNK = 1 << 20

@@ -88,6 +88,7 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))  # the registry's, e.g. 湖北省荆州市
     base_url: Mapped[str | None] = mapped_column(Text)
 
 

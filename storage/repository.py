@@ -133,9 +133,10 @@ def _next_check(seen_at: datetime, streak: int) -> datetime:
 
 
 def get_or_add_site(
-    session: Session, slug: str, *, name: str | None = None, base_url: str | None = None
+    session: Session, slug: str, *, name: str | None = None, base_url: str | None = None,
+    region: str | None = None,
 ) -> Site:
-    """The site with ``slug``, created if new; fills in ``name``/``base_url`` when given."""
+    """The site with ``slug``, created if new; fills in ``name``/``region``/``base_url`` when given."""
     site = session.scalar(select(Site).where(Site.slug == slug))
     if site is None:
         insert_ignoring_duplicates(
@@ -145,6 +146,8 @@ def get_or_add_site(
         assert site is not None
     if name and site.name != name:
         site.name = name
+    if region and site.region != region:
+        site.region = region
     if base_url and site.base_url != base_url:
         site.base_url = base_url
     session.flush()

@@ -14,17 +14,17 @@ def archive_stats(session: Session, *, top_speakers: int = 30) -> dict[str, Any]
     """Counts per site / publication year / speaker, and raw vs compressed storage size."""
     current = (Snapshot.article_id == Article.id) & (Snapshot.version == Article.current_version)
     per_site = [
-        {"site": slug, "name": name, "articles": n, "live": live or 0, "removed": removed or 0,
-         "versions": versions or 0}
-        for slug, name, n, live, removed, versions in session.execute(
+        {"site": slug, "name": name, "region": region, "articles": n, "live": live or 0,
+         "removed": removed or 0, "versions": versions or 0}
+        for slug, name, region, n, live, removed, versions in session.execute(
             select(
-                Site.slug, Site.name, func.count(Article.id),
+                Site.slug, Site.name, Site.region, func.count(Article.id),
                 func.sum(case((Article.status == "live", 1), else_=0)),
                 func.sum(case((Article.status == "removed", 1), else_=0)),
                 func.sum(Article.current_version),
             )
             .join(Article, Article.site_id == Site.id)
-            .group_by(Site.slug, Site.name)
+            .group_by(Site.slug, Site.name, Site.region)
             .order_by(Site.slug)
         )
     ]

@@ -55,13 +55,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)  # a usage error: stdout stays clean for scripts
         return EXIT_USAGE
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a user's mistake or a damaged archive: one line (issue #17)
+        from archiver.cli.options import ArchiveError, UsageError, describe_database_error
+
+        if isinstance(exc, UsageError):
+            code, line = EXIT_USAGE, str(exc)
+        elif isinstance(exc, ArchiveError):
+            code, line = EXIT_FAILED, str(exc)
+        else:
+            line = describe_database_error(exc)
+            if line is None:
+                raise  # a bug: the traceback is what its report needs
+            code = EXIT_FAILED
+        print(f"{parser.prog} {args.command}: {line}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -23,22 +23,15 @@ from typing import Any
 from archiver.cli.webarchive import (
     WEBARCHIVE_FORMATS, WebArchiveUsage, check_output, webarchive_options, write_webarchive,
 )
+from archiver.terminal import inert  # issue #15: bidi controls and line separators too
+from archiver.cli import lookup, options
+from archiver.cli.options import ArchiveError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class UsageError(Exception):
-    """Bad arguments or configuration: printed, exit code 2."""
-
 
 # --- argument types --------------------------------------------------------------------------
 
-
-def date_arg(value: str) -> str:
-    if not DATE_RE.match(value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
+date_arg = options.calendar_date  # a date that exists (issue #17: 2023-02-30 was accepted)
 
 
 def timestamp_arg(value: str) -> datetime:
@@ -59,12 +52,7 @@ def positive_int(value: str) -> int:
     return number
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", default=None,
-        help="database URL (sqlite:///path.sqlite3 or postgresql://…); "
-        "default: $ARCHIVER_DB, else sqlite:///data/archive.sqlite3",
-    )
+_db_option = options.add_db_option
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -106,8 +94,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = subparsers.add_parser(
         "verify", help="re-hash every stored body (fixity check)",
-        description="Decompress and re-hash every stored raw body; exit 1 naming each body "
-        "(and the fetches using it) whose bytes no longer match their SHA-256.",
+        description="Check an SQLite archive file with PRAGMA integrity_check (exit 1 listing each "
+        "problem as 'DAMAGED sqlite: …'), then decompress and re-hash every stored raw body; exit 1 "
+        "naming each body (and the fetches using it) whose bytes no longer match their SHA-256.",
     )
     _db_option(p)
     p.set_defaults(handler=cmd_verify)
@@ -130,7 +119,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="An archived article: its versions, fetches and removals; --diff shows "
         "what changed between consecutive versions (by sentence and character).",
     )
-    p.add_argument("url", metavar="URL", help="the article's URL (its first page)")
+    p.add_argument("url", metavar="URL", help="the article's URL (any of its pages; scheme "
+                   "optional, #fragment ignored)")
     _db_option(p)
     p.add_argument("--versions", action="store_true", help="print every version's fields in full")
     p.add_argument("--diff", action="store_true", help="show differences between consecutive versions")
@@ -139,12 +129,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser(
         "search", help="full-text search of titles and bodies",
         description="Ranked search over the latest version of every article; works for Chinese "
-        "without word segmentation. Title matches rank first. Terms separated by spaces must "
-        "all match; %%, _ and quotes are matched literally. Attachment texts are searched too: "
-        "their hits follow the page hits and say which file (found in …).",
+        "without word segmentation. Title matches rank first. Every term must "
+        "match (give them as separate arguments or in one quoted string); %, _ and quotes are "
+        "matched literally. Attachment texts are searched too: their hits follow the page hits "
+        "and say which file (found in …).",
     )
-    p.add_argument("query", metavar="QUERY", nargs="?", default="",
-                   help="text to find (may be empty with --speaker to list a speaker's speeches)")
+    # nargs="*": `search 政协 委员` is two terms (issue #17), like `search '政协 委员'`.
+    p.add_argument("query", metavar="TERM", nargs="*", default=[],
+                   help="text to find (none with --speaker lists a speaker's speeches)")
     _db_option(p)
     _filter_options(p)
     p.add_argument("--limit", type=positive_int, default=20, metavar="N",
@@ -192,34 +184,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _url(args: argparse.Namespace) -> str:
-    from storage import db
-
-    return db.prepare_url(args.db) if args.db else db.default_url()
+    return options.database_url(args.db)
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """(engine, session factory) for an existing archive, schema upgraded."""
-    from sqlalchemy.engine import make_url
-
     from storage import db
 
     url = _url(args)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database).exists():
-            raise UsageError(f"no archive at {parsed.database} "
+    path = options.sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            raise UsageError(f"no archive at {path} "
                              "(crawl first, or run `cppcc-archiver db upgrade`)")
+        # A damaged file is named before anything reads it (issue #17).
+        options.check_archive(url, max_bytes=options.READ_CHECK_MAX_BYTES)
     try:
         return db.open_archive(url)
-    except Exception as exc:  # noqa: BLE001 - unreachable server, bad URL…
+    except Exception as exc:  # noqa: BLE001 - unreachable server, damaged file…
+        damaged = options.describe_database_error(exc)
+        if damaged:
+            raise ArchiveError(damaged) from exc
         raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
 
 
 @contextmanager
 def _archive(args: argparse.Namespace) -> Iterator[Any]:
     """The archive's session factory for one command; the engine is disposed however it ends."""
+    # Filters every command shares, checked once here (issue #17).
+    options.check_date_range(getattr(args, "since", None), getattr(args, "until", None))
     engine, sessions = _open(args)
     try:
+        with sessions() as session:
+            lookup.check_site(session, getattr(args, "site", None))
         yield sessions
     finally:
         engine.dispose()
@@ -232,22 +229,15 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
         except (UsageError, WebArchiveUsage) as exc:
             print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        except ArchiveError as exc:
+            print(f"cppcc-archiver {args.command}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
         except BrokenPipeError:  # `… | head`
             sys.stderr.close()
             return EXIT_OK
 
     run.__name__ = handler.__name__
     return run
-
-
-# C0 controls but tab and newline, DEL, and C1 controls: an archive holds whatever pages said,
-# and ESC sequences printed raw would clear the archivist's screen or plant hyperlinks.
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def inert(text: str) -> str:
-    """Stored text made safe to print on a terminal: controls shown as \\xNN, nothing obeyed."""
-    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class _InertWriter:
@@ -282,6 +272,8 @@ def _check_output(path: str, fmt: str) -> Path | None:
         raise UsageError(f"WARC output is gzipped: name it *.warc.gz (got {out.name})")
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist")
+    if out.is_dir():
+        raise UsageError(f"{path} is a folder: name the file to write in it")
     return out
 
 
@@ -331,6 +323,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from storage.verify import verify_archive
 
+    path = options.sqlite_file(_url(args))
+    if path is not None and path.is_file():
+        # The file itself first (issue #17): SQLite's own check, every page and index.
+        problems = options.integrity_problems(path, full=True)
+        for problem in problems:
+            print(f"DAMAGED sqlite: {problem}")
+        if problems:
+            print(f"cppcc-archiver verify: {path}: SQLite integrity_check found {len(problems)} problem(s); "
+                  "restore it from a backup (or try `sqlite3 FILE .recover`) before crawling into it again",
+                  file=sys.stderr)
+            return EXIT_FAILED
     with _archive(args) as sessions, sessions() as session:
         report = verify_archive(session)
     for problem in report.problems:
@@ -381,12 +384,10 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_show(args: argparse.Namespace) -> int:
-    from storage import repository
-
     real_stdout, sys.stdout = sys.stdout, _InertWriter(sys.stdout)
     try:
         with _archive(args) as sessions, sessions() as session:
-            article = repository.get_article(session, args.url)
+            article = lookup.find_article(session, args.url)
             if article is None:
                 print(f"not in the archive: {args.url}", file=sys.stderr)
                 return EXIT_FAILED
@@ -405,7 +406,7 @@ def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-
     site = article.site
     removed = f" since {iso(article.removed_at)} ({article.removed_how})" if article.status == "removed" else ""
     print(article.url)
-    print(f"  site: {site.slug}" + (f" ({site.name})" if site.name else ""))
+    print(f"  site: {site.slug}" + (f" ({site.name}" + (f", {site.region})" if site.region else ")") if site.name else ""))
     print(f"  status: {article.status}{removed}")
     print(f"  first seen: {iso(article.first_seen_at)}   last seen: {iso(article.last_seen_at)}")
     print(f"  versions: {article.current_version}   next check: {iso(article.next_check_at)}")
@@ -522,7 +523,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from storage.export import dumps_record, iter_records_by_snapshot
     from storage.search import MARK_END, MARK_START, search
 
-    if not args.query.strip() and not (args.speaker or args.site or args.since or args.until):
+    args.query = " ".join(args.query).strip()
+    if not args.query and not (args.speaker or args.site or args.since or args.until):
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
     with _archive(args) as sessions, sessions() as session:
         hits = search(session, args.query, site=args.site, speaker=args.speaker,
@@ -545,7 +547,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from storage.search import highlight, parse_terms
 
     terms = parse_terms(args.query)
-    table = Table(title=f"{len(hits)} result(s) for {args.query!r}", show_lines=True)
+    # A Text title: the query is shown as typed, never parsed as rich markup ("[red]x[/red]").
+    table = Table(title=Text(f"{len(hits)} result(s) for {inert(args.query)!r}"), show_lines=True)
     for name in ("#", "title / snippet", "published", "speaker", "site", "status"):
         table.add_column(name, overflow="fold")
     for i, hit in enumerate(hits, 1):
@@ -581,7 +584,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     console.print(f"storage: {size['bodies']} distinct bodies; fetched {_bytes(size['fetched_bytes'])}, "
                   f"distinct raw {_bytes(size['raw_bytes'])}, stored (zstd) {_bytes(size['compressed_bytes'])}")
     for title, rows, columns in (
-        ("per site", stats["per_site"], ("site", "name", "articles", "live", "removed", "versions")),
+        ("per site", stats["per_site"], ("site", "name", "region", "articles", "live", "removed", "versions")),
         ("per year", stats["per_year"], ("year", "articles")),
         ("per speaker", stats["per_speaker"], ("speaker", "articles")),
     ):
@@ -589,7 +592,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for c in columns:
             table.add_column(c, justify="right" if c in ("articles", "live", "removed", "versions") else "left")
         for row in rows:
-            table.add_row(*(str(row.get(c) or "") if row.get(c) != 0 else "0" for c in columns))
+            table.add_row(*(inert(str(row.get(c) or "")) if row.get(c) != 0 else "0" for c in columns))
         console.print(table)
     return EXIT_OK
 
@@ -621,11 +624,14 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="crawl runs (newest first)")
-    for c in ("run", "started", "finished", "outcome", "software", "host/pid", "args", "stats"):
+    for c in ("run", "started", "finished", "outcome", "sites", "software", "host/pid", "args", "stats"):
         table.add_column(c, overflow="fold")
     for run in runs:
+        # Each site's own outcome (issue #17: an interrupted run's sites are not "ok").
+        sites = "\n".join(f"{slug}: {(summary or {}).get('outcome', '?')}"
+                          for slug, summary in sorted((run["sites_summary"] or {}).items()))
         table.add_row(
-            str(run["id"]), run["started_at"] or "", run["finished_at"] or "-", run["outcome"],
+            str(run["id"]), run["started_at"] or "", run["finished_at"] or "-", run["outcome"], sites,
             run["software_version"], f"{run['host']}/{run['pid']}",
             json.dumps(run["args"], ensure_ascii=False),
             "\n".join(f"{k}: {v}" for k, v in _key_stats(run["stats"] or {})),
@@ -652,10 +658,14 @@ def _key_stats(stats: dict[str, Any]) -> list[tuple[str, Any]]:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage import db
 
-    url = _url(args)
+    url = options.database_url(args.db, create=True)
+    options.check_archive(url)
     try:
         db.upgrade(url)
     except Exception as exc:  # noqa: BLE001
+        damaged = options.describe_database_error(exc)
+        if damaged:
+            raise ArchiveError(damaged) from exc
         raise UsageError(f"upgrade failed: {type(exc).__name__}: {exc}") from exc
     print(f"schema at {db.current_revision(url)}", file=sys.stderr)
     return EXIT_OK
@@ -665,5 +675,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_current(args: argparse.Namespace) -> int:
     from storage import db
 
-    print(db.current_revision(_url(args)) or "(empty database)")
+    url = _url(args)
+    path = options.sqlite_file(url)
+    if path is not None and not path.exists():  # say so without creating the file
+        print("(empty database)")
+        return EXIT_OK
+    options.check_archive(url, max_bytes=options.READ_CHECK_MAX_BYTES)
+    print(db.current_revision(url) or "(empty database)")
     return EXIT_OK

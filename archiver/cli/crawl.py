@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archiver.cli.options import (add_db_option, check_archive, database_url, redis_url, setting,
+                                  writable_log_file)
 from archiver.sites import RegistryError, load_registry, slug_for_url
 
 EXIT_USAGE = 2
+parse_setting = setting  # the name worker.py and other branches import
 REVISIT_CHOICES = ("due", "all", "none")
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", metavar="URL", default=None,
-        help="SQLAlchemy URL of the archive (default: $ARCHIVER_DB, else sqlite:///data/archive.sqlite3)",
-    )
-
-
-def parse_setting(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
 
 
 def register(subparsers) -> None:
@@ -49,7 +37,7 @@ def register(subparsers) -> None:
                         help="known articles to fetch again: 'due' (recent often, old rarely; "
                         "default), 'all' (walk every listing page, find every edit and takedown), "
                         "'none' (new articles only)")
-    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=parse_setting,
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=setting,
                         metavar="NAME=VALUE", help="a Scrapy or ARCHIVER_* setting (repeatable)")
     parser.add_argument("--registry", metavar="FILE", default=None,
                         help="a site registry TOML file instead of the bundled one")
@@ -61,7 +49,7 @@ def register(subparsers) -> None:
                           help="show a live progress table (default when stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_false",
                           help="plain log lines only (default under cron)")
-    parser.add_argument("--redis", metavar="URL", default=None,
+    parser.add_argument("--redis", metavar="URL", default=None, type=redis_url,
                         help="share the crawl frontier through Redis (scrapy-redis) with workers")
     parser.add_argument("--idle-exit", type=float, default=30.0, metavar="SECONDS",
                         help="with --redis: stop after the shared frontier was empty this long")
@@ -79,7 +67,7 @@ def build_targets(args, registry) -> list:
             raise RegistryError(f"unknown site {slug!r}; `cppcc-archiver sites` lists the registered ones")
         for column in profile.columns:
             targets.append(CrawlTarget(profile.slug, column, profile.family, profile.overrides,
-                                       render=profile.render))
+                                       render=profile.render, name=profile.name, region=profile.region))
     for url in args.listing_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -88,7 +76,9 @@ def build_targets(args, registry) -> list:
         profile = registry.get(slug)
         family = profile.family if profile else None
         overrides = profile.overrides if profile else {}
-        targets.append(CrawlTarget(slug, url, family, overrides, render=bool(profile and profile.render)))
+        targets.append(CrawlTarget(slug, url, family, overrides, render=bool(profile and profile.render),
+                                   name=profile.name if profile else None,
+                                   region=profile.region if profile else None))
     seen, unique = set(), []
     for target in targets:
         if target.listing_url not in seen:
@@ -114,8 +104,6 @@ def default_log_file(db_url: str) -> str | None:
 
 
 def run(args) -> int:
-    from storage.db import default_url, prepare_url
-
     if not (args.all or args.site or args.listing_urls):
         print("cppcc-archiver crawl: give --all, --site SLUG or a LISTING_URL", file=sys.stderr)
         return EXIT_USAGE
@@ -129,7 +117,9 @@ def run(args) -> int:
     except (RegistryError, ValueError) as exc:
         print(f"cppcc-archiver crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    db_url = prepare_url(args.db) if args.db else default_url()
+    db_url = database_url(args.db, create=True)
+    check_archive(db_url)  # never write into a damaged archive (issue #17): exit 1
+    log_file = writable_log_file(args.log_file or default_log_file(db_url))
     if args.redis:
         from archiver.distributed import run_distributed_crawl
 
@@ -138,7 +128,7 @@ def run(args) -> int:
 
     request = CrawlRequest(
         db_url=db_url, targets=targets, delay=args.delay, revisit=args.revisit,
-        settings=dict(args.settings), log_file=args.log_file or default_log_file(db_url),
+        settings=dict(args.settings), log_file=log_file,
         progress=args.progress, argv=sys.argv[1:],
     )
     return run_crawl(request).exit_code

@@ -12,6 +12,8 @@ import argparse
 import sys
 import time
 
+from archiver.cli import options
+
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -23,8 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "are stored; this is for repairs. Refuses to run while a crawl holds the archive. "
         "PostgreSQL archives need no index rebuild (pg_trgm indexes follow the table).",
     )
-    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $ARCHIVER_DB, else "
-                   "sqlite:///data/archive.sqlite3)")
+    options.add_db_option(p)
     p.set_defaults(handler=cmd_reindex)
 
 
@@ -33,7 +34,11 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from storage import db
     from storage.search_index import print_progress, rebuild_search_index
 
-    url = db.prepare_url(args.db) if args.db else db.default_url()
+    url = options.database_url(args.db)
+    path = options.sqlite_file(url)
+    if path is not None and not path.exists():
+        raise options.UsageError(f"no archive at {path}")
+    options.check_archive(url)  # a rebuild reads every version: say first if the file is damaged
     try:
         with ArchiveLock(url):
             engine, _ = db.open_archive(url)

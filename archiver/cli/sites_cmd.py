@@ -17,7 +17,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "sites", help="list registered sites, or check one",
         description="Without arguments, list the registered sites (slug, family, verified, name, "
-        "columns). `sites check SLUG` fetches the site's columns and reports what a crawl would "
+        "columns, region: tab-separated). `sites check SLUG` fetches the site's columns and reports what a crawl would "
         "find there (family, articles on the first page, further listing pages).",
     )
     parser.add_argument("--registry", metavar="FILE", default=None,
@@ -37,7 +37,9 @@ def run(args) -> int:
     if args.action == "list":
         for profile in registry.values():
             mark = "verified" if profile.verified else "unverified"
-            print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t{' '.join(profile.columns)}")
+            # region last: scripts that read the first five columns keep working (issue #17)
+            print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t"
+                  f"{' '.join(profile.columns)}\t{profile.region}")
         return EXIT_OK
     if not args.slugs:
         print("cppcc-archiver sites check: name at least one SLUG", file=sys.stderr)

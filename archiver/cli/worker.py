@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli.crawl import add_db_option, check_settings, parse_setting
+from archiver.cli.crawl import check_settings
+from archiver.cli.options import add_db_option, check_archive, database_url, redis_url, setting
 
 EXIT_USAGE = 2
 
@@ -21,13 +22,13 @@ def register(subparsers) -> None:  # type: ignore[no-untyped-def]
         "found no run to join), 1 when it was interrupted, 2 on a usage or configuration error.",
     )
     add_db_option(parser)
-    parser.add_argument("--redis", metavar="URL", required=True,
+    parser.add_argument("--redis", metavar="URL", required=True, type=redis_url,
                         help="the Redis the coordinator shares the frontier through, e.g. redis://host:6379/0")
     parser.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
                         help="stop after the shared frontier was empty this long (default: the run's)")
     parser.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
                         help="wait this long for a run to start when none is running (default 60)")
-    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=parse_setting,
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], type=setting,
                         metavar="NAME=VALUE", help="a Scrapy or ARCHIVER_* setting for this worker "
                         "(repeatable); ARCHIVER_REDIS_PREFIX must match the coordinator's")
     parser.add_argument("--log-file", metavar="FILE", default=None, help="also log to FILE (rotated)")
@@ -37,7 +38,6 @@ def register(subparsers) -> None:  # type: ignore[no-untyped-def]
 def run(args) -> int:  # type: ignore[no-untyped-def]
     from archiver.distributed.keys import DEFAULT_PREFIX
     from archiver.distributed.worker import run_worker
-    from storage.db import default_url, prepare_url
 
     if args.wait < 0 or (args.idle_exit is not None and args.idle_exit < 0):
         print("cppcc-archiver worker: --wait and --idle-exit must be >= 0", file=sys.stderr)
@@ -48,7 +48,8 @@ def run(args) -> int:  # type: ignore[no-untyped-def]
     except ValueError as exc:
         print(f"cppcc-archiver worker: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    db_url = prepare_url(args.db) if args.db else default_url()
+    db_url = database_url(args.db, create=True)
+    check_archive(db_url)  # never write into a damaged archive (issue #17)
     return run_worker(
         args.redis, db_url, prefix=settings.get("ARCHIVER_REDIS_PREFIX") or DEFAULT_PREFIX,
         wait=args.wait, idle_exit=args.idle_exit, settings=settings, log_file=args.log_file,

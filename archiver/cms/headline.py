@@ -26,16 +26,22 @@ _BREADCRUMB = re.compile(r"(?:>|＞|»|›|→|&gt;)\s*\S*\s*(?:>|＞|»|›|→
 _HEADING_ATTR = re.compile(r"title|tit\b|tit[-_]|biaoti|headline|heading|\bbt\b|h-title|art-t", re.I)
 _NOT_HEADING_ATTR = re.compile(r"sub-?title|subtit|site|logo|channel|column|lanmu|masthead|crumb|banner", re.I)
 _MIN_LEN, _MAX_LEN = 5, 200
+# What HTML editors put in <title> when nobody typed one (old ASP/Dreamweaver county sites).
+EDITOR_DEFAULT_TITLES = frozenset({"无标题文档", "无标题页", "未命名", "新建网页 1", "Untitled Document", "Untitled",
+                                   "Document", "首页", "网页标题"})
 _FOLLOW_STEPS = 12  # how far after a heading its info row may start (elements in document order)
 
 
 class References:
     """What the page says its title is, besides its elements."""
 
-    def __init__(self, metas: list[str], head_main: str | None, names: set[str]) -> None:
+    def __init__(self, metas: list[str], head_main: str | None, names: set[str], first: str | None = None) -> None:
         self.metas = metas  # ArticleTitle, og:title, the listing title: strongest
         self.head_main = head_main  # the <title>'s longest part
         self.names = names  # the site's / column's names: never a headline
+        # `政协工作报告_中国人民政治协商会议湖北省某市委员会`: a short headline comes first and the
+        # longest part is the site; a heading showing exactly the first part is the headline.
+        self.first = first
 
     def all(self) -> list[str]:
         return [*self.metas, *([self.head_main] if self.head_main else [])]
@@ -45,7 +51,8 @@ def page_references(doc: html.HtmlElement, listing_title: str | None = None) -> 
     metas = [clean_title(dom.meta_content(doc, n)) for n in ("ArticleTitle", "og:title", "twitter:title")]
     metas = [m for m in metas if m] + ([clean_title(listing_title)] if listing_title else [])
     head = doc.find(".//title")
-    parts = [p for p in TITLE_SPLIT.split(clean_title(head.text_content() if head is not None else "")) if p]
+    parts = [p for p in TITLE_SPLIT.split(clean_title(head.text_content() if head is not None else ""))
+             if p and p not in EDITOR_DEFAULT_TITLES]
     names = {clean_title(dom.meta_content(doc, "og:site_name", "SiteName", "ColumnName"))} - {""}
     head_main = max(parts, key=len) if parts else None
     if len(parts) >= 2:
@@ -55,11 +62,14 @@ def page_references(doc: html.HtmlElement, listing_title: str | None = None) -> 
         names.add(head_main) if len(head_main) <= 8 else None
     if head_main and head_main in names:
         head_main = None
-    return References(metas, head_main, names)
+    first = parts[0] if len(parts) >= 2 and parts[0] != head_main else None
+    return References(metas, head_main, names, first)
 
 
 def is_not_headline(value: str, refs: References) -> bool:
     """A breadcrumb, the site's or a column's name, or too short/long to be a headline."""
+    if value == refs.first and 2 <= len(value) <= _MAX_LEN:
+        return bool(_BREADCRUMB.search(value))
     if not (_MIN_LEN <= len(value) <= _MAX_LEN) and not any(value == r for r in refs.all()):
         return True
     if value in refs.names or _BREADCRUMB.search(value):
@@ -137,7 +147,7 @@ def pick_headline(
             continue
         if _link_only(el) and _similarity(value, refs) < 0.8:
             continue
-        score = 3 * _similarity(value, refs)
+        score = 3 * (1.0 if value == refs.first else _similarity(value, refs))
         if _followed_by_info(el):
             score += 2
         if dom.tag_of(el) in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -157,7 +167,8 @@ def checked_heading(
     refs = page_references(doc)
     if heading is not None:
         value = clean_title(dom.text_of(heading))
-        if not is_not_headline(value, refs) and (not refs.all() or _similarity(value, refs) >= 0.8):
+        agrees = not refs.all() or _similarity(value, refs) >= 0.8 or value == refs.first
+        if not is_not_headline(value, refs) and agrees and not _link_only(heading):
             return heading, refs
     picked = pick_headline(doc, body, refs)
     if picked is not None:

@@ -15,10 +15,10 @@ from archiver.extract.text import normalize_text
 
 from . import dom
 from .dom import clean_title
+from .headline import TITLE_SPLIT
 from .info import info_run
 from .urls import absolute_link, canonical_url
 
-_TITLE_SPLIT = re.compile(r"\s*(?:[-_|]|——|－|–|—)\s*")
 
 
 def xpath(expr: str) -> etree.XPath:
@@ -54,15 +54,6 @@ def strip_glued_date(title: str) -> tuple[str, str | None]:
     return title[: match.start()].rstrip(), match.group(1)
 
 
-def title_from_head(doc: html.HtmlElement) -> str | None:
-    """`<title>` minus the ` - 领导讲话 - 荆州市政协` suffix (the longest part is the title)."""
-    head = doc.find(".//title")
-    if head is None:
-        return None
-    parts = [p for p in _TITLE_SPLIT.split(clean_title(head.text_content())) if p]
-    return max(parts, key=len) if parts else None
-
-
 _HEADING_XPATH = xpath(
     "//h1 | //h2 | //h3 | //*[contains(@class,'title') or contains(@id,'title') or "
     "contains(@class,'Title') or contains(@class,'biaoti')]"
@@ -93,7 +84,7 @@ def guess_heading(doc: html.HtmlElement, body: etree._Element | None) -> etree._
     best = best if best is not None else inner
     if best is not None or not head_text:
         return best
-    wanted = {p for p in _TITLE_SPLIT.split(head_text) if len(p) >= 4} | {head_text}
+    wanted = {p for p in TITLE_SPLIT.split(head_text) if len(p) >= 4} | {head_text}
     root = doc.find("body")
     found: etree._Element | None = None
     for el in (root if root is not None else doc).iter():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fields import clean_field_value, strip_author_role
+from .fields import clean_field_value, date_part, strip_author_role
 from .widgets import WIDGET_RULES, strip_repeated_summary
 
 
@@ -96,6 +96,8 @@ def parse_info_row(text: str) -> InfoRow:
             continue
         if field == "published" and not re.search(r"\d", value):
             continue
+        if field == "published":
+            value = date_part(value)  # `发布时间:2024-01-08 10:20:31 您是第0位浏览者`
         if field != "published":
             # Cut at a date, widget or placeholder: `人民日报2024-05-13 08:49 X` (issue #23).
             value, inner_date, placeholder = clean_field_value(value)

@@ -266,6 +266,8 @@ _URL_PATTERNS = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})/"),        # /76/2014-01-27/
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/"),        # /art/2023/5/4/
     re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})/"),              # /20230522/
+    # People's Daily-style and DedeCMS folders `/n1/2024/0513/c1002-…`, `/a/2024/0308/1533.html`.
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>0[1-9]|1[0-2])(?P<d>[0-3]\d)/"),
 )
 _URL_MONTH_RE = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])/")   # TRS /202305/
 

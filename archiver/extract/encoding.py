@@ -63,9 +63,15 @@ def normalize_charset(label: str | None) -> str | None:
     if key in _ALIASES:
         return _ALIASES[key]
     try:
-        return codecs.lookup(key).name
+        info = codecs.lookup(key)
     except LookupError:
         return None
+    # Issue #15: `charset=zlib` (or base64, rot13, hex, uu, bz2) names a bytes-to-bytes or
+    # str-to-str codec; decoding with it raised TypeError/zlib.error and made the page
+    # unarchivable forever. Such a label is no evidence at all: fall back to detection.
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    return info.name
 
 
 def sniff_meta_charset(body: bytes) -> str | None:
@@ -88,6 +94,8 @@ def _strict(body: bytes, codec: str) -> str | None:
     try:
         return body.decode(codec)
     except (UnicodeDecodeError, LookupError):
+        return None
+    except Exception:  # noqa: BLE001 - a codec that is no text codec after all (issue #15)
         return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FieldValue", "clean_field_value", "is_placeholder", "strip_author_role", "PLACEHOLDERS"]
+__all__ = ["FieldValue", "clean_field_value", "date_part", "is_placeholder", "strip_author_role", "PLACEHOLDERS"]
 
 # What CMSs print when nobody filled the field (DedeCMS's `admin`, 佚名, 本站…); never a source/author.
 PLACEHOLDERS = frozenset(
@@ -76,3 +76,9 @@ _AUTHOR_ROLE = re.compile(r"^(?:本报|本网|本台|本刊|新华社|中新社)
 
 def strip_author_role(value: str | None) -> str | None:
     return _AUTHOR_ROLE.sub("", value, count=1) if value else value
+
+
+def date_part(value: str) -> str:
+    """`2024-01-08 10:20:31   您是第0位浏览者` -> the date-time alone; other values unchanged."""
+    m = _DATE_IN_VALUE.search(value)
+    return m.group(0).strip() if m else value

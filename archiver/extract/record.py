@@ -21,7 +21,7 @@ from archiver.extract.speech import extract_speech
 from archiver.extract.trace import Trace
 from archiver.items import FetchedPage
 
-EXTRACTOR = "cppcc-archiver/1.0"
+EXTRACTOR = "cppcc-archiver/1.1"  # 1.1: real-page shapes, issues #16 and #23
 
 FIELD_NAMES = (
     "title", "published_at", "published_raw", "published_from", "source", "author", "editor",

@@ -21,9 +21,16 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+# Traditional forms so common that a traditional-character title or paragraph of any length has
+# one of them; text without any is left alone (the conversion costs more than this test).
+_COMMON_TRADITIONAL = frozenset(
+    "們這會議個為國說時來發與對於員動經業關區長問實現進報開機體當務單從點號書記協屆講話總結嚴幹將條"
+    "變邊處傳專題組織廣樂歷義萬東華衛導詞濟營興幣統計產勞綜調視護際團藝級齊陽陰劉陳張黃趙吳許鄭謝韓馮鄧葉蘇呂蔣盧鍾譚陸範賈韋鄒羅楊孫馬錢龔蕭閻賴湯龍顏聶"
+)
+
+
 def _may_be_traditional(text: str) -> bool:
-    # Every CJK character beyond ASCII may change; pure ASCII never does.
-    return any(ord(ch) > 0x2E7F for ch in text)
+    return any(ch in _COMMON_TRADITIONAL for ch in text)
 
 
 def to_simplified(text: str) -> str:

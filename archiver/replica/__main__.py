@@ -35,14 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--day", type=int, default=1, help="simulated day to start on (default 1)")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--sites", default="", help="comma-separated slugs (default: all)")
+    ap.add_argument("--port-base", type=int, default=0,
+                    help="serve the sites on ports N, N+1, … when free (the demo: stable URLs); default: any free port")
     ap.add_argument("--no-stdin", action="store_true", help="never stop because stdin reached EOF")
     args = ap.parse_args(argv)
     only = [s for s in args.sites.split(",") if s] or None
     state = State(args.scale, args.day, only)
     servers = {}
     info: dict = {"sites": {}}
-    for slug in state.families:
-        srv = make_site_server(state, slug, args.host)
+    for index, slug in enumerate(state.families):
+        srv = make_site_server(state, slug, args.host, args.port_base + index if args.port_base else 0)
         servers[slug] = srv
         base = f"http://{args.host}:{srv.server_address[1]}"
         state.bases[slug] = base

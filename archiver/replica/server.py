@@ -280,6 +280,11 @@ class SiteServer(ThreadingHTTPServer):
     request_queue_size = 511
 
 
-def make_site_server(state: State, slug: str, host: str) -> ThreadingHTTPServer:
+def make_site_server(state: State, slug: str, host: str, port: int = 0) -> ThreadingHTTPServer:
     handler = type(f"Site_{slug}", (SiteHandler,), {"slug": slug, "state": state})
+    if port:
+        try:
+            return SiteServer((host, port), handler)
+        except OSError:  # taken: any free port (the demo's URLs then differ from last time's)
+            pass
     return SiteServer((host, 0), handler)

@@ -113,7 +113,9 @@ SITES: dict[str, SiteSpec] = {
 # which only the generic path walks (tests that need a family module loop over these six).
 MODELLED_FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
 MODELLED_SITES = tuple(slug for slug, s in SITES.items() if s.family in MODELLED_FAMILIES)
-NEW_SITES = tuple(slug for slug in SITES if slug not in MODELLED_SITES)
+# Served by default (opt-in sites such as `rendered` only when asked for by name).
+NEW_SITES = tuple(slug for slug, s in SITES.items()
+                  if slug not in MODELLED_SITES and not s.extra.get("opt_in"))
 
 # The simulated calendar: day 1 is this date; day N is N-1 days later.
 DAY1 = datetime(2025, 6, 3, 9, 0, tzinfo=BEIJING)

@@ -38,8 +38,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class ReplicaProcess:
     def __init__(self, scale: int | None = None, day: int = 1, sites: list[str] | None = None,
-                 host: str = "127.0.0.1", startup_timeout: float = 30.0) -> None:
+                 host: str = "127.0.0.1", startup_timeout: float = 30.0, port_base: int = 0) -> None:
         self.args = [sys.executable, "-m", "archiver.replica", "--day", str(day), "--host", host]
+        if port_base:
+            self.args += ["--port-base", str(port_base)]
         if scale is not None:
             self.args += ["--scale", str(scale)]
         if sites:

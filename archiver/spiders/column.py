@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from archiver import limits
 from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
@@ -51,6 +52,8 @@ class CrawlTarget:
     full_walk: bool = True
     start_url: str | None = None  # a list API found behind the column page by an earlier run
     render: bool = False  # the registry says its listings need a browser (archiver/render.py)
+    name: str | None = None  # the registry's name and region of the site, stored (issue #17)
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def _header_pairs(headers) -> list[tuple[str, str]]:
     for key, values in headers.items():
         name = key.decode("latin-1")
         for value in values:
-            pairs.append((name, value.decode("latin-1")))
+            pairs.append((name, limits.stored_header_value(value.decode("latin-1"))))
     return pairs
 
 
@@ -107,6 +110,14 @@ def is_redirect_home(response: Response) -> bool:
 
 class ColumnSpider(scrapy.Spider):
     name = "column"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if "targets" not in kwargs and not args:  # `scrapy crawl column -a url=…` (issue #17)
+            from archiver.spiders.arguments import targets_from_arguments
+
+            kwargs = targets_from_arguments(crawler.settings, kwargs)
+        return super().from_crawler(crawler, *args, **kwargs)
 
     def __init__(
         self,
@@ -219,12 +230,13 @@ class ColumnSpider(scrapy.Spider):
             return
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
+        text = self._bounded(report, target, response.url, text, "listing_chars")
         listing = parse_listing(
             response.url, text, family=target.family, families=self.families,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
         )
         new = 0
-        for entry in listing.entries:
+        for entry in self._bounded(report, target, response.url, listing.entries, "listing_entries"):
             url = canonical_url(entry.url)
             if not _same_site(url, target.listing_url):
                 continue
@@ -271,6 +283,18 @@ class ColumnSpider(scrapy.Spider):
             # Incremental stop: this page held nothing new, so the older pages hold nothing new.
             report.complete_columns.append(target.listing_url)
 
+    def _bounded(self, report: SiteReport, target: CrawlTarget, url: str, seq: Any, key: str) -> Any:
+        # A listing page's text (parse time and memory grow with it: issue #15, 100,000 links
+        # blocked the reactor for 27 s) and its links are read up to a bound. A column read in
+        # part is not complete: the next run walks it again.
+        setting = limits.LISTING_SETTINGS[key]
+        seq, dropped = limits.cap(seq, self.settings.getint(setting))
+        if dropped:
+            self.failed_targets.add(target.listing_url)
+            limits.report_limit(report, self.crawler.stats, key, f"listing {url}: {dropped} {key.split('_')[1]} "
+                                f"past {setting} ({self.settings.getint(setting)}) not read")
+        return seq
+
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
         return bool(target.start_url) and url == target.start_url != target.listing_url
 
@@ -287,6 +311,7 @@ class ColumnSpider(scrapy.Spider):
         report.listing_errors += 1
         error = _describe_failure(failure)
         report.note(f"listing {request.url}: {error}")
+        limits.report_refusal(report, failure.value)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
 
     # -- articles --------------------------------------------------------------------------
@@ -341,22 +366,50 @@ class ColumnSpider(scrapy.Spider):
             limit = self.settings.getint("ARCHIVER_MAX_ARTICLE_PAGES")
             found = [canonical_url(u) for u in continuation_urls(response.url, text, family, self.families)]
             remaining = [u for u in dict.fromkeys(found) if u != article_url][: limit - 1]
+        budget = self.settings.getint("ARCHIVER_MAX_ARTICLE_BYTES")
+        if remaining and limits.article_bytes(pages) >= budget:
+            # Issue #15: 30 pages of 15 MB each took 3 GB. The pages fetched are stored, not the rest.
+            limits.report_limit(report, self.crawler.stats, "article_bytes",
+                                f"{article_url}: stored its first {len(pages)} pages, not the {len(remaining)} "
+                                f"after them (ARCHIVER_MAX_ARTICLE_BYTES, {budget} B)")
+            remaining = []
         if remaining:
             next_url, rest = remaining[0], remaining[1:]
+            # The next page may bring the article to its budget, not past it (issue #15).
+            room = min(budget - limits.article_bytes(pages), self.settings.getint("DOWNLOAD_MAXSIZE"))
             yield Request(
-                next_url, callback=self.parse_article, errback=self.article_failed,
+                next_url, callback=self.parse_article, errback=self.continuation_failed,
                 priority=CONTINUATION_PRIORITY,
                 meta={**{k: meta[k] for k in ARTICLE_META if k in meta}, "pages": pages,
-                      "continuations": rest, "download_slot": urlsplit(next_url).netloc},
+                      "continuations": rest, "download_slot": urlsplit(next_url).netloc,
+                      "download_maxsize": room},
             )
             return
-        target = self.targets.get(meta.get("target")) or _target_of(article_url, self.targets)
-        yield ArticleItem(
-            site=site, url=article_url, pages=pages, run_id=self.run_id,
+        yield self._article_item(meta, pages)
+
+    def _article_item(self, meta: Mapping[str, Any], pages: list[FetchedPage]) -> ArticleItem:
+        target = self.targets.get(meta.get("target")) or _target_of(meta["article_url"], self.targets)
+        return ArticleItem(
+            site=meta["site"], url=meta["article_url"], pages=pages, run_id=self.run_id,
             family=meta.get("family"), listing_url=meta.get("listing_url"),
             listing_title=meta.get("listing_title"), listing_date=meta.get("listing_date"),
             overrides=dict(target.overrides) if target else {},
         )
+
+    def continuation_failed(self, failure: Failure) -> Iterator[Any]:
+        """A continuation page refused for its size (past what is left of the article's budget,
+        or DOWNLOAD_MAXSIZE): the pages before it are the article, stored and reported cut."""
+        meta = failure.request.meta
+        if not (limits.is_size_refusal(failure.value) and self.crawler.crawling):
+            yield from self.article_failed(failure)
+            return
+        report = self.reports[meta["site"]]
+        report.requests += 1
+        limits.report_limit(report, self.crawler.stats, "article_bytes",
+                            f"{meta['article_url']}: stored its first {len(meta['pages'])} pages, not "
+                            f"{failure.request.url} and after (ARCHIVER_MAX_ARTICLE_BYTES, "
+                            f"{self.settings.getint('ARCHIVER_MAX_ARTICLE_BYTES')} B)")
+        yield self._article_item(meta, meta["pages"])
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
@@ -367,6 +420,7 @@ class ColumnSpider(scrapy.Spider):
         self._article_failed(request.meta)
         error = _describe_failure(failure)
         report.note(f"{request.url}: {error}")
+        limits.report_refusal(report, failure.value)
         # Pages fetched before a failed continuation page are recorded, but the article is not
         # stored as if complete: the next run fetches it again.
         for page in request.meta.get("pages", []):

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from archiver.extract.record import extract_record
-from archiver.replica.sites import SITES
+from archiver.replica.families import available
 
 from archiver.items import FetchedPage
 
@@ -40,7 +40,7 @@ def fetch_generic(url: str):
 @pytest.fixture(scope="module")
 def generic_rows(replica):
     rows: dict[str, list] = defaultdict(list)
-    for family in SITES:
+    for family in available():
         for gold in replica.gold(site=family):
             if gold["status"] != "live":
                 continue
@@ -49,7 +49,7 @@ def generic_rows(replica):
 
 
 def test_every_replica_family_is_measured(generic_rows):
-    assert set(generic_rows) == set(SITES) and all(generic_rows.values())
+    assert set(generic_rows) == set(available()) and all(generic_rows.values())
 
 
 def test_generic_path_alone_meets_the_floors(generic_rows):

@@ -99,3 +99,22 @@ def test_dates_out_of_range_are_refused_and_noted(raw: str) -> None:
                      "<div class='c'><p>会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。</p></div></body></html>")
     assert result.fields["published_at"] is None and result.fields["published_from"] is None
     assert any(e["rule"] == "date_rejected" and raw in e["text"] for e in result.audit), result.audit
+
+
+def test_an_editor_default_title_is_no_title() -> None:
+    result = _record("<html><head><title>无标题文档</title></head><body>"
+                     "<div class='c'><p>会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。</p></div></body></html>")
+    assert result.fields["title"] is None
+    assert result.fields["body"] == "会议听取了有关工作情况汇报，研究了下一阶段重点工作安排。"
+
+
+def test_a_page_showing_only_its_channel_takes_the_listing_title() -> None:
+    # issue #23: `<title>` and <h1> say the channel; the column's listing gave the headline.
+    page = FetchedPage(url=URL, status=200, fetched_at=NOW, response_headers=[], body=(
+        "<html><head><meta charset='utf-8'><title>国际新闻</title></head><body><h1><a href='/gj/'>国际新闻</a></h1>"
+        "<div class='info'>发布时间：2024-05-13 08:49</div><div class='c'>"
+        "<p>近日，来自多个国家的专家学者在接受采访时表示，共建倡议为参与国带来了发展机遇。</p></div>"
+        "</body></html>").encode("utf-8"))
+    fields = extract_record([page], listing_title="多国专家：共建倡议为全球发展注入动力").fields
+    assert fields["title"] == "多国专家：共建倡议为全球发展注入动力"
+    assert fields["published_at"] == "2024-05-13T08:49:00+08:00"

@@ -116,6 +116,9 @@ def test_common_formats_never_touch_dateparser(monkeypatch: pytest.MonkeyPatch) 
         ("http://kf.hnzx.gov.cn/2023/09-14/4328362.html", date(2023, 9, 14)),
         ("http://hbzx.gov.cn/76/2014-01-27/15803.html", date(2014, 1, 27)),
         ("http://zx.wuxi.gov.cn/doc/2022/07/27/3719461.shtml", date(2022, 7, 27)),
+        ("http://world.people.com.cn/n1/2024/0513/c1002-40234567.html", date(2024, 5, 13)),
+        ("http://www.example.gov.cn/a/wyfc/2024/0308/1533.html", date(2024, 3, 8)),
+        ("http://x/a/2024/1399/1533.html", None),  # not a month and day
         ("http://www.szzx.gov.cn/szzx/gqzx/content/post_1538169.html", None),
         ("http://x/news_view.php?id=20230522", None),  # ids in a query are not dates
         ("http://x/ldjh/202305/", None),  # month only: no day

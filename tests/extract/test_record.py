@@ -78,6 +78,18 @@ def test_date_priority_and_time_upgrade():
     assert pick_published([], now=NOW) is None
 
 
+def test_the_time_printed_under_the_headline_beats_date_only_meta_and_url():
+    # issue #23: a date-only meta or URL date (even another day) loses to the info row's time
+    picked = pick_published([("meta", "2024-05-12"), ("info", "2024-05-13 08:49"), ("url", "2024-05-12")], now=NOW)
+    assert picked[0].iso() == "2024-05-13T08:49:00+08:00" and picked[1] == "info"
+    # a date-only info row does not beat the meta
+    picked = pick_published([("meta", "2024-05-12"), ("info", "2024-05-13")], now=NOW)
+    assert picked[0].iso() == "2024-05-12" and picked[1] == "meta"
+    # a meta with a time is the page's own precise stamp: it stays first
+    picked = pick_published([("meta", "2024-05-12 10:00"), ("info", "2024-05-13 08:49")], now=NOW)
+    assert picked[0].iso() == "2024-05-12T10:00:00+08:00"
+
+
 def test_published_raw_and_from_are_recorded():
     pages, gold = _pages("detail", "glued")
     result = extract_record(pages)

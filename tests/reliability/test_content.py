@@ -7,6 +7,11 @@ One crawl of three replica sites and a small local site:
 - legacy: ``<meta charset=gb2312>`` over GBK bytes with characters outside GB2312 (堃 喆 镕);
 - a local site: a 20 MB page with Content-Length, a 20 MB page streamed without one, and an
   article whose bytes are partly not UTF-8 at all (the replacement characters must be counted).
+
+Memory is shown bounded by doubling (issue #15: a fixed ceiling 200 kB above the usual peak
+failed on a fresh clone): two more crawls of a local site with a gzip bomb and oversized pages,
+512 MB and 1 GB of bomb (32 and 64 MB pages); the peak stays far below the bomb and does not
+grow with it. The exact peaks are in bench/resource_bounds.py and BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 
 import pytest
 
+from archiver.replica.faults import gzip_bomb
 from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import (
     HTML, LocalSite, article_html, crawl_args, last_run_stats, listing_html, paths_requested, rows,
@@ -24,8 +30,6 @@ from tests.reliability.helpers import (
 BOMB = "/ldjh/202505/t20250530_1064137.shtml"
 SMALL_BOMB = "/ldjh/202404/t20240422_1064130.shtml"
 MB = 1024 * 1024
-# The crawl's peak RSS must stay far below the bomb: a fully inflated bomb alone is 256 MB.
-MEMORY_CEILING_KB = 200 * 1024
 PARAGRAPHS = [
     "各位委员，同志们：",
     "今天我们召开全市政协工作会议，主要任务是深入学习贯彻中央和省委政协工作会议精神，"
@@ -80,6 +84,42 @@ def crawl(module_replica, tmp_path_factory):
             "log": rp.access_log(), "gold": gold, "records": export_jsonl(db, cwd=tmp)}
 
 
+DOUBLING_MB = (512, 1024)
+# What doubling the bomb may add to the peak: noise (allocator, timing of the 1 s sampling),
+# nothing like the 512 MB that holding the bomb would add.
+GROWTH_TOLERANCE_KB = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def doubling(tmp_path_factory):
+    """Two crawls of the same local site, the second with twice the bomb and pages: peak RSS."""
+    runs = {}
+    for size in DOUBLING_MB:
+        tmp = tmp_path_factory.mktemp(f"doubling{size}")
+        routes = {
+            "/ldjh/index.html": (200, HTML, listing_html([
+                ("/art/bomb.html", "压缩炸弹"), ("/art/big.html", "超大页面"), ("/art/stream.html", "无长度的超大页面"),
+            ]).encode()),
+            "/art/bomb.html": (200, [*HTML, ("Content-Encoding", "gzip")], gzip_bomb(size)),
+            # Bodies made while sending: a crawl forked from a test process holding them would
+            # start with its high-water mark (Linux keeps ru_maxrss across exec).
+            "/art/big.html": (200, [*HTML, ("Content-Length", str(size // 16 * MB))], zeros(size // 16 * MB)),
+            "/art/stream.html": (200, HTML, zeros(size // 16 * MB)),
+        }
+        with LocalSite(routes) as local:
+            run = run_measured(*crawl_args(f"sqlite:///{tmp / 'a.sqlite3'}", local.base + "/ldjh/index.html"), cwd=tmp)
+        runs[size] = (run, local, tmp / "a.sqlite3")
+    return runs
+
+
+def assert_bounded_by_doubling(doubling) -> None:
+    (small, *_), (large, *_) = (doubling[size] for size in DOUBLING_MB)
+    print(f"peak RSS: {small.maxrss_kb // 1024} MB with {DOUBLING_MB[0]} MB, "
+          f"{large.maxrss_kb // 1024} MB with {DOUBLING_MB[1]} MB")
+    assert large.maxrss_kb < DOUBLING_MB[1] * 1024 // 2, large.maxrss_kb  # far below the bomb
+    assert large.maxrss_kb < small.maxrss_kb + GROWTH_TOLERANCE_KB, (small.maxrss_kb, large.maxrss_kb)
+
+
 def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "")
 
@@ -88,7 +128,7 @@ def errors_for(crawl, url: str) -> list[str]:
     return [e for (e,) in rows(crawl["db_path"], "SELECT error FROM fetches WHERE url = ? ORDER BY id", url)]
 
 
-def test_gzip_bombs_are_refused_with_bounded_memory(crawl):
+def test_gzip_bombs_are_refused_with_bounded_memory(crawl, doubling):
     rp = crawl["rp"]
     stored = {r["url"] for r in crawl["records"]}
     for path in (BOMB, SMALL_BOMB):
@@ -99,16 +139,18 @@ def test_gzip_bombs_are_refused_with_bounded_memory(crawl):
         assert any("exceeded DOWNLOAD_MAXSIZE" in e and "decompress" in e for e in errors), errors
         # Refused, not retried: a bomb is not a transient failure.
         assert len(paths_requested(crawl["log"], path)) == 1
-    print(f"peak RSS of the crawl: {crawl['run'].maxrss_kb // 1024} MB")
-    assert crawl["run"].maxrss_kb < MEMORY_CEILING_KB, crawl["run"].maxrss_kb
-    # What `cppcc-archiver runs` shows agrees (sampled once a second, see settings.py).
-    stats = last_run_stats(crawl["db_path"])
-    assert stats["memusage/max"] < MEMORY_CEILING_KB * 1024
-    print(f"memusage/startup {stats['memusage/startup'] // MB} MB, memusage/max {stats['memusage/max'] // MB} MB")
-    assert stats["memusage/max"] >= stats["memusage/startup"]  # recorded for the whole crawl
+    assert_bounded_by_doubling(doubling)
+    for size in DOUBLING_MB:
+        run, local, db_path = doubling[size]
+        errors = errors_for({"db_path": db_path}, local.base + "/art/bomb.html")
+        assert len(errors) == 1 and "exceeded DOWNLOAD_MAXSIZE" in errors[0], errors
+        # What `cppcc-archiver runs` shows agrees with the kernel (sampled once a second, see
+        # settings.py): recorded for the whole crawl, and below the kernel's peak.
+        stats = last_run_stats(db_path)
+        assert stats["memusage/startup"] <= stats["memusage/max"] <= run.maxrss_kb * 1024
 
 
-def test_oversized_pages_are_refused_with_bounded_memory(crawl):
+def test_oversized_pages_are_refused_with_bounded_memory(crawl, doubling):
     local = crawl["local"]
     stored = {r["url"] for r in crawl["records"]}
     for path in ("/art/10001.html", "/art/10002.html"):
@@ -118,7 +160,12 @@ def test_oversized_pages_are_refused_with_bounded_memory(crawl):
         assert len(errors) == 1, errors
         assert "DOWNLOAD_MAXSIZE" in errors[0] or "download max size" in errors[0], errors
         assert local.requests.count(path) == 1  # refused, not retried
-    assert crawl["run"].maxrss_kb < MEMORY_CEILING_KB
+    assert_bounded_by_doubling(doubling)
+    for size in DOUBLING_MB:
+        run, local_site, db_path = doubling[size]
+        for path in ("/art/big.html", "/art/stream.html"):
+            errors = errors_for({"db_path": db_path}, local_site.base + path)
+            assert len(errors) == 1 and ("DOWNLOAD_MAXSIZE" in errors[0] or "download max size" in errors[0]), errors
     line = crawl["run"].line(f"site_127_0_0_1_{local.base.rsplit(':', 1)[1]}")
     assert ", 1 new," in line and ", 2 errors," in line, crawl["run"].stdout
 

@@ -19,7 +19,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = '0005'
-down_revision: str | None = '0002'  # TODO(issue #19): '0004' once #17 is merged
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
