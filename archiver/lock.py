@@ -25,6 +25,10 @@ class LockHeld(RuntimeError):
     """Another crawl holds the archive; the message names it."""
 
 
+class ArchiveUnusable(RuntimeError):
+    """The archive's folder or file cannot be used (read-only, missing, not a file)."""
+
+
 def _holder() -> dict:
     return {"pid": os.getpid(), "host": socket.gethostname(), "started_at": datetime.now(UTC).isoformat()}
 
@@ -39,20 +43,31 @@ class ArchiveLock:
         self.url = make_url(db_url)
         self.recovered: str | None = None  # set when a stale lock was taken over
         self._file = None
+        self._database = None  # the SQLite file itself, flocked
         self._conn = None
         self._engine = None
 
     # -- SQLite / files ----------------------------------------------------------------------
-    def _lock_path(self) -> Path:
+    def _database_path(self) -> Path | None:
         if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            return Path(self.url.database + ".lock").resolve()
+            # Resolved: a symlink to the archive locks the archive itself (issue #15).
+            return Path(self.url.database).expanduser().resolve()
+        return None
+
+    def _lock_path(self) -> Path:
+        database = self._database_path()
+        if database is not None:
+            return database.with_name(database.name + ".lock")
         digest = hashlib.sha256(self.db_url.encode()).hexdigest()[:16]
         return Path("data") / f"archive-{digest}.lock"
 
     def _acquire_file(self) -> None:
         path = self._lock_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+", encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a+", encoding="utf-8")
+        except OSError as exc:  # a read-only folder: one clear line, exit 1 (issue #15)
+            raise ArchiveUnusable(f"cannot use the archive folder {path.parent}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -60,6 +75,12 @@ class ArchiveLock:
             holder = _read_holder(handle.read())
             handle.close()
             raise LockHeld(f"another crawl is running on this archive ({_describe(holder)}); lock file {path}")
+        try:
+            self._lock_database_file()
+        except BaseException:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            raise
         handle.seek(0)
         previous = _read_holder(handle.read())
         if previous.get("pid"):
@@ -69,6 +90,38 @@ class ArchiveLock:
         handle.write(json.dumps(_holder()))
         handle.flush()
         self._file = handle
+
+    def _lock_database_file(self) -> None:
+        """Also lock the SQLite file itself (``flock``, which SQLite's own POSIX locks ignore):
+        the lock is then held on its device and inode, whatever name (a hard link, another
+        symlink) another crawl opens it by."""
+        database = self._database_path()
+        if database is None or not database.exists():
+            return
+        try:
+            handle = open(database, "rb")  # noqa: SIM115 (held until release)
+        except OSError as exc:
+            raise ArchiveUnusable(f"cannot open the archive {database}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise LockHeld(f"another crawl is running on this archive (through another name of {database})")
+        self._database = handle
+
+    def archive_gone(self) -> str | None:
+        """Why the SQLite archive locked at the start is no longer at its path (deleted or
+        replaced during the crawl, issue #15), or None."""
+        if self._database is None:
+            return None
+        held = os.fstat(self._database.fileno())
+        try:
+            now = os.stat(self._database.name)
+        except FileNotFoundError:
+            return f"the archive {self._database.name} was deleted during the crawl"
+        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+            return f"the archive {self._database.name} was replaced during the crawl"
+        return None
 
     # -- PostgreSQL --------------------------------------------------------------------------
     def _acquire_pg(self) -> None:
@@ -104,6 +157,9 @@ class ArchiveLock:
         return self
 
     def release(self) -> None:
+        if self._database is not None:
+            self._database.close()  # releases its flock
+            self._database = None
         if self._file is not None:
             self._file.seek(0)
             self._file.truncate()

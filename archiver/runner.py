@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from archiver import __version__
 from archiver import render
 from archiver import settings as default_settings
-from archiver.lock import ArchiveLock, LockHeld
+from archiver.lock import ArchiveLock, ArchiveUnusable, LockHeld
 from archiver.logfile import RotatingLogFile
 from archiver.report import OK, SiteReport
 from archiver.spiders.column import ColumnSpider, CrawlTarget
@@ -119,8 +119,16 @@ def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
     except LockHeld as exc:
         print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
         return CrawlResult(EXIT_USAGE, None, [])
+    except ArchiveUnusable as exc:
+        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
+        return CrawlResult(EXIT_FAILED, None, [])
     try:
-        upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
+        try:
+            upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
+        except (SQLAlchemyError, OSError) as exc:  # a read-only archive: one line (issue #15)
+            print(f"cppcc-archiver: not starting: cannot write to the archive: {short_error(exc)}",
+                  file=sys.stderr)
+            return CrawlResult(EXIT_FAILED, None, [])
         return _run_locked(request, lock, out)
     finally:
         lock.release()
@@ -172,6 +180,7 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
         judge_health(report, prepared.previous, prepared.targets)
     reason = finish_reason or "finished"
     interrupted = reason != "finished"
+    mark_cut_short(reports, reason)
     if interrupted:  # SIGTERM/Ctrl-C ("shutdown"), a full disk ("disk_full"), …
         outcome = "interrupted" if reason == "shutdown" else reason
     else:
@@ -202,6 +211,20 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
     return EXIT_FAILED if failed or interrupted or failed_to_record else EXIT_OK
 
 
+def mark_cut_short(reports: list[SiteReport], reason: str) -> None:
+    """A crawl that did not finish says so on every site it cut short (issue #15): stopped by
+    SIGTERM/Ctrl-C the sites are ``interrupted``; stopped by a full disk (or anything else)
+    they are short of what was left undone, never ``ok``."""
+    if reason == "finished":
+        return
+    for report in reports:
+        if reason == "shutdown":
+            report.interrupted = True
+            report.short("crawl interrupted (SIGTERM/Ctrl-C): the next run walks its columns again")
+        else:
+            report.short(f"crawl stopped early ({reason.replace('_', ' ')})")
+
+
 def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlResult:
     settings = build_settings(request)
     setup_logging(settings, request.log_file)
@@ -225,6 +248,11 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
     process.start()
     spider = crawler.spider
     reports = list(spider.reports.values()) if spider is not None else []
+    gone = lock.archive_gone()
+    if gone:  # what this run stored went with the deleted file (issue #15)
+        logger.error("%s: what this run stored is lost with it", gone)
+        for report in reports:
+            report.short(f"{gone}; nothing of this run is in the archive now")
     code = conclude_run(sessions, prepared, reports, finish_reason=crawler.stats.get_value("finish_reason"),
                         stats=crawler.stats.get_stats(), out=out)
     engine.dispose()

@@ -43,6 +43,12 @@ ARCHIVER_FAMILIES = None
 ARCHIVER_EXTRACT_PROCESSES = 1
 ARCHIVER_STORAGE_PROCESS = True
 ARCHIVER_STORAGE_BATCH = 50  # items per writer transaction at most (one SAVEPOINT each)
+ARCHIVER_SQLITE_BUSY_TIMEOUT = None  # seconds the writer waits for SQLite's write lock; None: 30
+# Seconds a child process (extraction, storage) may take over one call before it is killed and
+# replaced and the call sent again (issue #15: a hung or stopped child stalled the crawl forever).
+ARCHIVER_CHILD_CALL_TIMEOUT = 300.0
+# While the crawl is stopping (SIGTERM/Ctrl-C) a call gets at most this, and so does a child to exit.
+ARCHIVER_CHILD_STOP_TIMEOUT = 30.0
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.
 ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
 ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"

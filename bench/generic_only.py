@@ -42,11 +42,14 @@ def local(url: str) -> str:
     return s.path + (f"?{s.query}" if s.query else "")
 
 
+FAMILIES = ["-s", "ARCHIVER_FAMILIES=generic"]  # `--families all`: the family modules on (paginate14)
+
+
 def crawl(listing: str, workdir: str) -> tuple[int, dict, list[str], str]:
     db = f"sqlite:///{workdir}/archive.db"
     env_cmd = [sys.executable, "-m", "archiver"]
     run = subprocess.run(env_cmd + ["crawl", "--db", db, "--delay", "0", "--no-progress",
-                                    "-s", "ARCHIVER_FAMILIES=generic", listing],
+                                    *FAMILIES, listing],
                          cwd=workdir, capture_output=True, text=True, timeout=600,
                          env=ENV)
     runs = subprocess.run(env_cmd + ["runs", "--db", db, "--format", "jsonl", "--limit", "1"], cwd=workdir,
@@ -89,9 +92,12 @@ def main() -> None:
     ap.add_argument("--new", action="store_true", help="only the issue #14 platforms")
     ap.add_argument("--jobs", type=int, default=2, help="crawls run at once (default 2)")
     ap.add_argument("--json", action="store_true", help="print one JSON line per site as well")
+    ap.add_argument("--families", default="generic",
+                    help="ARCHIVER_FAMILIES for the crawls (default generic; `all`: every family module)")
     args = ap.parse_args()
+    FAMILIES[:] = [] if args.families == "all" else ["-s", f"ARCHIVER_FAMILIES={args.families}"]
     slugs = [s for s in args.sites.split(",") if s] or (list(NEW_SITES) if args.new else list(SITES))
-    print_machine("Generic path only: found/expected per replica site")
+    print_machine(f"ARCHIVER_FAMILIES={args.families}: found/expected per replica site")
     with ReplicaProcess(scale=DEFAULT_SCALE, sites=slugs) as rp:
         gold = {s: rp.gold(site=s, boilerplate=False) for s in slugs}
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

@@ -7,11 +7,14 @@ no ORM identity map), so exporting a million versions needs the memory of one ba
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, BinaryIO
 
 import orjson
 from sqlalchemy import and_, func, or_, select, tuple_
@@ -242,3 +245,18 @@ def iter_records_by_snapshot(session: Session, snapshot_ids: list[int]) -> Itera
         for sid in chunk:
             if sid in by_id:
                 yield by_id.pop(sid)
+
+
+def open_part_file(out_path: Path) -> tuple[BinaryIO, Path]:
+    """A new temporary file beside ``out_path``, to be renamed over it once complete.
+
+    Created exclusively under a random name (``mkstemp``: ``O_CREAT|O_EXCL``, never through a
+    symlink), so a file or symlink planted at ``FILE.part`` is never written through (issue
+    #15: a symlink there made `export` overwrite another file). Readable as a plain new file
+    would be (mkstemp's 0600, widened by the umask).
+    """
+    fd, name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".part")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    return os.fdopen(fd, "wb"), Path(name)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from archiver.items import FetchedPage
@@ -40,6 +40,7 @@ from storage.models import (
     Site,
     Snapshot,
     SnapshotFetch,
+    StoredBatch,
 )
 
 # Fields that describe where a value came from rather than the content itself.
@@ -53,6 +54,7 @@ SITE_IDS = "archiver_site_ids"  # key of the site-id cache in ``Session.info``
 # Revisit hints: wait a day after a change, doubling per unchanged revisit, at most 60 days.
 FIRST_REVISIT = timedelta(days=1)
 MAX_REVISIT = timedelta(days=60)
+STORED_BATCHES_KEPT = timedelta(days=7)  # of runs that never finished (killed)
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,10 @@ def finish_run(
     run.stats = json.loads(json.dumps(stats, default=str))  # datetimes etc. as text
     run.outcome = outcome
     run.sites_summary = json.loads(json.dumps(sites_summary, default=str)) if sites_summary else None
+    # The run's batch identities are no longer needed (nothing can resend its batches now);
+    # those of runs killed long ago go too.
+    session.execute(delete(StoredBatch).where(
+        (StoredBatch.run_id == run_id) | (StoredBatch.created_at < run.finished_at - STORED_BATCHES_KEPT)))
     session.flush()
     return run
 

@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    "export; atom: an Atom feed of new, edited, removed and restored articles")
     p.add_argument("--output", "-o", metavar="FILE", default="-",
                    help="output file ('-' = standard output, the default); WARC files end in "
-                   ".warc.gz; written to FILE.part and renamed when complete")
+                   ".warc.gz; written to a new temporary file beside it and renamed when complete")
     p.add_argument("--all-versions", action="store_true",
                    help="one record per stored version instead of the latest only")
     _filter_options(p)
@@ -282,18 +282,19 @@ def _check_output(path: str, fmt: str) -> Path | None:
 
 @_guarded
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import iter_export_records, write_jsonl
+    from storage.export import iter_export_records, open_part_file, write_jsonl
     from storage.warc import export_warc
 
     out_path = _check_output(args.output, args.format)
     check_output(args.format, out_path, args)
     filters = {"all_versions": args.all_versions, "site": args.site, "since": args.since,
                "until": args.until, "speaker": args.speaker, "changed_since": args.changed_since}
-    part = out_path.with_name(out_path.name + ".part") if out_path else None
+    part = None
     left_out = 0  # records a web-archive export had to leave out (missing or damaged bodies)
     try:
         with _archive(args) as sessions, sessions() as session:
-            stream = open(part, "wb") if part else sys.stdout.buffer  # noqa: SIM115
+            # Written beside FILE under a new exclusive name, renamed when complete (issue #15).
+            stream, part = open_part_file(out_path) if out_path else (sys.stdout.buffer, None)
             try:
                 if args.format == "jsonl":
                     n = write_jsonl(iter_export_records(session, **filters), stream)
@@ -314,6 +315,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             os.replace(part, out_path)
         print(f"exported {summary}" + (f" to {out_path}" if out_path else ""), file=sys.stderr)
         return EXIT_FAILED if left_out else EXIT_OK
+    except OSError as exc:  # a read-only or full folder: one line, not a traceback (issue #15)
+        if isinstance(exc, BrokenPipeError):
+            raise
+        print(f"cppcc-archiver export: cannot write {out_path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         if part and part.exists():
             part.unlink()
@@ -644,7 +650,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 KEY_STATS = ("archiver/storage/new", "archiver/storage/updated", "archiver/storage/unchanged",
              "archiver/storage/removed", "archiver/storage/errors", "downloader/request_count",
              "downloader/response_status_count/200", "downloader/response_status_count/404",
-             "retry/max_reached", "log_count/ERROR", "elapsed_time_seconds")
+             "archiver/column", "retry/max_reached", "log_count/ERROR", "elapsed_time_seconds")
 
 
 def _key_stats(stats: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -3,10 +3,12 @@
 Entry points (docs/CONTRACTS.md):
 
 - `detect_family(url, html)` -> `trs|hanweb|legacy|datepath|post|detail|generic`
-- `parse_listing(url, text, *, family=None, content_type=None)` -> `Listing(family, entries,
-  follow, total_pages)`; HTML column pages, Hanweb `dataproxy.jsp` XML and JSON list APIs alike.
-  `follow` holds `PageRequest(url, method, formdata)`s (Hanweb's older proxy wants a POST), in
-  page order, same-site only, at most `pagination.MAX_LISTING_PAGES`.
+- `parse_listing(url, text, *, family=None, content_type=None, request=None)` -> `Listing(family,
+  entries, follow, total_pages, total_items, problems)`; HTML column pages, Hanweb `dataproxy.jsp`
+  XML and JSON/JSONP/XML list APIs alike (listapi.py). `follow` holds `PageRequest(url, method,
+  formdata, api)`s (Hanweb's older proxy and many list APIs want a POST), in page order,
+  same-site only, at most `pagination.MAX_LISTING_PAGES`; the generic path reads every pager
+  form of issue #14 (pagers.py).
 - `extract_page(url, html, *, family=None, overrides=None)` -> `ArticlePage` (one page);
   `continuation_urls(url, html, family)`; `is_soft_404(html)`.
 - `canonical_url(url)` (session ids stripped), `absolute_link(base, href)`, `same_site(a, b)`.
@@ -39,6 +41,7 @@ from .detect import detect_family
 from .generic import GenericFamily
 from .hanweb import HanwebFamily, is_datastore_xml, parse_dataproxy
 from .legacy import LegacyFamily
+from .listapi import parse_api_listing
 from .model import ArticlePage, Listing, ListingEntry, PageRequest
 from .post import PostFamily, parse_json_listing
 from .trs import TRSFamily
@@ -88,15 +91,27 @@ def parse_families(value: Any) -> frozenset[str] | None:
 
 def parse_listing(
     url: str, text: str, *, family: str | None = None, content_type: str | None = None,
-    families: frozenset[str] | None = None,
+    request: PageRequest | None = None, families: frozenset[str] | None = None,
 ) -> Listing:
-    """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer)."""
+    """Entries of one listing page (HTML, Hanweb dataproxy XML or a JSON list API answer).
+
+    `request`: how the page was asked (a POSTed API's page field is in its form, issue #14).
+    """
     ctype = (content_type or "").lower()
-    head = text.lstrip()[:1]
-    if "json" in ctype or head in ("{", "["):
-        return parse_json_listing(url, text)
+    head = text.lstrip("\ufeff \t\r\n")[:1]
     if "xml" in ctype and "<datastore" in text[:4000].lower() or is_datastore_xml(text):
         return parse_dataproxy(url, text)
+    # An XML list (RSS) is an API answer too, even when asked as a later run's entry point.
+    xml_list = head == "<" and text.lstrip("\ufeff \t\r\n")[:5].lower() in ("<?xml", "<rss ", "<rss>") \
+        and "<html" not in text[:1000].lower()
+    asked_api = request is not None and request.api
+    if "json" in ctype or "javascript" in ctype or head in ("{", "[") or xml_list or asked_api:
+        post = families is None or "post" in families
+        if post and head in ("{", "[") and "pagenum=" in url.lower():  # the 集约化 `list.jsp` API (post.py)
+            listing = parse_json_listing(url, text)
+            if listing.entries:
+                return listing
+        return parse_api_listing(url, text, request)
     doc = dom.parse_html(text)
     name = family or detect_family(url, text, families=families)
     return get_family(name, families).parse_listing(url, text, doc)

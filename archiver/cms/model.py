@@ -17,6 +17,8 @@ class PageRequest:
     url: str
     method: str = "GET"
     formdata: dict[str, str] | None = None
+    api: bool = False  # a list API's page: an HTML answer is a fault, not a listing (issue #14)
+    json: bool = False  # the fields go as a JSON body (`axios.post(url, {…})`, JSON.stringify)
 
 
 @dataclass
@@ -25,6 +27,11 @@ class Listing:
     entries: list[ListingEntry] = field(default_factory=list)
     follow: list[PageRequest] = field(default_factory=list)
     total_pages: int | None = None
+    # What the column states of its size (`共N条`, an API's total): compared with what the crawl
+    # walked and stored (issue #14). None when it says nothing.
+    total_items: int | None = None
+    # What went wrong reading it (an API answering HTML, a pager naming other sites): one line each.
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass

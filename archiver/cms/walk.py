@@ -61,7 +61,7 @@ def walk_listing(
             walk.failed.append(req)
             continue
         text, content_type = got
-        listing = parse_listing(req.url, text, family=family, content_type=content_type)
+        listing = parse_listing(req.url, text, family=family, content_type=content_type, request=req)
         new = [e for e in listing.entries if e.url not in seen_entries]
         for entry in new:
             seen_entries.add(entry.url)

@@ -29,6 +29,9 @@ WALK_SEEN = "walk_seen"
 
 class DistributedColumnSpider(ColumnSpider):
     name = "column"
+    # A column's articles are stored by whichever worker fetched them: no one process can
+    # confirm them all (issue #15's per-column check is single-process only for now).
+    confirms_storage = False
 
     def __init__(self, targets: list[CrawlTarget], *, seed: bool = False, on_seeded: Any = None,
                  **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from archiver.cms import parse_families
 from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
-from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import extract_article
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class ExtractPipeline:
         self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
         # Passed to every extraction explicitly: the child processes share no state (issue #16).
         self.families = parse_families(crawler.settings.get("ARCHIVER_FAMILIES"))
+        self.deadlines = lane_deadlines(crawler)  # issue #15
         self.lane: ProcessLane | None = None
 
     @classmethod
@@ -39,7 +40,7 @@ class ExtractPipeline:
 
     def open_spider(self, spider=None) -> None:
         if self.processes > 0:
-            self.lane = ProcessLane("extraction", self.processes).start()
+            self.lane = ProcessLane("extraction", self.processes, **self.deadlines).start()
 
     async def close_spider(self, spider=None) -> None:
         if self.lane is not None:

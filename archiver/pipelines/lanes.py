@@ -9,7 +9,8 @@ file descriptor 3 as length-prefixed pickles, both read and written by the react
 (``concurrent.futures.ProcessPoolExecutor`` was tried first: its manager and feeder threads
 fought the reactor for the GIL, ~1.6 ms per call on a 2-core machine.)
 
-Children ignore SIGINT and SIGTERM: Ctrl-C and a service manager's stop reach the whole process
+A watchdog kills a child that has work but has not answered for a deadline (hung, stopped) and
+the lane replaces it as if it had died (issue #15). Children ignore SIGINT and SIGTERM: Ctrl-C and a service manager's stop reach the whole process
 group, and the parent decides when they stop (``close``, once its work is done). When the parent
 dies, their stdin reaches end of file and they exit.
 """
@@ -21,6 +22,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BARREN_CHILDREN = 3
 REAP_TRIES = 1200  # of 0.1 s: a minute to exit after its input ends, a minute more once killed
+STOP_TIMEOUT = 60.0  # seconds a child has to exit once its input ends, before it is killed
 
 
 def _child_env() -> dict[str, str]:
@@ -46,6 +49,15 @@ def _child_env() -> dict[str, str]:
     source = os.path.dirname(os.path.dirname(os.path.abspath(archiver.__file__)))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
     return env
+
+
+def lane_deadlines(crawler) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A crawl's watchdog settings for a ``ProcessLane`` (issue #15): a call's deadline, and
+    the shorter one that holds while the crawl is being stopped (SIGTERM, Ctrl-C), which is
+    also how long a child has to exit at the end."""
+    return {"deadline": crawler.settings.getfloat("ARCHIVER_CHILD_CALL_TIMEOUT"),
+            "stop_timeout": crawler.settings.getfloat("ARCHIVER_CHILD_STOP_TIMEOUT"),
+            "stopping": lambda: not crawler.crawling}
 
 
 class ChildError(Exception):
@@ -74,6 +86,10 @@ class _Child:
     pending: dict[int, _Call] = field(default_factory=dict)
     gone: defer.Deferred = field(default_factory=defer.Deferred)
     answered: int = 0
+    # time.monotonic() of its last sign of progress: an answer, or a call sent while it was
+    # idle. The watchdog judges a child by this, not by a call's age: calls queued behind
+    # others (or behind the child's start-up) are not late.
+    progress_at: float = field(default_factory=time.monotonic)
 
 
 class _ChildProtocol(protocol.ProcessProtocol):
@@ -138,8 +154,20 @@ class ProcessLane:
         processes: int = 1,
         initializer: Callable[..., None] | None = None,
         initargs: tuple = (),
+        deadline: float | None = None,
+        stop_timeout: float = STOP_TIMEOUT,
+        stopping: Callable[[], bool] | None = None,
     ) -> None:
         self.name = name
+        # Issue #15: a child with calls but no answer for ``deadline`` seconds (hung, SIGSTOPped)
+        # is killed; its replacement is sent the calls once more. None: no watchdog.
+        self.deadline = deadline
+        # While the crawl is being stopped (SIGTERM), a call gets at most ``stop_timeout``: a
+        # stop must not wait twice the generous deadline for a stuck child.
+        self.stop_timeout = stop_timeout
+        self.stopping = stopping
+        self.watchdog = None
+        self.hung = 0  # children killed by the watchdog
         self.processes = max(1, processes)
         self.setup = pickle.dumps((initializer, initargs))
         self.children: list[_Child] = []
@@ -152,7 +180,32 @@ class ProcessLane:
     def start(self) -> "ProcessLane":
         for _ in range(self.processes):
             self._spawn()
+        if self.deadline:
+            from twisted.internet import task
+
+            self.watchdog = task.LoopingCall(self._check_deadlines)
+            self.watchdog.start(max(0.1, min(self.deadline / 4, 5.0)), now=False)
         return self
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        limit = self.deadline
+        if self.stopping is not None and self.stopping():
+            limit = min(limit, self.stop_timeout)
+        for child in list(self.children):
+            if child.pending and now - child.progress_at > limit and not child.protocol.ended:
+                self.hung += 1
+                logger.error("%s process %s has not answered in %.0f s (hung or stopped); killing it",
+                             self.name, child.protocol.transport.pid, now - child.progress_at)
+                child.progress_at = float("inf")  # killed once; its loss is handled in _lost
+                self._kill(child)
+
+    @staticmethod
+    def _kill(child: _Child) -> None:
+        try:
+            child.protocol.transport.signalProcess("KILL")
+        except Exception:  # already gone (ProcessExitedAlready): its loss is handled anyway
+            pass
 
     def _spawn(self) -> _Child:
         proto = _ChildProtocol(self)
@@ -187,6 +240,8 @@ class ProcessLane:
         except Exception as exc:  # the caller's Deferred fails; the lane goes on
             call.deferred.errback(Failure(ChildError(f"cannot send the call to the {self.name} process: {exc}")))
             return
+        if not child.pending:
+            child.progress_at = time.monotonic()
         child.pending[call_id] = call
         child.protocol.transport.writeToChild(0, frame(payload))
 
@@ -196,6 +251,7 @@ class ProcessLane:
             logging.getLogger(name).log(level, "%s (in the %s process)", text, self.name)
         call = child.pending.pop(call_id)
         child.answered += 1
+        child.progress_at = time.monotonic()
         if ok:
             call.deferred.callback(value)
         else:
@@ -231,7 +287,22 @@ class ProcessLane:
         """End the children's input; fires once every child has answered its calls, exited and
         been reaped."""
         self.closing = True
+        if self.watchdog is not None and self.watchdog.running:
+            self.watchdog.stop()
         waits = [child.gone for child in self.children]
         for child in list(self.children):
             child.protocol.transport.closeChildFD(0)
-        return defer.DeferredList(waits)
+        # A child that does not exit (stopped, hung) is killed after ``stop_timeout``: the
+        # crawl's end, and the lock's release, never wait for it (issue #15).
+        from twisted.internet import reactor
+
+        kills = [reactor.callLater(self.stop_timeout, self._kill, child) for child in self.children]
+        done = defer.DeferredList(waits)
+
+        def cancel(result):  # type: ignore[no-untyped-def]
+            for later in kills:
+                if later.active():
+                    later.cancel()
+            return result
+
+        return done.addBoth(cancel)

@@ -7,6 +7,7 @@ applies each item's ``Tally`` to the site reports and stats once its batch has c
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,11 +18,15 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
-from archiver.pipelines.lanes import ProcessLane
+from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
+from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import Tally, WriteFailure, Writer, open_writer, write_batch_in_writer_process
 from storage.db import prepare_url
 
 logger = logging.getLogger(__name__)
+
+# Items that store an article (not merely a fetch): confirmed back to the spider once committed.
+STORED_ITEMS = (ArticleItem, UnchangedItem, GoneItem)
 
 
 class Batcher:
@@ -29,7 +34,7 @@ class Batcher:
     written goes next, up to ``limit`` items. A lone item is written at once; under load the
     batches grow, and with them the items per commit."""
 
-    def __init__(self, send: Callable[[list], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, send: Callable[[list, str], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
         self.send = send
         self.limit = max(1, limit)
         self.stats = stats
@@ -49,7 +54,9 @@ class Batcher:
         self.busy = True
         self.stats.inc_value("archiver/storage/batches")
         self.stats.max_value("archiver/storage/batch_max", len(batch))
-        self.send([item for item, _ in batch]).addBoth(self._written, batch)
+        # The batch's identity travels with it: resent after a writer's death it is
+        # recognised and stored once (issue #15).
+        self.send([item for item, _ in batch], uuid.uuid4().hex).addBoth(self._written, batch)
 
     def _written(self, results, batch) -> None:  # type: ignore[no-untyped-def]
         self.busy = False
@@ -72,6 +79,8 @@ class StoragePipeline:
         self.db_url = crawler.settings.get("ARCHIVER_DB")
         self.use_process = crawler.settings.getbool("ARCHIVER_STORAGE_PROCESS", True)
         self.batch_limit = crawler.settings.getint("ARCHIVER_STORAGE_BATCH", 50)
+        busy = crawler.settings.get("ARCHIVER_SQLITE_BUSY_TIMEOUT")
+        self.busy_timeout = float(busy) if busy is not None else None
         self.lane: ProcessLane | None = None
         self.writer: Writer | None = None
         self.thread: ThreadPool | None = None
@@ -87,17 +96,20 @@ class StoragePipeline:
 
         url = prepare_url(self.db_url) if self.db_url else default_url()
         if self.use_process:
-            self.lane = ProcessLane("storage", 1, initializer=open_writer, initargs=(url,)).start()
+            self.lane = ProcessLane("storage", 1, initializer=open_writer,
+                                    initargs=(url, self.busy_timeout),
+                                    **lane_deadlines(self.crawler)).start()
             lane = self.lane
-            self.batcher = Batcher(lambda items: lane.submit(write_batch_in_writer_process, items),
+            self.batcher = Batcher(lambda items, key: lane.submit(write_batch_in_writer_process, items, key),
                                    self.batch_limit, self.stats)
         else:
-            self.writer = Writer(url)
+            self.writer = Writer(url, self.busy_timeout)
             self.thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
             self.thread.start()
             writer, thread = self.writer, self.thread
-            self.batcher = Batcher(lambda items: deferToThreadPool(reactor, thread, writer.write_batch, items),
-                                   self.batch_limit, self.stats)
+            self.batcher = Batcher(
+                lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
+                self.batch_limit, self.stats)
 
     async def close_spider(self, spider=None) -> None:
         # Scrapy has waited for every item by now: the writer is idle.
@@ -121,9 +133,25 @@ class StoragePipeline:
         result = await maybe_deferred_to_future(self.batcher.add(item))
         if isinstance(result, WriteFailure):
             self.rolled_back(result, item)
+            if not result.disk_full and isinstance(item, STORED_ITEMS):
+                await self.keep_raw(item, result)
         else:
             self.committed(result, item)
         return item
+
+    async def keep_raw(self, item, failure: WriteFailure) -> None:
+        """Issue #15: an item's fetch rows rolled back with it; store its raw pages again on
+        their own (a later transaction), so the page can be re-extracted even if the next run
+        cannot fetch it."""
+        pages = item.pages if isinstance(item, ArticleItem) else [item.page]
+        for page in pages:
+            kept = FetchItem(site=item.site, page=page, run_id=item.run_id, kind="article-unstored",
+                             error=f"not stored: {failure.message}"[:500])
+            result = await maybe_deferred_to_future(self.batcher.add(kept))
+            if isinstance(result, WriteFailure):
+                logger.error("could not keep the raw page %s either: %s", page.url, result.message)
+                return
+            self.committed(result, kept)
 
     def committed(self, tally: Tally, item) -> None:
         report = self.reports.get(item.site)
@@ -134,6 +162,10 @@ class StoragePipeline:
                 report.note(note)
         for key in tally.stats:
             self.stats.inc_value(key)
+        if isinstance(item, STORED_ITEMS) and not tally.report.get("errors"):
+            stored = getattr(self.crawler.spider, "article_stored", None)
+            if stored is not None:  # the column spider counts its columns' articles (issue #15)
+                stored(item.url)
 
     def rolled_back(self, failure: WriteFailure, item) -> None:
         where = getattr(item, "url", None) or item.page.url
@@ -148,10 +180,12 @@ class StoragePipeline:
                     report.note("disk full: crawl stopped, nothing half-written")
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
             return
-        # One bad item never stops the crawl; it is counted, logged and reported.
+        # One bad item never stops the crawl; it is counted, logged and reported, and the site
+        # cannot be `ok` (issue #15: `database is locked` lost articles behind an exit code 0).
         self.stats.inc_value("archiver/storage/errors")
         logger.error("could not store %s: %s\n%s", where, failure.message, failure.detail)
         report = self.reports.get(item.site)
         if report is not None:
             report.errors += 1
-            report.note(f"storage error for {where}")
+            report.storage_errors += 1
+            report.note(f"storage error for {where}: {failure.message}"[:300])

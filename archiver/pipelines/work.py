@@ -13,12 +13,16 @@ import atexit
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, event, or_, select
 
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from storage import bulk, files, repository
 from storage.db import make_engine, make_session_factory, use_explicit_transactions
 from storage.errors import is_disk_full, short_error
+from storage.models import StoredBatch
 
 
 def extract_article(
@@ -50,28 +54,46 @@ class WriteFailure:
 class Writer:
     """Stores items; a batch is one transaction (one fsync for the batch, not one per item)."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, busy_timeout: float | None = None) -> None:
         self.engine = make_engine(db_url)
         if self.engine.dialect.name == "sqlite":
+            if busy_timeout is not None:  # ARCHIVER_SQLITE_BUSY_TIMEOUT (tests use a short one)
+                _set_busy_timeout(self.engine, busy_timeout)
             use_explicit_transactions(self.engine)  # SAVEPOINTs need it with pysqlite
         self.sessions = make_session_factory(self.engine)
 
-    def write_batch(self, items: list) -> list[Tally | WriteFailure]:
+    def write_batch(self, items: list, key: str | None = None) -> list[Tally | WriteFailure]:
+        """Store ``items`` in one transaction. ``key`` names the batch (issue #15): it is
+        recorded with the batch, so the same batch sent again (its writer died after COMMIT,
+        before answering) stores nothing twice and gets the first answer back."""
         try:
             with self.sessions.begin() as session:
-                results = self._write_all(session, items)
+                done = recorded_batches(session, key) if key else {}
+                if not done:
+                    results = self._write_all(session, items)
+                    if key:
+                        record_batch(session, key, items, results)
         except Exception as exc:  # the batch rolled back as a whole (full disk, lock timeout)
             if len(items) > 1:
-                return self._write_one_by_one(items)
+                return self._write_one_by_one(items, key)
             return [WriteFailure(short_error(exc), is_disk_full(exc), traceback.format_exc())]
+        if key in done:
+            return done[key]
+        if done:  # stored item by item before: finish what was not
+            return self._write_one_by_one(items, key, done)
         return results
 
-    def _write_one_by_one(self, items: list) -> list[Tally | WriteFailure]:
+    def _write_one_by_one(self, items: list, key: str | None = None,
+                          done: dict | None = None) -> list[Tally | WriteFailure]:
         """After a failed batch: each item in its own transaction, so that what still fits on a
         nearly full disk is kept; after the first full-disk failure the rest fail alike."""
         results: list[Tally | WriteFailure] = []
-        for item in items:
-            (result,) = self.write_batch([item])
+        for i, item in enumerate(items):
+            part = f"{key}/{i}" if key else None
+            if done and part in done:
+                (result,) = done[part]
+            else:
+                (result,) = self.write_batch([item], part)
             results.append(result)
             if isinstance(result, WriteFailure) and result.disk_full:
                 return results + [result] * (len(items) - len(results))
@@ -128,16 +150,51 @@ class Writer:
 _WRITER: Writer | None = None  # the writer process's own
 
 
-def open_writer(db_url: str) -> None:
+def open_writer(db_url: str, busy_timeout: float | None = None) -> None:
     """Initializer of the writer process."""
     global _WRITER
-    _WRITER = Writer(db_url)
+    _WRITER = Writer(db_url, busy_timeout)
     atexit.register(_WRITER.close)
 
 
-def write_batch_in_writer_process(items: list) -> list[Tally | WriteFailure]:
+def write_batch_in_writer_process(items: list, key: str | None = None) -> list[Tally | WriteFailure]:
     assert _WRITER is not None, "open_writer did not run in this process"
-    return _WRITER.write_batch(items)
+    return _WRITER.write_batch(items, key)
+
+
+def recorded_batches(session, key: str) -> dict[str, list[Tally | WriteFailure]]:
+    """What was stored under ``key`` before: the batch itself, or its items one by one
+    (``key/0``, ``key/1``…, a range scan of the primary key)."""
+    rows = session.execute(
+        select(StoredBatch.key, StoredBatch.results)
+        .where(or_(StoredBatch.key == key, and_(StoredBatch.key >= f"{key}/", StoredBatch.key < f"{key}0")))
+    )
+    return {name: [_decode(r) for r in results] for name, results in rows}
+
+
+def record_batch(session, key: str, items: list, results: list) -> None:
+    run_id = next((item.run_id for item in items if getattr(item, "run_id", None) is not None), None)
+    session.add(StoredBatch(key=key, run_id=run_id, created_at=datetime.now(UTC),
+                            results=[_encode(r) for r in results]))
+
+
+def _encode(result: Tally | WriteFailure) -> dict:
+    if isinstance(result, WriteFailure):
+        return {"failure": result.message, "disk_full": result.disk_full, "detail": result.detail[-2000:]}
+    return {"report": dict(result.report), "notes": result.notes, "stats": result.stats}
+
+
+def _decode(data: dict) -> Tally | WriteFailure:
+    if "failure" in data:
+        return WriteFailure(data["failure"], data["disk_full"], data["detail"])
+    return Tally(Counter(data["report"]), list(data["notes"]), list(data["stats"]))
+
+
+def _set_busy_timeout(engine, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    # Listens after storage.db's own pragmas, so this value wins.
+    @event.listens_for(engine, "connect")
+    def _busy(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
 
 def new_article(item: ArticleItem) -> bulk.NewArticle:

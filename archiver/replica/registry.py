@@ -24,10 +24,16 @@ REGIONS = {
 
 
 def replica_profiles(sites: dict[str, dict]) -> dict[str, SiteProfile]:
-    """Profiles for a running replica's ``sites`` (``ReplicaProcess.sites``)."""
+    """Profiles for a running replica's ``sites`` (``ReplicaProcess.sites``).
+
+    A replica platform no family module knows (issue #14: jeecms, dede, …) gets no ``family``:
+    the crawler detects it (generic), as it would on a real site of that platform."""
+    from archiver.cms import FAMILIES
+
     return {
         slug: SiteProfile(slug=slug, name=site["name"], region=REGIONS.get(slug, "replica"),
-                          family=site["family"], columns=(site["listing"],), verified=True,
+                          family=site["family"] if site["family"] in FAMILIES else None,
+                          columns=(site["listing"],), verified=True,
                           notes="replica site on 127.0.0.1 (archiver/replica)")
         for slug, site in sites.items()
     }
@@ -39,7 +45,8 @@ def registry_toml(sites: dict[str, dict]) -> str:
     for profile in replica_profiles(sites).values():
         lines += ["", "[[site]]"]
         for key in ("slug", "name", "region", "family"):
-            lines.append(f"{key} = {json.dumps(getattr(profile, key), ensure_ascii=False)}")
+            if getattr(profile, key) is not None:
+                lines.append(f"{key} = {json.dumps(getattr(profile, key), ensure_ascii=False)}")
         lines.append(f"columns = {json.dumps(list(profile.columns))}")
         lines.append("verified = true")
     return "\n".join(lines) + "\n"

@@ -12,21 +12,28 @@ not from the listings, with conditional requests.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator, Iterator, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archiver import limits
-from archiver.cms import canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing
+from archiver.cms import (
+    PageRequest, canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing,
+)
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
+from archiver.spiders import walkcount
+from archiver.spiders.completeness import ColumnLedger
+from archiver.spiders.walkcount import WALK
 
 # Scheduling order within a site: a started article's next page first (its earlier pages wait in
 # memory), then the articles listed, then the next listing page. Listing pages first (Scrapy's
@@ -110,6 +117,9 @@ def is_redirect_home(response: Response) -> bool:
 
 class ColumnSpider(scrapy.Spider):
     name = "column"
+    # Whether this process sees every article of its columns stored (not so when several
+    # workers share a frontier: the article may be stored by another one).
+    confirms_storage = True
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -138,10 +148,23 @@ class ColumnSpider(scrapy.Spider):
             self.reports.setdefault(t.site, SiteReport(site=t.site, listing_url=t.listing_url))
         self.requested_articles: set[str] = set()
         self.seen_listings: set[str] = set()
+        self.listed_urls: set[str] = set()  # article links listed this run (issue #14's counts)
         # Columns with an article that failed this run: their walk does not count as complete,
         # so the next run walks them again and retries the article (issue #9: an incremental
         # run stopped at page 1 and never retried a timed-out article listed on page 2).
         self.failed_targets: set[str] = set()
+        self.ledger = ColumnLedger()  # what each column listed and is not stored yet (issue #15)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ColumnSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if cls.confirms_storage:
+            crawler.signals.connect(spider.ledger.scheduled, signal=signals.request_scheduled)
+        return spider
+
+    def article_stored(self, url: str) -> None:
+        """Called by the storage pipeline once ``url`` is committed."""
+        self.ledger.stored(url)
 
     @cached_property
     def families(self) -> frozenset[str] | None:
@@ -167,7 +190,13 @@ class ColumnSpider(scrapy.Spider):
         url, method, formdata = _request_spec(spec)
         self.seen_listings.add(_listing_key(url, method, formdata))
         meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
-                          render=target.render)  # only listings carry it: archiver/render.py
+                          api=bool(getattr(spec, "api", False)),
+                          render=target.render)  # only listings carry render: archiver/render.py
+        if formdata is not None and getattr(spec, "json", False):  # a list API taking JSON (issue #14)
+            return scrapy.http.JsonRequest(
+                url, data=formdata, method=method, callback=self.parse_listing,
+                errback=self.listing_failed, meta={**meta, "json_body": True}, dont_filter=True,
+            )
         if formdata is not None:
             return scrapy.FormRequest(
                 url, formdata=formdata, method=method, callback=self.parse_listing,
@@ -224,9 +253,13 @@ class ColumnSpider(scrapy.Spider):
         if response.status >= 400 and self._is_stale_entry_point(target, response.url):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
+        walk = response.meta.get(WALK) or walkcount.new_walk()
         if response.status >= 400:
             report.listing_errors += 1
             report.note(f"listing {response.url} answered HTTP {response.status}")
+            # The column goes on past a failed page (issue #14): its later pages are still there.
+            walk = walkcount.count_page(walk, failure=f"{response.url}: HTTP {response.status}")
+            yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk)
             return
         report.listing_pages += 1
         text = decode_html(response.body, header_charset=_header_charset(response)).text
@@ -234,7 +267,20 @@ class ColumnSpider(scrapy.Spider):
         listing = parse_listing(
             response.url, text, family=target.family, families=self.families,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            request=PageRequest(response.request.url, response.request.method, _form_of(response.request),
+                                bool(response.meta.get("api")), bool(response.meta.get("json_body"))),
         )
+        if response.meta.get("api") and listing.problems and not listing.entries:
+            walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
+        else:
+            for problem in listing.problems:
+                report.note(f"{target.listing_url}: {problem}")
+            # Rows new to this run: pages that repeat the same articles do not swell the count.
+            fresh = {canonical_url(e.url) for e in listing.entries} - self.listed_urls
+            self.listed_urls |= fresh
+            walk = walkcount.count_page(walk, rows=len(fresh), listed=len(listing.entries),
+                                        stated_pages=listing.total_pages,
+                                        stated_items=listing.total_items)
         new = 0
         for entry in self._bounded(report, target, response.url, listing.entries, "listing_entries"):
             url = canonical_url(entry.url)
@@ -267,21 +313,27 @@ class ColumnSpider(scrapy.Spider):
             url, method, formdata = _request_spec(pending[0])
             if method == "GET" and formdata is None and response.url == target.listing_url:
                 report.entry_points[target.listing_url] = url
-        keep_walking = target.full_walk or self.revisit == "all" or new > 0
+        if page_no == 1 and target.start_url and response.url == target.start_url and listing.entries:
+            report.entry_points[target.listing_url] = target.start_url  # still the column's list
+        # A page listing nothing (an empty shell before its list API) says nothing about what is
+        # new: only a page of known articles stops an incremental walk.
+        keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
+        yield from self._walk_on(target, report, pending, page_no, walk, incremental_stop=not keep_walking)
+
+    def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
+                 walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
+        """The column's next listing page, or the end of its walk with what it did not cover."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
-        if pending and keep_walking and page_no < max_pages:
-            yield self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
-        elif not pending:
-            report.complete_columns.append(target.listing_url)
-        elif keep_walking:
-            # Cut, not finished: said loudly, so that nobody takes a partial column for a whole one.
-            report.health.append(
-                f"column {target.listing_url} cut at {max_pages} listing pages "
-                "(raise ARCHIVER_MAX_LISTING_PAGES)"
-            )
-        else:
-            # Incremental stop: this page held nothing new, so the older pages hold nothing new.
-            report.complete_columns.append(target.listing_url)
+        stop = walkcount.stop_reason(walk)
+        if pending and not incremental_stop and not stop and page_no < max_pages:
+            request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
+            request.meta[WALK] = walk
+            yield request
+            return
+        ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"
+        several = sum(t.site == target.site for t in self.targets.values()) > 1
+        walkcount.end_walk(report, target.listing_url, walk, ended=ended, max_pages=max_pages,
+                           stats=self.crawler.stats, name_column=several)
 
     def _bounded(self, report: SiteReport, target: CrawlTarget, url: str, seq: Any, key: str) -> Any:
         # A listing page's text (parse time and memory grow with it: issue #15, 100,000 links
@@ -313,6 +365,9 @@ class ColumnSpider(scrapy.Spider):
         report.note(f"listing {request.url}: {error}")
         limits.report_refusal(report, failure.value)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
+        walk = walkcount.count_page(request.meta.get(WALK) or walkcount.new_walk(), failure=f"{request.url}: {error}")
+        yield from self._walk_on(target, report, list(request.meta.get("pending", [])),
+                                 request.meta.get("page_no", 1), walk)
 
     # -- articles --------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -434,16 +489,27 @@ class ColumnSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         for report in self.reports.values():
-            kept = [c for c in report.complete_columns if c not in self.failed_targets]
-            if len(kept) != len(report.complete_columns):
-                report.complete_columns = kept
-                report.note("some articles failed: the next run walks the whole column again")
+            self.ledger.settle(report, self.failed_targets)
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:
     if isinstance(spec, str):
         return spec, "GET", None
     return spec.url, getattr(spec, "method", "GET") or "GET", getattr(spec, "formdata", None)
+
+
+def _form_of(request: Request) -> dict[str, str] | None:
+    """The fields of a POSTed listing request (a list API's page number may be among them)."""
+    if request.method != "POST" or not request.body:
+        return None
+    body = request.body.decode("utf-8", "replace")
+    if request.meta.get("json_body"):
+        try:
+            fields = json.loads(body)
+        except ValueError:
+            return None
+        return {str(k): str(v) for k, v in fields.items()} if isinstance(fields, dict) else None
+    return dict(parse_qsl(body, keep_blank_values=True))
 
 
 def _listing_key(url: str, method: str, formdata: dict | None) -> str:

@@ -50,6 +50,13 @@ def main(marker: str):  # type: ignore[no-untyped-def]
     results["children"] = len(set(pids))
     yield lane.close()
     results["pids"] = sorted(set(pids))
+    # The watchdog (issue #15): a child with calls but no answer for 2 s is killed and replaced.
+    watched = ProcessLane("watched", 1, deadline=2.0).start()
+    results["naps"] = yield defer.gatherResults([outcome(watched.submit(lane_tasks.nap, 0.8)) for _ in range(5)])
+    results["stopped"] = yield outcome(watched.submit(lane_tasks.stop_myself))
+    results["after_stopped"] = yield outcome(watched.submit(lane_tasks.double, 4))
+    results["hung"] = watched.hung
+    yield watched.close()
     results["logged"] = logged.lines
     print(json.dumps(results))
     reactor.stop()

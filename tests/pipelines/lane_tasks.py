@@ -36,3 +36,17 @@ def warn(message: str) -> str:
     logging.getLogger("tests.lane").info("not worth a line: below WARNING")
     warnings.warn(f"{message} (a Python warning)", UserWarning, stacklevel=1)
     return "warned"
+
+
+def nap(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def stop_myself() -> None:
+    """Stops (SIGSTOP) the child running it: it never answers, as a hung child would not."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGSTOP)

@@ -36,3 +36,10 @@ def test_calls_errors_and_dying_children(tmp_path: Path) -> None:
     assert any("starting a new one" in line for line in got["logged"])
     # Closed: every child has exited and been reaped.
     assert not [p for p in got["pids"] if Path(f"/proc/{p}").exists()]
+    # Watchdog: five 0.8 s calls queued at once (4 s in all) are not late, each answered in
+    # time; a child that stops is killed after 2 s without an answer, twice, and the call
+    # fails instead of waiting for ever; the lane goes on.
+    assert got["naps"] == [["ok", 0.8]] * 5
+    assert got["stopped"][0] == "ChildDied" and got["hung"] == 2
+    assert got["after_stopped"] == ["ok", 8]
+    assert any("has not answered in" in line for line in got["logged"])

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +37,12 @@ def cli_env() -> dict:
     return env
 
 
-def start_cli(*args: str, cwd: Path, out: Path | None = None, preexec_fn=None) -> subprocess.Popen:
+def start_cli(*args: str, cwd: Path, out: Path | None = None, preexec_fn=None,
+              env: dict | None = None) -> subprocess.Popen:
     """`python -m archiver ARGS` with stdout/stderr to files under cwd (read them after wait)."""
     out = out or cwd
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", *args], cwd=cwd, env=cli_env(),
+        [sys.executable, "-m", "archiver", *args], cwd=cwd, env={**cli_env(), **(env or {})},
         stdout=open(out / "stdout.txt", "w"), stderr=open(out / "stderr.txt", "w"),
         preexec_fn=preexec_fn,
     )
@@ -243,3 +245,41 @@ def run_cli_batch(commands: list[list[str]], cwd: Path, timeout: float = 300) ->
                           capture_output=True, text=True, cwd=cwd, env=cli_env(), timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.splitlines()[-1])
+
+
+# --- a crawl to apply a fault to (issue #15) -------------------------------------------------
+
+def start_slow_crawl(rp, tmp_path: Path, *settings: str, delay: float = 0.3):  # type: ignore[no-untyped-def]
+    """A crawl of the replica's TRS column into a fresh SQLite archive, in the background, its
+    articles answering ``delay`` seconds late (a window to apply a fault in); ``settings`` are
+    ``NAME=VALUE`` for ``--set``. Returns (db_path, db URL, process)."""
+    from storage.db import upgrade
+
+    rp.reset()
+    rp.clear_log()
+    rp.fault("trs", "/ldjh/2*", "slow", delay=delay)  # articles, not listing pages
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    # One request at a time: the articles wait in Scrapy's scheduler, as a long column's do
+    # (the downloader holds only CONCURRENT_REQUESTS of them), and the crawl lasts about
+    # ``delay`` per article. (With --delay 0 one host otherwise gets several requests at once.)
+    settings = ("CONCURRENT_REQUESTS=1", *settings)
+    extra = tuple(arg for setting in settings for arg in ("--set", setting))
+    return db_path, db, start_cli(*crawl_args(db, rp.sites["trs"]["listing"], extra=extra), cwd=tmp_path)
+
+
+def wait_until(proc: subprocess.Popen, ready, timeout: float = 150) -> bool:  # type: ignore[no-untyped-def]
+    """Poll ``ready()`` while ``proc`` runs; True once it holds, False if the process ended first."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ready():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def outcome(proc: subprocess.Popen, tmp_path: Path, timeout: float = 150) -> tuple[int, str, str]:
+    """Wait for a process from ``start_cli``: its exit code, stdout and stderr."""
+    proc.wait(timeout=timeout)
+    return proc.returncode, (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()

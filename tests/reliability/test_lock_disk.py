@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import resource
+import subprocess
+import sys
 
 import pytest
 
 from tests.clirun import run_cli
 from tests.reliability.helpers import (
-    article_state, crawl_args, integrity, rows, run_measured, start_cli,
+    article_state, cli_env, crawl_args, integrity, rows, run_measured, start_cli,
 )
 
 
@@ -83,9 +85,8 @@ def test_disk_full_stops_the_crawl_with_a_clear_error_and_nothing_half_written(m
                        preexec_fn=limit_file_size)
     assert run.returncode == 1, run.stdout + run.stderr[-3000:]
     assert "ERROR: disk full while storing" in run.stderr, run.stderr[-3000:]
-    # The log file is on the same full disk: Python's logging reports its own failed writes
-    # ("--- Logging error ---"); no other traceback.
-    assert run.stderr.count("Traceback") == run.stderr.count("--- Logging error ---"), run.stderr[-3000:]
+    # The log file is on the same full disk: said once, not a traceback per record (issue #15).
+    assert "Traceback" not in run.stderr and "--- Logging error ---" not in run.stderr, run.stderr[-3000:]
     assert "(disk_full)" in run.stdout and "disk full" in run.stdout, run.stdout
     assert integrity(db_path) == "ok"
     stored = article_state(db_path)
@@ -109,3 +110,22 @@ def test_a_schema_creation_cut_short_leaves_an_archive_the_next_run_can_use(tmp_
     assert first.returncode != 0  # the disk filled up during the schema creation
     again = run_cli("db", "upgrade", "--db", db, cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-1500:]
+
+
+def test_a_log_file_on_a_full_disk_is_reported_once_not_per_record(tmp_path):
+    # /dev/full fails every write with ENOSPC, as a log file on a full disk does.
+    script = (
+        "import logging, sys\n"
+        "from scrapy.settings import Settings\n"
+        "from archiver import settings as defaults\n"
+        "from archiver.runner import setup_logging\n"
+        "s = Settings(); s.setmodule(defaults)\n"
+        "setup_logging(s, '/dev/full')\n"
+        "for i in range(50): logging.getLogger('x').warning('record %d', i)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=cli_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "--- Logging error ---" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.count("cannot write the log file /dev/full") == 1, proc.stderr[-2000:]
+    assert "record 49" in proc.stderr  # the console still gets every record

@@ -83,7 +83,8 @@ def test_the_crawl_goes_on_and_the_summary_counts_the_errors(runs):
     stored = runs["first_articles"]
     assert stored == gold - {runs["base"] + p for p in FAILED}
     line = first.line("replica_trs")
-    assert line.startswith("replica_trs: ok, 15 new,") and f", {len(FAILED)} errors," in line, first.stdout
+    # Five listed articles not archived: the site is short of them, never `ok` (issue #15).
+    assert line.startswith("replica_trs: incomplete, 15 new,") and f", {len(FAILED)} errors," in line, first.stdout
     assert "Traceback" not in first.stderr
 
 
@@ -122,7 +123,7 @@ def test_a_host_that_does_not_resolve_does_not_stop_all(runs):
     nowhere = first.line("nowhere")
     assert nowhere.startswith("nowhere: failed"), first.stdout
     assert "CannotResolveHostError" in nowhere or "DNSLookupError" in nowhere, nowhere
-    assert first.line("replica_trs").startswith("replica_trs: ok")
+    assert first.line("replica_trs").startswith("replica_trs: incomplete")  # its own errors only
 
 
 def test_the_next_run_after_the_faults_are_cleared_stores_every_article_once(runs):

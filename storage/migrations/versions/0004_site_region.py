@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = '0004'
 # Issue #17 was built beside #15's 0003; the merge chains this after whichever is newest.
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
