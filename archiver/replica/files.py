@@ -163,7 +163,7 @@ def speech_pdf(lines: tuple[str, ...]) -> bytes:
     cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Uni def "
             "/CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange "
             + " ".join(blocks) + " endcmap CMapName currentdict /CMap defineresource pop end end").encode("ascii")
-    return _pdf_file([
+    return assets.pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
@@ -179,26 +179,12 @@ def speech_pdf(lines: tuple[str, ...]) -> bytes:
     ])
 
 
-def _pdf_file(objs: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 @lru_cache(maxsize=1)
 def million_page_pdf() -> bytes:
     """A page tree claiming 1,000,000 pages (the one page object listed 50,000 times)."""
     kids = b" ".join([b"3 0 R"] * 50_000)
     stream = b"BT /F1 12 Tf 72 770 Td (page) Tj ET"
-    return _pdf_file([
+    return assets.pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [" + kids + b"] /Count 1000000 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
