@@ -199,10 +199,22 @@ def speech_docx(lines: tuple[str, ...]) -> bytes:
     import docx
 
     document = docx.Document()
+    document.core_properties.created = document.core_properties.modified = datetime(2019, 1, 1)
     for line in lines:
         document.add_paragraph(line)
+    saved = io.BytesIO()
+    document.save(saved)
+    return _fixed_times(saved.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The same zip with every member dated 1980-01-01: a file regenerated later (the cache is
+    small) must be byte-identical, or every revisit would see a changed attachment."""
     out = io.BytesIO()
-    document.save(out)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), src.read(info),
+                         compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -215,6 +227,7 @@ def docx_bomb() -> bytes:
         real = zipfile.ZipFile(io.BytesIO(speech_docx(tuple(speech_lines("docx")))))
         for info in real.infolist():
             if info.filename != "word/document.xml":
-                archive.writestr(info, real.read(info))
-        archive.writestr("word/document.xml", b"<w:document>" + b"\0" * (32 << 20) + b"</w:document>")
+                archive.writestr(info, real.read(info))  # dated 1980 by speech_docx
+        archive.writestr(zipfile.ZipInfo("word/document.xml", date_time=(1980, 1, 1, 0, 0, 0)),
+                         b"<w:document>" + b"\0" * (32 << 20) + b"</w:document>", compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

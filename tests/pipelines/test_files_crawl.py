@@ -140,6 +140,8 @@ def test_revisit_notices_a_changed_and_a_removed_file_and_reprocess_rereads(tmp_
         assert docx["version"] == 2 and (docx["attachments"][0]["status"], docx["attachments"][0]["reason"]) \
             == ("removed", "http-404")
         assert _stats(db)["archiver/storage/files_removed"] == 1
+        # Files served byte-identical again make no version (generated files are deterministic).
+        assert records[gold["file-wps"]["url"]]["version"] == records[gold["file-scan"]["url"]]["version"] == 1
         diff = run_cli("show", "--db", f"sqlite:///{db}", gold["file-pdf"]["url"], "--diff", cwd=tmp_path, check=True)
         assert "attachments" in diff.stdout and gold["file-pdf"]["attachments"][0]["url"] in diff.stdout
         assert "files removed" not in proc.stdout  # a removal is a note, not a shortfall
