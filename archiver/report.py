@@ -43,6 +43,9 @@ class SiteReport:
     # What was not done, each with its numbers and reason ("walked 1 of 2 listing pages (共2页)").
     shortfalls: list[str] = field(default_factory=list)
     interrupted: bool = False
+    # Issue #22: for entries that know only a homepage, the columns discovery found there
+    # ({homepage, columns, at, …}); the next run reuses them (archiver/discover/cache.py).
+    discovered: dict = field(default_factory=dict)
 
     def note(self, message: str) -> None:
         # Keep the report small even when a site fails on every page.

@@ -51,6 +51,8 @@ class CrawlRequest:
     log_file: str | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
     argv: list[str] = field(default_factory=list)
+    # Issue #22: slug -> the columns discovered from its homepage (archiver/discover/cache.py).
+    discovery: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -174,8 +176,10 @@ def prepare_run(sessions, requested: list[CrawlTarget], *, revisit: str, interva
 
 
 def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
-                 finish_reason: str | None, stats: dict[str, Any], out: TextIO) -> int:
+                 finish_reason: str | None, stats: dict[str, Any], out: TextIO,
+                 discovery: dict[str, dict] | None = None) -> int:
     """Judge each site's health, record the run's outcome, print the summary; the exit code."""
+    reports = with_discovery(reports, discovery or {})
     for report in reports:
         judge_health(report, prepared.previous, prepared.targets)
     reason = finish_reason or "finished"
@@ -254,7 +258,7 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
         for report in reports:
             report.short(f"{gone}; nothing of this run is in the archive now")
     code = conclude_run(sessions, prepared, reports, finish_reason=crawler.stats.get_value("finish_reason"),
-                        stats=crawler.stats.get_stats(), out=out)
+                        stats=crawler.stats.get_stats(), out=out, discovery=request.discovery)
     engine.dispose()
     return CrawlResult(code, prepared.run_id, reports)
 
@@ -267,3 +271,18 @@ def _want_progress(request: CrawlRequest) -> bool:
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in stats.items()}
+
+
+def with_discovery(reports: list[SiteReport], discovery: dict[str, dict]) -> list[SiteReport]:
+    """Issue #22: each report carries what discovery found (the cache for the next run); a site
+    whose homepage yielded no column gets a failed report saying why (it was not crawled)."""
+    by_site = {r.site: r for r in reports}
+    out = list(reports)
+    for slug, record in discovery.items():
+        if slug in by_site:
+            by_site[slug].discovered = record
+        elif record.get("problem"):
+            failed = SiteReport(slug, record.get("homepage", ""), discovered=record)
+            failed.note(f"not crawled: {record['problem']}")
+            out.append(failed)
+    return out

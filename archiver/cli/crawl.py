@@ -10,7 +10,7 @@ from archiver.cli.options import (add_db_option, check_archive, database_url, re
                                   writable_log_file)
 from archiver.sites import RegistryError, load_registry, slug_for_url
 
-EXIT_USAGE = 2
+EXIT_FAILED, EXIT_USAGE = 1, 2
 parse_setting = setting  # the name worker.py and other branches import
 REVISIT_CHOICES = ("due", "all", "none")
 
@@ -56,7 +56,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def build_targets(args, registry) -> list:
+def build_targets(args, registry, discovery: dict[str, dict] | None = None) -> list:
     from archiver.spiders.column import CrawlTarget  # Scrapy loads only when crawling
 
     targets: list[CrawlTarget] = []
@@ -65,9 +65,11 @@ def build_targets(args, registry) -> list:
         profile = registry.get(slug)
         if profile is None:
             raise RegistryError(f"unknown site {slug!r}; `cppcc-archiver sites` lists the registered ones")
-        for column in profile.columns:
-            targets.append(CrawlTarget(profile.slug, column, profile.family, profile.overrides,
-                                       render=profile.render, name=profile.name, region=profile.region))
+        found = (discovery or {}).get(slug, {}) if not profile.columns else {}
+        for column in profile.columns or found.get("columns", []):  # issue #22: never the homepage
+            targets.append(CrawlTarget(profile.slug, column, profile.family or found.get("family"),
+                                       profile.overrides, render=profile.render, name=profile.name,
+                                       region=profile.region))
     for url in args.listing_urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -85,6 +87,18 @@ def build_targets(args, registry) -> list:
             seen.add(target.listing_url)
             unique.append(target)
     return unique
+
+
+def discover_homepages(args, registry, db_url: str) -> dict[str, dict]:
+    """Issue #22: the columns of the selected entries that know only a homepage, from the
+    archive's cache or discovered now (archiver/discover/cache.py)."""
+    slugs = list(registry) if args.all else args.site
+    homepage_only = [registry[s] for s in slugs if s in registry and not registry[s].columns]
+    if not homepage_only:
+        return {}
+    from archiver.discover.cache import resolve
+
+    return resolve(homepage_only, db_url, delay=args.delay)
 
 
 def check_settings(settings: dict[str, str]) -> None:
@@ -112,7 +126,7 @@ def run(args) -> int:
         return EXIT_USAGE
     try:
         registry = load_registry(args.registry)
-        targets = build_targets(args, registry)
+        build_targets(args, registry)  # unknown slugs and bad URLs stop here, before any request
         check_settings(dict(args.settings))
     except (RegistryError, ValueError) as exc:
         print(f"cppcc-archiver crawl: {exc}", file=sys.stderr)
@@ -120,15 +134,22 @@ def run(args) -> int:
     db_url = database_url(args.db, create=True)
     check_archive(db_url)  # never write into a damaged archive (issue #17): exit 1
     log_file = writable_log_file(args.log_file or default_log_file(db_url))
+    discovery = discover_homepages(args, registry, db_url)
+    targets = build_targets(args, registry, discovery)
+    if not targets:
+        for slug, record in discovery.items():
+            print(f"{slug}: failed, not crawled: {record['problem']}")
+        return EXIT_FAILED
     if args.redis:
         from archiver.distributed import run_distributed_crawl
 
+        args.discovery = discovery  # issue #22: recorded in the run's summary
         return run_distributed_crawl(args, targets, db_url)
     from archiver.runner import CrawlRequest, run_crawl
 
     request = CrawlRequest(
         db_url=db_url, targets=targets, delay=args.delay, revisit=args.revisit,
         settings=dict(args.settings), log_file=log_file,
-        progress=args.progress, argv=sys.argv[1:],
+        progress=args.progress, argv=sys.argv[1:], discovery=discovery,
     )
     return run_crawl(request).exit_code

@@ -6,6 +6,7 @@ import sys
 import urllib.request
 
 from archiver import __version__
+from archiver.cli import discover_cmd
 from archiver.settings import USER_AGENT
 from archiver.sites import RegistryError, load_registry
 
@@ -18,17 +19,23 @@ def register(subparsers) -> None:
         "sites", help="list registered sites, or check one",
         description="Without arguments, list the registered sites (slug, family, verified, name, "
         "columns, region: tab-separated). `sites check SLUG` fetches the site's columns and reports what a crawl would "
-        "find there (family, articles on the first page, further listing pages).",
+        "find there (family, articles on the first page, further listing pages). `sites discover "
+        "HOMEPAGE` proposes the columns where a committee's speeches live; `sites add HOMEPAGE` "
+        "checks them and writes the entry to your own registry (issue #22).",
     )
     parser.add_argument("--registry", metavar="FILE", default=None,
-                        help="a site registry TOML file instead of the bundled one")
-    parser.add_argument("action", nargs="?", choices=["list", "check"], default="list",
-                        help="list (default) or check")
-    parser.add_argument("slugs", nargs="*", metavar="SLUG", help="sites to check")
+                        help="a site registry TOML file instead of the bundled one and yours")
+    parser.add_argument("action", nargs="?", choices=["list", "check", "discover", "add"], default="list",
+                        help="list (default), check SLUG…, discover HOMEPAGE (propose the columns where "
+                        "speeches live) or add HOMEPAGE (discover, check, write to your registry)")
+    parser.add_argument("slugs", nargs="*", metavar="SLUG", help="sites to check, or the HOMEPAGE URL")
+    discover_cmd.add_arguments(parser)  # issue #22
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
+    if args.action in ("discover", "add"):
+        return discover_cmd.run(args)
     try:
         registry = load_registry(args.registry)
     except RegistryError as exc:
@@ -38,8 +45,9 @@ def run(args) -> int:
         for profile in registry.values():
             mark = "verified" if profile.verified else "unverified"
             # region last: scripts that read the first five columns keep working (issue #17)
+            where = " ".join(profile.columns) or f"homepage {profile.homepage} (columns discovered at crawl)"
             print(f"{profile.slug}\t{profile.family or 'detect'}\t{mark}\t{profile.name}\t"
-                  f"{' '.join(profile.columns)}\t{profile.region}")
+                  f"{where}\t{profile.region}")
         return EXIT_OK
     if not args.slugs:
         print("cppcc-archiver sites check: name at least one SLUG", file=sys.stderr)
@@ -50,6 +58,9 @@ def run(args) -> int:
         if profile is None:
             print(f"cppcc-archiver sites check: unknown site {slug!r}", file=sys.stderr)
             return EXIT_USAGE
+        if not profile.columns:
+            print(f"{slug}: only its homepage is known: run `cppcc-archiver sites discover {profile.homepage}`")
+            code = EXIT_FAILED
         for column in profile.columns:
             if not check_column(slug, column, profile.family):
                 code = EXIT_FAILED

@@ -136,7 +136,8 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
     if stragglers:
         stats["distributed/stragglers"] = stragglers
     close_run(server, keys, INTERRUPTED if interrupted else FINISHED)
-    code = conclude_run(sessions, prepared, reports, finish_reason=reason, stats=stats, out=out)
+    code = conclude_run(sessions, prepared, reports, finish_reason=reason, stats=stats, out=out,
+                        discovery=getattr(args, "discovery", None))  # issue #22
     engine.dispose()
     print("workers: " + "; ".join(f"{w['id']} ({w.get('role', 'worker')}) {w.get('requests', 0)} requests"
                                   for w in workers), file=out)

@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from archiver.replica import assets, faults
+from archiver.replica import assets, faults, homepage
 from archiver.replica.chrome import SOFT_404_HTML
 from archiver.replica.families import Family, Req, build_sites
 from archiver.replica.model import Response
@@ -222,6 +222,9 @@ class SiteHandler(BaseHTTPRequestHandler):
                 n = st.counters[req.raw_query] = st.counters.get(req.raw_query, 1000) + 1
             js = f'document.write("{n}");' if "jsp" in req.path or "php" in req.path else f'{{"hits":{n}}}'
             return Response(body=js.encode(), content_type="application/javascript", cacheable=False)
+        portal = homepage.route(fam, req, st.day)  # every site's homepage and its 栏目 (issue #22)
+        if portal is not None:
+            return portal
         resp = st.render(self.slug, req)
         return resp if resp is not None else fam.not_found()
 

@@ -106,13 +106,19 @@ SITES: dict[str, SiteSpec] = {
         SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
                  per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
                  gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser
+        # Issue #22: no speech column; its speeches sit under 全体会议 (this column) and 常委会议.
+        SiteSpec("nospeech", "detail", "武胜县政协", "www.wsxzx.gov.cn", "全体会议",
+                 "/content/column/6790941?pageIndex=1", per_page=6, id_base=5210, id_stride=3,
+                 precision="second", site_code="5116220009", icp="蜀ICP备12004471号",
+                 gongan="川公网安备51162202000031号", extra={"opt_in": True, "portal": "nospeech"}),
     ]
 }
 
 # The six families the crawler has family modules for; the others are the issue #14 platforms,
 # which only the generic path walks (tests that need a family module loop over these six).
 MODELLED_FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
-MODELLED_SITES = tuple(slug for slug, s in SITES.items() if s.family in MODELLED_FAMILIES)
+MODELLED_SITES = tuple(slug for slug, s in SITES.items()
+                       if s.family in MODELLED_FAMILIES and not s.extra.get("opt_in"))
 # Served by default (opt-in sites such as `rendered` only when asked for by name).
 NEW_SITES = tuple(slug for slug, s in SITES.items()
                   if slug not in MODELLED_SITES and not s.extra.get("opt_in"))

@@ -1,0 +1,101 @@
+"""Issue #22 end to end, as a user runs it: `sites discover` (table, JSON, TOML), `sites add`
+(check crawl, written to the user's registry) then `crawl --site SLUG` archives the column
+completely; bad homepages are reported in one line and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from archiver.replica.testing import ReplicaProcess
+from tests.clirun import export_jsonl, run_cli, speech_gold
+
+
+@pytest.fixture
+def sites_file(tmp_path):
+    return tmp_path / "config" / "sites.toml"
+
+
+def sites(*args: str, sites_file, check: bool = False):
+    return run_cli("sites", *args, "--delay", "0", env={"ARCHIVER_SITES": str(sites_file)}, check=check)
+
+
+def test_discover_prints_json_and_an_entry_that_loads(replica, sites_file):
+    home = replica.url("trs")
+    data = json.loads(sites("discover", home, "--format", "json", sites_file=sites_file, check=True).stdout)
+    assert data["proposed"] == [replica.sites["trs"]["listing"]]
+    assert data["candidates"][0]["label"] == "领导讲话" and data["speech_column"] is True
+    assert "\\u" not in sites("discover", home, "--format", "json", sites_file=sites_file).stdout
+    entry = tomllib.loads(sites("discover", home, "--format", "toml", "--slug", "jingzhou",
+                                sites_file=sites_file, check=True).stdout)["site"][0]
+    assert entry["slug"] == "jingzhou" and entry["name"] == "荆州市政协" and entry["verified"] is False
+    assert entry["columns"] == [replica.sites["trs"]["listing"]] and entry["homepage"] == home
+    assert not sites_file.exists()  # discover never writes
+
+
+def test_add_then_crawl_archives_the_column_completely(replica, sites_file, tmp_path):
+    proc = sites("add", replica.url("detail"), "--slug", "susong", sites_file=sites_file, check=True)
+    assert "title" in proc.stdout and "body_chars" in proc.stdout  # the checked article's fields
+    entry = tomllib.loads(sites_file.read_text("utf-8"))["site"][0]
+    assert entry["verified"] is True and entry["verified_on"] and entry["source"]
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    run_cli("crawl", "--db", db, "--delay", "0", "--no-progress", "--site", "susong", cwd=tmp_path,
+            env={"ARCHIVER_SITES": str(sites_file)}, check=True)  # the user's registry, as `sites add` said
+    got = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    gold = speech_gold(replica, site="detail")
+    assert gold and set(gold) <= got
+    again = sites("add", replica.url("detail"), "--slug", "susong", sites_file=sites_file)
+    assert again.returncode == 2 and "already there" in again.stderr
+    assert sites_file.read_text("utf-8").count("[[site]]") == 1
+
+
+@pytest.fixture(scope="module")
+def faulty():
+    with ReplicaProcess(scale=5, sites=["trs", "hanweb"]) as rp:
+        yield rp
+
+
+@pytest.mark.parametrize("mode,params,says", [
+    ("homepage", {"shape": "offsite"}, "redirects to another site"),
+    ("challenge", {"status": 412}, "HTTP 412 anti-crawler challenge"),
+    ("challenge", {"status": 521}, "HTTP 521 anti-crawler challenge"),
+    ("robots", {"disallow": ["/ldjh/", "/lm/"]}, "no column to register"),
+])
+def test_bad_homepages_write_nothing(faulty, sites_file, mode, params, says):
+    faulty.clear_faults()
+    faulty.fault("trs", "/" if mode == "challenge" else None, mode, **params)
+    proc = sites("add", faulty.url("trs"), sites_file=sites_file)
+    faulty.clear_faults()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert says in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert "nothing written" in proc.stderr
+    assert not sites_file.exists()
+
+
+@pytest.mark.parametrize("shape", ["frameset", "script"])
+def test_framesets_and_script_redirects_are_followed_on_the_same_site(faulty, sites_file, shape):
+    faulty.clear_faults()
+    faulty.fault("hanweb", None, "homepage", shape=shape)
+    data = json.loads(sites("discover", faulty.url("hanweb"), "--format", "json", sites_file=sites_file).stdout)
+    faulty.clear_faults()
+    assert data["url"].endswith("/home/index.html") and any(shape in n or "redirect" in n for n in data["notes"])
+    assert data["proposed"] == [faulty.sites["hanweb"]["listing"]]
+
+
+def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_file):
+    faulty.clear_faults()
+    faulty.fault("trs", None, "homepage", shape="columns", count=500)
+    faulty.clear_log()
+    data = json.loads(sites("discover", faulty.url("trs"), "--format", "json", sites_file=sites_file).stdout)
+    requests = len(faulty.access_log(site="trs"))
+    faulty.clear_faults()
+    assert data["links"] > 500 and any("were sampled" in n for n in data["notes"])
+    assert data["proposed"] == [faulty.sites["trs"]["listing"]]
+    assert requests <= 15
+
+
+def test_bad_arguments_are_one_line(sites_file):
+    proc = sites("discover", "not a url", sites_file=sites_file)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "http(s)" in proc.stderr
