@@ -54,6 +54,7 @@ class ArticleItem:
     extractor: str | None = None
     soft_404: bool = False
     overrides_used: dict[str, str] = field(default_factory=dict)  # registry overrides applied
+    files: list[Any] = field(default_factory=list)  # FileResult per linked file (issue #19)
 
 
 @dataclass

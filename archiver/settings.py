@@ -114,8 +114,15 @@ LOG_INSTALL_ROOT_HANDLER = False  # the runner installs its own console and rota
 
 ITEM_PIPELINES = {
     "archiver.pipelines.extract.ExtractPipeline": 300,
+    "archiver.pipelines.files.FilesPipeline": 500,  # attachments and images (issue #19)
     "archiver.pipelines.storage.StoragePipeline": 800,
 }
+
+# Attachments and images linked from articles (issue #19, archiver/pipelines/files.py).
+ARCHIVER_FILES = True
+ARCHIVER_FILE_MAX_BYTES = 50 * 1024 * 1024
+ARCHIVER_FILE_TEXT_MAX_PAGES = 300  # PDF pages read for text; the status says when cut
+ARCHIVER_FILE_TEXT_SECONDS = 30.0  # per file, in the extraction child
 
 # Scrapy's HTTP/1.1 handler, with the header bounds above enforced while receiving (issue #15).
 DOWNLOAD_HANDLERS = {

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from archiver.revisit import Interval, is_revisit_due
 from archiver.spiders.column import KnownArticle
+from storage.files import urls_with_files
 from storage.models import Article, CrawlRun, Site, Snapshot
 
 
 def load_known(
     session: Session, sites: Iterable[str], *, now: datetime, intervals: Sequence[Interval]
 ) -> dict[str, KnownArticle]:
+    sites = list(sites)
     query = (
         select(
             Article.url, Article.status, Article.etag, Article.last_modified,
@@ -31,7 +33,12 @@ def load_known(
         .where(Site.slug.in_(list(sites)))
     )
     known: dict[str, KnownArticle] = {}
+    # A page can stay the same (304) while its attachment changes: articles with files are
+    # revisited without validators, so their files are fetched and compared again (issue #19).
+    with_files = urls_with_files(session, sites)
     for url, status, etag, last_modified, first_seen, last_seen, published_at in session.execute(query):
+        if url in with_files:
+            etag = last_modified = None
         due = is_revisit_due(
             published_at=published_at, first_seen_at=first_seen, last_seen_at=last_seen,
             now=now, intervals=intervals,

@@ -121,10 +121,10 @@ def record_from_row(row: Any) -> dict[str, Any]:
         "speaker_title": nfc(row.speaker_title),
         "delivered_on": nfc(row.delivered_on),
         "images": [
-            {"url": nfc(i.get("url")), "caption": nfc(i.get("caption"))} for i in row.images or []
+            {"url": nfc(i.get("url")), "caption": nfc(i.get("caption")), **_file_keys(i)} for i in row.images or []
         ],
         "attachments": [
-            {"url": nfc(a.get("url")), "name": nfc(a.get("name"))} for a in row.attachments or []
+            {"url": nfc(a.get("url")), "name": nfc(a.get("name")), **_file_keys(a)} for a in row.attachments or []
         ],
         "status": row.status,
         "version": row.version,
@@ -136,6 +136,28 @@ def record_from_row(row: Any) -> dict[str, Any]:
         "crawl_run_id": row.run_id,
         "extractor": nfc(row.extractor),
     }
+
+
+# What the crawl learnt of each linked file (issue #19); absent for versions archived before.
+FILE_KEYS = ("sha256", "media_type", "size", "status", "reason", "text_chars", "filename")
+
+
+def _file_keys(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: _nfc_text(entry[k]) for k in FILE_KEYS if k in entry}
+
+
+def with_file_texts(session: Session, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each stored attachment gains ``text_status`` and its full ``text`` (one query per batch):
+    the speech is often only in the file, so the export carries it (README, issue #19)."""
+    from storage.files import texts_by_digest
+
+    texts = texts_by_digest(session, [a.get("sha256") for r in records for a in r["attachments"]])
+    for record in records:
+        for entry in record["attachments"]:
+            found = texts.get(entry.get("sha256") or "")
+            if found is not None:
+                entry["text_status"], entry["text"] = found.status, found.text
+    return records
 
 
 def iter_export_records(
@@ -174,8 +196,7 @@ def iter_export_records(
         rows = session.execute(query.limit(batch)).all()
         if not rows:
             return
-        for row in rows:
-            yield record_from_row(row)
+        yield from with_file_texts(session, [record_from_row(row) for row in rows])
         last = (rows[-1].article_id, rows[-1].version)
         if len(rows) < batch:
             return
@@ -218,8 +239,9 @@ def iter_records_by_snapshot(session: Session, snapshot_ids: list[int]) -> Itera
     by_id: dict[int, dict[str, Any]] = {}
     for start in range(0, len(snapshot_ids), BATCH):
         chunk = snapshot_ids[start:start + BATCH]
-        for row in session.execute(_columns().where(Snapshot.id.in_(chunk))):
-            by_id[row.id] = record_from_row(row)
+        records = [record_from_row(row) for row in session.execute(_columns().where(Snapshot.id.in_(chunk)))]
+        for record in with_file_texts(session, records):
+            by_id[record["snapshot_id"]] = record
         for sid in chunk:
             if sid in by_id:
                 yield by_id.pop(sid)

@@ -247,3 +247,34 @@ class StoredBatch(Base):
     run_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime]
     results: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class FileText(Base):
+    """The text read from a stored file (issue #19), keyed by the file's digest: a file linked by
+    many articles is read once. ``reprocess`` rewrites it from the stored bytes."""
+
+    __tablename__ = "file_texts"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("bodies.sha256"), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))  # from the bytes, not the link
+    status: Mapped[str] = mapped_column(String(16))  # text | no-text | failed
+    reason: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    chars: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    extractor: Mapped[str] = mapped_column(String(100))
+    extracted_at: Mapped[datetime]
+
+
+class SnapshotFile(Base):
+    """The files (attachments, images) of a version and the fetch that got each (issue #19)."""
+
+    __tablename__ = "snapshot_files"
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # attachment | image
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # stored | skipped | failed | removed
+    fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from archiver.items import FetchedPage
 from storage import repository
 from storage.blobs import get_body
+from storage.files import copy_file_links, reread_files
 from storage.models import Article, Fetch, Site, Snapshot
 
 BATCH = 200
@@ -36,6 +37,7 @@ class ReprocessReport:
     skipped: int = 0
     failures: list[str] = field(default_factory=list)
     changed_urls: list[str] = field(default_factory=list)
+    files_reread: int = 0  # attachments whose text was extracted again from stored bytes (#19)
 
 
 def page_from_fetch(session: Session, fetch: Fetch) -> FetchedPage:
@@ -136,19 +138,23 @@ def _one(session, snapshot_id, url, slug, extract, extractor_version, report, op
     if getattr(result, "soft_404", False):
         report.skipped += 1
         return
-    if repository.content_hash(result.fields) == snap.content_hash:
+    # Attachments: their text is read again from the stored bytes; what the crawl learnt of each
+    # file, and speech fields read from one, carry over to the re-extracted fields (issue #19).
+    fields = reread_files(session, snapshot_id, result.fields, snap.fields or {}, report)
+    if repository.content_hash(fields) == snap.content_hash:
         report.unchanged += 1
         return
     context = {k: v for k, v in context.items() if k != "overrides"}
     if getattr(result, "overrides_used", None):
         context["overrides"] = dict(result.overrides_used)  # which override made it (issue #16)
     outcome = repository.add_version(
-        session, run_id=None, site_slug=slug, url=url, fields=result.fields,
+        session, run_id=None, site_slug=slug, url=url, fields=fields,
         audit=list(result.audit), extractor=extractor_version, fetches=fetches,
         seen_at=fetches[0].fetched_at, reason="reextract", previous_extractor=snap.extractor,
         context={**context, "family": getattr(result, "family", None) or context.get("family")},
     )
     if outcome.created:
+        copy_file_links(session, snapshot_id, outcome.snapshot_id)
         report.changed += 1
         report.changed_urls.append(url)
     else:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -72,6 +72,7 @@ class SearchHit:
     status: str
     title_hit: bool
     snippet: str  # with MARK_START/MARK_END around each match
+    found_in: str = "page"  # or "attachment <url>": the terms are only in a file (issue #19)
 
     def snippet_plain(self) -> str:
         return self.snippet.replace(MARK_START, "").replace(MARK_END, "")
@@ -155,8 +156,12 @@ def search(
     since: str | None = None,
     until: str | None = None,
     limit: int = 20,
+    files: bool = True,
 ) -> list[SearchHit]:
     """Articles matching every term of ``query`` (title or body), best first (module docstring).
+
+    With ``files`` (the default), articles whose attachment text holds every term follow the
+    page matches, each hit saying which file (``found_in``; issue #19).
 
     An empty ``query`` lists the articles that pass the filters, newest first (``--speaker``
     alone lists a speaker's speeches).
@@ -173,7 +178,23 @@ def search(
         ranked = _sqlite_ranked(session, terms, filters, limit)
     else:
         ranked = _scan_ranked(session, terms, filters, limit)
-    return _hits(session, ranked, terms)
+    hits = _hits(session, ranked, terms)
+    if terms and files and len(hits) < limit:
+        hits += _file_hits(session, terms, filters, limit - len(hits), {h.snapshot_id for h in hits})
+    return hits
+
+
+def _file_hits(session: Session, terms: list[str], filters: dict[str, Any], limit: int,
+               seen: set[int]) -> list[SearchHit]:
+    from storage.files import search_file_texts
+
+    found: dict[int, tuple[str, str]] = {}
+    for sid, url, text_ in search_file_texts(session, terms, _ids(**filters), limit + len(seen)):
+        if sid not in seen and sid not in found and len(found) < limit:
+            found[sid] = (url, text_)
+    hits = _hits(session, [(sid, False) for sid in found], terms)
+    return [replace(h, snippet=make_snippet(None, found[h.snapshot_id][1], terms),
+                    found_in=f"attachment {found[h.snapshot_id][0]}") for h in hits]
 
 
 def _scan_ranked(session: Session, terms: list[str], filters: dict[str, Any], limit: int) -> list[tuple[int, bool]]:

@@ -40,6 +40,7 @@ from warcio.warcwriter import WARCWriter
 from archiver import __version__
 from storage.blobs import decompress
 from storage.export import filter_snapshots
+from storage.files import iter_snapshot_file_fetches
 from storage.models import Article, Body, CrawlRun, Fetch, Site, Snapshot, SnapshotFetch
 
 FETCH_BATCH = 50  # bodies are decompressed per batch: keep memory bounded
@@ -253,7 +254,7 @@ class WarcExporter:
         self.counts["metadata"] += 1
 
     def write_snapshot(self, snap: Snapshot, url: str, site: str, fetches: list[Fetch],
-                       run: CrawlRun | None) -> None:
+                       run: CrawlRun | None, files: list[Fetch] = ()) -> None:  # type: ignore[assignment]
         fetch_ids = [f.id for f in fetches]
         response_ids = [record_id("response", fetch_key(f)) for f in fetches]
         payload = {
@@ -276,6 +277,8 @@ class WarcExporter:
             } if run else None,
             "fetch_ids": fetch_ids,
             "fetch_records": response_ids,
+            # The attachments and images this version linked, as fetched (issue #19).
+            "file_records": [record_id("response", fetch_key(f)) for f in files if f.status is not None],
             "fields": snap.fields,
             "cleaning_audit": snap.audit,
         }
@@ -317,8 +320,9 @@ class WarcExporter:
         written: set[int] = set()  # fetch ids (ints only: bounded by the export's size)
         for snap, url, slug in self.iter_snapshots(self.snapshot_query(**filters)):
             fetches = self.fetches_of(snap.id)
+            files = list(iter_snapshot_file_fetches(self.session, snap.id))  # issue #19
             if with_fetches:
-                for fetch in fetches:
+                for fetch in fetches + files:
                     if fetch.id in written:
                         continue
                     written.add(fetch.id)
@@ -329,7 +333,8 @@ class WarcExporter:
                     self.write_fetch(fetch, body, slug)
             if snap.run_id is not None and snap.run_id not in runs:
                 runs[snap.run_id] = self.session.get(CrawlRun, snap.run_id)
-            self.write_snapshot(snap, url, slug, fetches, runs.get(snap.run_id) if snap.run_id else None)
+            self.write_snapshot(snap, url, slug, fetches, runs.get(snap.run_id) if snap.run_id else None,
+                                files=files)
 
 
 def export_warc(

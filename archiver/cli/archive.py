@@ -131,7 +131,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Ranked search over the latest version of every article; works for Chinese "
         "without word segmentation. Title matches rank first. Every term must "
         "match (give them as separate arguments or in one quoted string); %, _ and quotes are "
-        "matched literally.",
+        "matched literally. Attachment texts are searched too: their hits follow the page hits "
+        "and say which file (found in …).",
     )
     # nargs="*": `search 政协 委员` is two terms (issue #17), like `search '政协 委员'`.
     p.add_argument("query", metavar="TERM", nargs="*", default=[],
@@ -142,6 +143,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="at most N results (default 20)")
     p.add_argument("--format", choices=("table", "jsonl"), default="table",
                    help="table: highlighted snippets (default); jsonl: export records")
+    p.add_argument("--pages-only", action="store_true",
+                   help="search the pages only, not the text of their attachments (issue #19)")
     p.set_defaults(handler=cmd_search)
 
     p = subparsers.add_parser(
@@ -377,7 +380,8 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     for failure in report.failures:
         print(f"FAILED {failure}", file=sys.stderr)
     print(f"examined {report.examined}: {report.changed} changed, {report.unchanged} unchanged, "
-          f"{report.skipped} skipped, {len(report.failures)} failed", file=sys.stderr)
+          f"{report.skipped} skipped, {len(report.failures)} failed; "
+          f"{report.files_reread} attachment texts re-read", file=sys.stderr)
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
@@ -425,6 +429,8 @@ def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-
         print(f"      {v.title}  [{v.published_at}]  {who}".rstrip())
         if full:
             _print_version(v)
+    if versions:
+        _print_files(session, versions[-1], full=full)
     print("\nfetches:")
     for f in repository.iter_article_fetches(session, article.id):
         error = f"  error: {f.error}" if f.error else ""
@@ -437,6 +443,33 @@ def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-
             print(f"  {iso(e.at)}  {e.kind}  {e.how or ''}  fetch {e.fetch_id or '-'}  "
                   f"run {e.run_id or '-'}")
     return versions
+
+
+def _print_files(session, v, *, full: bool) -> None:  # type: ignore[no-untyped-def]
+    """The current version's attachments and images: what was kept and why not (issue #19);
+    attachment text in full with --versions, else its first lines."""
+    from storage.files import with_texts
+
+    entries = [("attachment", e) for e in with_texts(session, v.fields.get("attachments"))]
+    entries += [("image", e) for e in v.fields.get("images") or []]
+    if not entries:
+        return
+    print(f"\nfiles (v{v.version}):")
+    for role, e in entries:
+        size = f"{e['size']:,} bytes" if e.get("size") is not None else "-"
+        label = e.get("name") or e.get("caption") or ""
+        print(f"  {role}  {e.get('status', 'not fetched')}  {e.get('media_type') or '-'}  {size}  "
+              f"sha256 {(e.get('sha256') or '-')[:12]}  {label}  {e.get('url')}")
+        if e.get("reason"):
+            print(f"      {e['reason']}")
+        if e.get("text"):
+            lines = e["text"].split("\n")
+            shown = lines if full else lines[:5]
+            print(f"      text ({len(e['text']):,} chars):")
+            for line in shown:
+                print(f"        {line}")
+            if len(shown) < len(lines):
+                print(f"        … ({len(lines) - len(shown)} more lines: show --versions, or export)")
 
 
 def _print_version(v) -> None:  # type: ignore[no-untyped-def]
@@ -501,10 +534,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("give a QUERY, or a filter such as --speaker NAME")
     with _archive(args) as sessions, sessions() as session:
         hits = search(session, args.query, site=args.site, speaker=args.speaker,
-                      since=args.since, until=args.until, limit=args.limit)
+                      since=args.since, until=args.until, limit=args.limit,
+                      files=not args.pages_only)
         if args.format == "jsonl":
+            found_in = {h.snapshot_id: h.found_in for h in hits}
             for record in iter_records_by_snapshot(session, [h.snapshot_id for h in hits]):
-                sys.stdout.write(dumps_record(record))
+                sys.stdout.write(dumps_record({**record, "found_in": found_in[record["snapshot_id"]]}))
             return EXIT_OK
     from rich.table import Table
     from rich.text import Text
@@ -527,6 +562,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         cell.append("\n")
         # Markers added after `inert`, which would otherwise print them as "\x02".
         cell.append_text(marked(highlight(inert(hit.snippet_plain()), terms)))
+        if hit.found_in != "page":
+            cell.append(f"\nfound in {inert(hit.found_in)}", style="italic")
         cell.append(f"\n{inert(hit.url)}", style="dim")
         # Text cells, never str: rich would parse stored text as console markup.
         plain = [Text(inert(value or "")) for value in (hit.published_at, hit.speaker, hit.site, hit.status)]

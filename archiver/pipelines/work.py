@@ -19,7 +19,7 @@ from sqlalchemy import and_, event, or_, select
 
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
-from storage import bulk, repository
+from storage import bulk, files, repository
 from storage.db import make_engine, make_session_factory, use_explicit_transactions
 from storage.errors import is_disk_full, short_error
 from storage.models import StoredBatch
@@ -120,7 +120,7 @@ class Writer:
     def _bulk_items(session, items: list) -> tuple[list[int], list[int]]:
         """Indices of the items ``storage.bulk`` can store: lone fetches, and articles with
         something extracted whose URL is in neither the archive nor earlier in the batch."""
-        candidates = [i for i, item in enumerate(items) if isinstance(item, ArticleItem)
+        candidates = [i for i, item in enumerate(items) if isinstance(item, ArticleItem) and not item.files
                       and not item.soft_404 and (item.fields.get("title") or item.fields.get("body"))]
         unseen = bulk.new_urls(session, [items[i].url for i in candidates])
         articles = []
@@ -256,6 +256,7 @@ def store_article(session, item: ArticleItem, tally: Tally) -> None:
         )
         for page in item.pages
     ]
+    file_fetches = files.record_file_fetches(session, run_id=item.run_id, site_slug=item.site, files=item.files)
     if item.soft_404:
         tally.report["errors"] += 1
         tally.notes.append(f"{item.url}: soft 404")
@@ -265,11 +266,16 @@ def store_article(session, item: ArticleItem, tally: Tally) -> None:
         tally.notes.append(f"{item.url}: no title and no body extracted; raw page kept")
         tally.stats.append("archiver/storage/empty_extractions")
         return
+    for url in files.mark_removed(session, item.url, item.fields):  # issue #19
+        tally.notes.append(f"{item.url}: file removed from the site: {url}")
+        tally.stats.append("archiver/storage/files_removed")
     outcome = repository.add_version(
         session, run_id=item.run_id, site_slug=item.site, url=item.url, fields=item.fields,
         audit=item.audit, extractor=item.extractor, fetches=fetches,
         seen_at=item.pages[0].fetched_at, context=article_context(item),
     )
+    files.link_files(session, article_id=outcome.article_id, files=item.files, fetches=file_fetches,
+                     snapshot_id=outcome.snapshot_id if outcome.created else None)
     if outcome.restored:
         tally.report["restored"] += 1
     if not outcome.created:

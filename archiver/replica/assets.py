@@ -34,6 +34,11 @@ def pdf(label: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_file(objs)
+
+
+def pdf_file(objs: list[bytes]) -> bytes:
+    """A PDF 1.4 file of these numbered objects (1 = the catalog) with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for i, body in enumerate(objs, 1):

@@ -56,6 +56,8 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
 ``homepage``        issue #22: ``/`` is a ``shape=frameset``, a ``script`` redirect, an ``offsite``
                     302, or the portal with ``columns`` (``count``, default 500) extra 栏目
                     (archiver/replica/homepage.py).
+``revised_files``   issue #19: the speeches published as files (archiver/replica/files.py) are
+                    served revised: each file's text gains a line (other bytes, same links).
 ==================  ===========================================================================
 
 Always-on traps (no switch): ``/calendar/YYYY-MM.html`` on every site, linked from listing
@@ -75,7 +77,7 @@ from functools import lru_cache
 REQUEST_MODES = {"slow", "trickle", "hang", "drop", "truncate", "status", "soft404", "redirect_home",
                  "challenge", "wrong_charset", "gzip", "gzip_bomb", "html_body", "broken_json"}
 OPTION_MODES = {"session_ids", "robots", "html_list", "huge_pager", "repeat_pages", "offsite_pager",
-                "homepage"}
+                "homepage", "revised_files"}
 
 
 @dataclass

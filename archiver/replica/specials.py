@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from archiver.replica import corpus
 from archiver.replica.model import BEIJING, Article, Block
+from archiver.replica.files import file_articles
 from archiver.replica.sites import SITES
 
 
@@ -260,9 +261,11 @@ def _platform_base(site: str) -> int:
 def specials(site: str) -> tuple[Article, ...]:
     table = {"trs": _trs, "hanweb": _hanweb, "legacy": _legacy, "datepath": _datepath,
              "post": _post, "detail": _detail}
+    # Every site also carries speeches published as files (issue #19, archiver/replica/files.py).
     if site in PLATFORM_PEOPLE:
-        return tuple(_platform(site, _platform_base(site)))
-    return tuple(table[site]()) if site in table else ()  # newer sites: generic articles only
+        return tuple(_platform(site, _platform_base(site))) + tuple(file_articles(site))
+    own = tuple(table[site]()) if site in table else ()  # newer sites: generic articles otherwise
+    return own + tuple(file_articles(site))
 
 
 def secondary(site: str) -> tuple[Article, ...]:

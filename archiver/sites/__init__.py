@@ -20,7 +20,8 @@ from lxml import etree
 
 FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail", "generic")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-OVERRIDE_KEYS = {"title_xpath", "body_xpath", "date_xpath", "source_xpath", "encoding"}
+OVERRIDE_KEYS = {"title_xpath", "body_xpath", "date_xpath", "source_xpath", "encoding",
+                 "file_hosts"}  # other hosts the site's attachments live on (issue #19)
 
 
 class RegistryError(ValueError):
@@ -95,6 +96,10 @@ def _validate(entry: dict[str, Any], where: str) -> SiteProfile:
 def _override_problem(key: str, value: Any) -> str | None:
     """Why an override cannot work, checked at load time: the crawl, `extract --site` and
     `reprocess` apply them (issue #16), and a broken XPath must not fail on every page."""
+    if key == "file_hosts":
+        if not isinstance(value, list) or not all(isinstance(h, str) and h.strip() and "/" not in h for h in value):
+            return "must be a list of host names (files.example.gov.cn)"
+        return None
     if not isinstance(value, str) or not value.strip():
         return "must be a non-empty string"
     if key == "encoding":

@@ -36,7 +36,8 @@ def test_every_gold_body_is_on_its_pages(replica, gold, slug):
     for g in live:
         text = pages_text(g, charset)
         assert not body_in_page(g["body"], text), g["url"]
-        assert 300 <= len(g["body"].replace("\n", "")) <= 8000, g["url"]
+        if not g["key"].startswith("file-"):  # speeches published as files: an intro (issue #19)
+            assert 300 <= len(g["body"].replace("\n", "")) <= 8000, g["url"]
         for chrome in g["boilerplate"]:
             assert chrome not in g["body"]
         for img in g["images"]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archiver.replica import assets, corpus
+from archiver.replica import assets, corpus, files
 from archiver.replica.chrome import NOT_FOUND_HTML, Chrome
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
@@ -31,7 +31,7 @@ class Family:
     name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
     counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
-    asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc)$")
+    asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps)$")
 
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
         self.spec = spec
@@ -92,6 +92,10 @@ class Family:
             return None
         for i, b in self.asset_blocks(a):
             if self.asset_path(a, i, b) == req.path:
+                made = files.content(a, i, b, revised="revised_files" in req.options)  # issue #19
+                if made is not None:
+                    data, ctype, headers = made
+                    return Response(body=data, content_type=ctype, headers=headers, last_modified=a.published)
                 if b.kind == "img":
                     data = assets.image(b.ext)
                 elif b.ext == "pdf":
