@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.blobs import decompress, sha256_hex
+from storage.files import iter_snapshot_file_fetches
 from storage.models import ArticleEvent, Body, CrawlRun, Fetch, Site, Snapshot
 from storage.warc import WarcExporter
 
@@ -83,9 +84,15 @@ def write_selection(session: Session, warc_out: IO[bytes], pages_out: IO[bytes],
     for snap, url, slug in exporter.iter_snapshots(exporter.snapshot_query(**filters)):
         fetches = exporter.fetches_of(snap.id)
         kept = [f for f in fetches if _write_fetch(session, exporter, f, slug, written, report, on_skip)]
+        # The attachments and images the version linked (issue #19): replay shows the page with
+        # its files, and a speech published as a PDF is in the package.
+        files = list(iter_snapshot_file_fetches(session, snap.id))
+        for fetch in files:
+            _write_fetch(session, exporter, fetch, slug, written, report, on_skip)
         if snap.run_id is not None and snap.run_id not in runs:
             runs[snap.run_id] = session.get(CrawlRun, snap.run_id)
-        exporter.write_snapshot(snap, url, slug, fetches, runs.get(snap.run_id) if snap.run_id else None)
+        exporter.write_snapshot(snap, url, slug, fetches, runs.get(snap.run_id) if snap.run_id else None,
+                                files=files)
         report.versions += 1
         articles.add(snap.article_id)
         if kept:

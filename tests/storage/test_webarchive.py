@@ -92,6 +92,10 @@ def test_wacz_validates_and_pywb_replays_every_version(two_days, tmp_path):
                            capture_output=True, text=True)
     assert check.returncode == 0 and "is valid" in check.stdout, check.stdout + check.stderr
 
+    with sqlite3.connect(tmp / "archive.sqlite3") as con:
+        files = con.execute("SELECT f.url, f.body_sha256 FROM snapshot_files sf JOIN fetches f "
+                            "ON f.id = sf.fetch_id WHERE sf.status = 'stored'").fetchall()
+    assert files, "the replica links attachments and images (issue #19)"
     versions = _versions(tmp / "archive.sqlite3")
     edited = sorted({url for url, version, _t, _s in versions if version == 2})
     assert edited, "the replica edits articles on day 2"
@@ -119,6 +123,9 @@ def test_wacz_validates_and_pywb_replays_every_version(two_days, tmp_path):
             status, body = _get(f"{base}/{_ts14(fetched_at)}id_/{url}")
             assert status == 200, (version, status)
             assert body == _stored_body(tmp / "archive.sqlite3", sha), f"version {version} replayed other bytes"
+        for file_url, sha in files[:3]:  # the files the versions linked replay as stored
+            status, body = _get(f"{base}/2id_/{file_url}")
+            assert status == 200 and body == _stored_body(tmp / "archive.sqlite3", sha), file_url
         status, timemap = _get(f"{base}/timemap/link/{url}")
         assert status == 200
         listed = {email.utils.parsedate_to_datetime(part.split('datetime="', 1)[1].split('"', 1)[0])
