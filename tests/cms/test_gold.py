@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archiver.cms import PageRequest, canonical_url
+from archiver.cms import DETECTED, PageRequest, canonical_url
 from archiver.cms.walk import walk_listing
 from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 
-FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
+FAMILIES = DETECTED  # the one family list (issue #18)
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
 MAX_PAGES_PER_ARTICLE = 20
 
