@@ -63,21 +63,6 @@ class VersionOutcome:
     restored: bool  # the article had been removed and is back
 
 
-@dataclass(frozen=True)
-class ArticleState:
-    url: str
-    site: str
-    status: str
-    first_seen_at: datetime
-    last_seen_at: datetime
-    published_at: str | None
-    etag: str | None
-    last_modified: str | None
-    versions: int
-    content_hash: str | None
-    removed_at: datetime | None
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -523,39 +508,6 @@ def mark_removed(
 
 
 # --- reading state -----------------------------------------------------------------------------
-
-
-def _state_query():  # type: ignore[no-untyped-def]
-    return (
-        select(Article, Site.slug, Snapshot.published_at, Snapshot.content_hash)
-        .join(Site, Site.id == Article.site_id)
-        .outerjoin(
-            Snapshot,
-            (Snapshot.article_id == Article.id) & (Snapshot.version == Article.current_version),
-        )
-    )
-
-
-def _state(article: Article, slug: str, published_at: str | None, digest: str | None) -> ArticleState:
-    return ArticleState(
-        url=article.url, site=slug, status=article.status,
-        first_seen_at=article.first_seen_at, last_seen_at=article.last_seen_at,
-        published_at=published_at, etag=article.etag, last_modified=article.last_modified,
-        versions=article.current_version, content_hash=digest,
-        removed_at=article.removed_at,
-    )
-
-
-def get_article_state(session: Session, url: str) -> ArticleState | None:
-    """What the archive knows about ``url`` (None if never archived)."""
-    row = session.execute(_state_query().where(Article.url == url)).first()
-    return _state(*row) if row else None
-
-
-def get_known_urls(session: Session, site_slug: str) -> dict[str, ArticleState]:
-    """Every archived article of a site, by URL, in one query (incremental crawls)."""
-    rows = session.execute(_state_query().where(Site.slug == site_slug))
-    return {row[0].url: _state(*row) for row in rows}
 
 
 def get_article(session: Session, url: str) -> Article | None:
