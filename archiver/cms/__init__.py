@@ -12,7 +12,6 @@ Entry points (docs/CONTRACTS.md):
 - `extract_page(url, html, *, family=None, overrides=None)` -> `ArticlePage` (one page);
   `continuation_urls(url, html, family)`; `is_soft_404(html)`.
 - `canonical_url(url)` (session ids stripped), `absolute_link(base, href)`, `same_site(a, b)`.
-- `walk.walk_listing(start_url, fetch, …)`: the reference column walk (tests, tools).
 
 Each family is a `base.CMSFamily` subclass in its own module with its detection clues and XPaths
 as named constants, listed once in `families.FAMILIES` (issue #18);

@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 import pytest
 
 from archiver.cms import DETECTED, PageRequest, canonical_url
-from archiver.cms.walk import walk_listing
 from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
+from tests.cms.spider_walk import spider_walk
 
 FAMILIES = DETECTED  # the one family list (issue #18)
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
@@ -171,8 +171,8 @@ def _walk(replica, family: str, start: str | None = None, max_pages: int = 200, 
 
         return decode_html(body, header_charset=ctype).text, ctype
 
-    return walk_listing(start or replica.sites[family]["listing"], fetch, max_pages=max_pages,
-                        incremental=incremental, family=force)
+    return spider_walk(start or replica.sites[family]["listing"], fetch, max_pages=max_pages,
+                       incremental=incremental, family=force)
 
 
 @pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
