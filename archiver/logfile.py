@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging.handlers
 import sys
+from pathlib import Path
 
 
 class RotatingLogFile(logging.handlers.RotatingFileHandler):
@@ -37,3 +38,14 @@ def _say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass  # stderr itself unwritable or closed: nothing more we can do
+
+
+def default_log_file(db_url: str) -> str | None:
+    """`logs/crawl.log` beside a SQLite archive, else in the working directory (the crawl's
+    and the distributed coordinator's default; here so neither imports the other, issue #18)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve().parent / "logs" / "crawl.log")
+    return str(Path("logs") / "crawl.log")

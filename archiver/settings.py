@@ -6,6 +6,7 @@ overridden with ``cppcc-archiver crawl -s NAME=VALUE``.
 """
 
 from archiver import __version__
+from archiver.revisit import DEFAULT_INTERVALS
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
@@ -50,7 +51,7 @@ ARCHIVER_CHILD_CALL_TIMEOUT = 300.0
 # While the crawl is stopping (SIGTERM/Ctrl-C) a call gets at most this, and so does a child to exit.
 ARCHIVER_CHILD_STOP_TIMEOUT = 30.0
 # (max age of the article in days, revisit interval in days): recent articles often, old rarely.
-ARCHIVER_REVISIT_INTERVALS = [(7, 1), (30, 7), (365, 30), (None, 180)]
+ARCHIVER_REVISIT_INTERVALS = list(DEFAULT_INTERVALS)  # archiver/revisit.py, the one policy (issue #18)
 ARCHIVER_ROBOTS_RETRY_AFTER = 3600  # seconds; an unreachable robots.txt means "try later"
 # Host names answered without DNS, {".zx.test": "127.0.0.1"}: test and benchmark use only, with
 # TWISTED_DNS_RESOLVER = "archiver.resolver.MappedResolver" (issue #21, the national simulation).

@@ -191,7 +191,7 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
             articles.append({
                 "id": article_id, "site_id": sites[slug], "url": url, "first_seen_at": when,
                 "last_seen_at": last_seen, "status": "live", "current_version": len(versions),
-                "unchanged_streak": 0, "next_check_at": last_seen + repository.FIRST_REVISIT,
+                "unchanged_streak": 0, "next_check_at": None,
             })
             for number, (f, seen) in enumerate(versions, 1):
                 f = repository.nfc(dict(f))

@@ -82,20 +82,28 @@ def filter_snapshots(
     """
     if not all_versions:
         query = query.where(Snapshot.version == Article.current_version)
-    if site:
-        query = query.where(Site.slug == site)
-    if since:
-        query = query.where(Snapshot.published_at >= since)
-    if until:
-        query = query.where(func.substr(Snapshot.published_at, 1, len(until)) <= until)
-    if speaker:
-        # Names are stored as extracted; compare without padding (段  鸣 == 段鸣).
-        stored = func.replace(func.replace(Snapshot.speaker, " ", ""), "\u3000", "")
-        query = query.where(stored == normalize_speaker(speaker))
+    query = filter_version_fields(query, Snapshot, site=site, since=since, until=until, speaker=speaker)
     if changed_since is not None:
         query = query.where(
             or_(Snapshot.created_at >= changed_since, Article.status_changed_at >= changed_since)
         )
+    return query
+
+
+def filter_version_fields(query, snapshot, *, site: str | None = None, since: str | None = None,  # type: ignore[no-untyped-def]
+                          until: str | None = None, speaker: str | None = None):
+    """The site, published-date and speaker filters on ``snapshot`` (the Snapshot entity or an
+    alias of it): export, search and the feeds share them (issue #18: one policy)."""
+    if site:
+        query = query.where(Site.slug == site)
+    if since:
+        query = query.where(snapshot.published_at >= since)
+    if until:
+        query = query.where(func.substr(snapshot.published_at, 1, len(until)) <= until)
+    if speaker:
+        # Names are stored as extracted; compare without padding (段  鸣 == 段鸣).
+        stored = func.replace(func.replace(snapshot.speaker, " ", ""), "\u3000", "")
+        query = query.where(stored == normalize_speaker(speaker))
     return query
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import diff
-from storage.export import filter_snapshots, normalize_speaker
+from storage.export import filter_snapshots, filter_version_fields
 from storage.models import Article, ArticleEvent, Site, Snapshot
 
 # XML 1.0 cannot carry these at all; lxml refuses them (a title with a stray \x08 on a real page).
@@ -133,15 +133,7 @@ def status_events(session: Session, *, limit: int, search: str | None = None,
 def _filter_current(query, current, *, site=None, since=None, until=None, speaker=None,  # type: ignore[no-untyped-def]
                     changed_since=None, all_versions=None):
     """The export's filters on a status event: the article's current version decides."""
-    if site:
-        query = query.where(Site.slug == site)
-    if since:
-        query = query.where(current.published_at >= since)
-    if until:
-        query = query.where(func.substr(current.published_at, 1, len(until)) <= until)
-    if speaker:
-        stored = func.replace(func.replace(current.speaker, " ", ""), "\u3000", "")
-        query = query.where(stored == normalize_speaker(speaker))
+    query = filter_version_fields(query, current, site=site, since=since, until=until, speaker=speaker)
     if changed_since is not None:
         query = query.where(ArticleEvent.at >= changed_since)
     return query

@@ -51,9 +51,6 @@ NON_CONTENT_FIELDS = frozenset({"published_from", "published_raw", "date_candida
 KEY_COLUMNS = ("title", "published_at", "speaker", "speaker_title", "delivered_on", "source",
                "author", "body")
 SITE_IDS = "archiver_site_ids"  # key of the site-id cache in ``Session.info``
-# Revisit hints: wait a day after a change, doubling per unchanged revisit, at most 60 days.
-FIRST_REVISIT = timedelta(days=1)
-MAX_REVISIT = timedelta(days=60)
 STORED_BATCHES_KEPT = timedelta(days=7)  # of runs that never finished (killed)
 
 
@@ -64,22 +61,6 @@ class VersionOutcome:
     version: int
     created: bool  # a new version was stored
     restored: bool  # the article had been removed and is back
-
-
-@dataclass(frozen=True)
-class ArticleState:
-    url: str
-    site: str
-    status: str
-    first_seen_at: datetime
-    last_seen_at: datetime
-    published_at: str | None
-    etag: str | None
-    last_modified: str | None
-    versions: int
-    content_hash: str | None
-    next_check_at: datetime | None
-    removed_at: datetime | None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -125,10 +106,6 @@ def _article(session: Session, url: str, *, for_update: bool = False) -> Article
     # Statements built once, the URL passed as a parameter (cheaper than building per call).
     query = _ARTICLE_FOR_UPDATE if for_update else _ARTICLE_BY_URL
     return session.execute(query, {"url": url}).scalar()
-
-
-def _next_check(seen_at: datetime, streak: int) -> datetime:
-    return seen_at + min(FIRST_REVISIT * (2 ** min(streak, 16)), MAX_REVISIT)
 
 
 # --- sites and runs --------------------------------------------------------------------------
@@ -374,7 +351,6 @@ def add_version(
     if current is not None and current.content_hash == digest:
         if reason == "crawl":
             article.unchanged_streak += 1
-            article.next_check_at = _next_check(article.last_seen_at, article.unchanged_streak)
         session.flush()
         return VersionOutcome(article.id, current.id, current.version, False, restored)
 
@@ -391,7 +367,6 @@ def add_version(
     article.current_version = version
     if reason == "crawl":
         article.unchanged_streak = 0
-        article.next_check_at = _next_check(article.last_seen_at, 0)
     session.flush()
     return VersionOutcome(article.id, snapshot_id, version, True, restored)
 
@@ -442,7 +417,7 @@ def first_article_row(
     return {
         "site_id": site_id, "url": url, "first_seen_at": seen_at, "last_seen_at": seen_at,
         "status": "live", "current_version": 1, "unchanged_streak": 0,
-        "next_check_at": _next_check(seen_at, 0), "etag": None, "last_modified": None,
+        "etag": None, "last_modified": None,
         **(found or {}),
     }
 
@@ -485,14 +460,13 @@ def touch_article(
 ) -> bool:
     """A revisit that proved the article unchanged without a body (``304 Not Modified``).
 
-    Moves ``last_seen_at`` and the revisit hints; returns False for an unknown URL.
+    Moves ``last_seen_at`` and the unchanged streak; returns False for an unknown URL.
     """
     article = _article(session, url, for_update=True)
     if article is None:
         return False
     article.last_seen_at = max(article.last_seen_at, seen_at)
     article.unchanged_streak += 1
-    article.next_check_at = _next_check(article.last_seen_at, article.unchanged_streak)
     if fetch is not None:
         fetch.article_id = article.id
     session.flush()
@@ -534,39 +508,6 @@ def mark_removed(
 
 
 # --- reading state -----------------------------------------------------------------------------
-
-
-def _state_query():  # type: ignore[no-untyped-def]
-    return (
-        select(Article, Site.slug, Snapshot.published_at, Snapshot.content_hash)
-        .join(Site, Site.id == Article.site_id)
-        .outerjoin(
-            Snapshot,
-            (Snapshot.article_id == Article.id) & (Snapshot.version == Article.current_version),
-        )
-    )
-
-
-def _state(article: Article, slug: str, published_at: str | None, digest: str | None) -> ArticleState:
-    return ArticleState(
-        url=article.url, site=slug, status=article.status,
-        first_seen_at=article.first_seen_at, last_seen_at=article.last_seen_at,
-        published_at=published_at, etag=article.etag, last_modified=article.last_modified,
-        versions=article.current_version, content_hash=digest,
-        next_check_at=article.next_check_at, removed_at=article.removed_at,
-    )
-
-
-def get_article_state(session: Session, url: str) -> ArticleState | None:
-    """What the archive knows about ``url`` (None if never archived)."""
-    row = session.execute(_state_query().where(Article.url == url)).first()
-    return _state(*row) if row else None
-
-
-def get_known_urls(session: Session, site_slug: str) -> dict[str, ArticleState]:
-    """Every archived article of a site, by URL, in one query (incremental crawls)."""
-    rows = session.execute(_state_query().where(Site.slug == site_slug))
-    return {row[0].url: _state(*row) for row in rows}
 
 
 def get_article(session: Session, url: str) -> Article | None:

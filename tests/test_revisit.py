@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archiver.revisit import is_revisit_due, revisit_interval
+from archiver.revisit import is_revisit_due, next_check, revisit_interval
 from archiver.settings import ARCHIVER_REVISIT_INTERVALS as INTERVALS
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -40,3 +40,14 @@ def test_unknown_publication_date_falls_back_to_first_seen():
 def test_interval_table_is_read_in_order():
     assert revisit_interval(0, INTERVALS) == timedelta(days=1)
     assert revisit_interval(400, INTERVALS) == timedelta(days=180)
+
+
+def test_next_check_is_when_the_crawl_finds_the_article_due():
+    """Issue #18: `show` prints next_check; the crawl asks is_revisit_due: one policy."""
+    seen = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    kwargs = dict(published_at="2026-02-27", first_seen_at=seen, last_seen_at=seen, intervals=INTERVALS)
+    assert next_check(now=seen, **kwargs) == seen + timedelta(days=1)  # 2 days old: every day
+    later = seen + timedelta(days=20)  # 22 days old by then: weekly
+    assert next_check(now=later, **kwargs) == seen + timedelta(days=7)
+    assert is_revisit_due(now=seen + timedelta(days=7), **kwargs)
+    assert not is_revisit_due(now=seen + timedelta(days=6), **kwargs)

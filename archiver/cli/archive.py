@@ -405,6 +405,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _next_check(article, versions: list):  # type: ignore[no-untyped-def]
+    """When a `--revisit due` crawl will next fetch the article: the crawl's own policy
+    (archiver/revisit.py, default intervals; issue #18)."""
+    from datetime import UTC, datetime
+
+    from archiver.revisit import DEFAULT_INTERVALS, next_check
+
+    current = next((v for v in versions if v.version == article.current_version), None)
+    return next_check(published_at=current.published_at if current else None,
+                      first_seen_at=article.first_seen_at, last_seen_at=article.last_seen_at,
+                      now=datetime.now(UTC), intervals=DEFAULT_INTERVALS)
+
+
 def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-untyped-def]
     from storage import repository
     from storage.types import utc_iso as iso
@@ -415,9 +428,9 @@ def _print_history(session, article, *, full: bool) -> list:  # type: ignore[no-
     print(f"  site: {site.slug}" + (f" ({site.name}" + (f", {site.region})" if site.region else ")") if site.name else ""))
     print(f"  status: {article.status}{removed}")
     print(f"  first seen: {iso(article.first_seen_at)}   last seen: {iso(article.last_seen_at)}")
-    print(f"  versions: {article.current_version}   next check: {iso(article.next_check_at)}")
-    print("\nversions:")
     versions = list(repository.iter_versions(session, article.id))
+    print(f"  versions: {article.current_version}   next check: {iso(_next_check(article, versions))}")
+    print("\nversions:")
     for v in versions:
         pages = repository.iter_snapshot_fetches(session, v.id)
         page_sha = (pages[0].body_sha256 or "-")[:12] if pages else "-"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.cli.options import (add_db_option, check_archive, database_url, redis_url, setting,
                                   writable_log_file)
+from archiver.logfile import default_log_file
 from archiver.sites import RegistryError, load_registry, slug_for_url
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
@@ -106,15 +106,6 @@ def check_settings(settings: dict[str, str]) -> None:
     from archiver.cms import parse_families
 
     parse_families(settings.get("ARCHIVER_FAMILIES"))
-
-
-def default_log_file(db_url: str) -> str | None:
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return str(Path(url.database).resolve().parent / "logs" / "crawl.log")
-    return str(Path("logs") / "crawl.log")
 
 
 def run(args) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli.crawl import default_log_file
+from archiver.logfile import default_log_file
 from archiver.cli.options import add_db_option, check_archive, database_url
 
 DEMO_DB = "data/demo.sqlite3"

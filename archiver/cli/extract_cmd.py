@@ -28,6 +28,22 @@ USER_AGENT = f"cppcc-archiver/{__version__} (+https://github.com/cppcc-archiver/
 FETCH_TIMEOUT = 30
 
 
+class _FamilyNames:
+    """argparse choices read from the one family registry (issue #18), imported only when the
+    option is used or help is printed: building the CLI's parsers stays free of lxml."""
+
+    def _names(self) -> tuple[str, ...]:
+        from archiver.cms.families import FAMILY_NAMES
+
+        return FAMILY_NAMES
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "extract",
@@ -39,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--url", help="the page URL of a local file (resolves links, URL dates)")
     parser.add_argument(
         "--family",
-        choices=("trs", "hanweb", "legacy", "datepath", "post", "detail", "generic"),
+        choices=_FamilyNames(),
         help="CMS family (default: detected per page)",
     )
     parser.add_argument(

@@ -12,9 +12,9 @@ Entry points (docs/CONTRACTS.md):
 - `extract_page(url, html, *, family=None, overrides=None)` -> `ArticlePage` (one page);
   `continuation_urls(url, html, family)`; `is_soft_404(html)`.
 - `canonical_url(url)` (session ids stripped), `absolute_link(base, href)`, `same_site(a, b)`.
-- `walk.walk_listing(start_url, fetch, …)`: the reference column walk (tests, tools).
 
-Each family is a `base.CMSFamily` subclass in its own module with its XPaths as named constants;
+Each family is a `base.CMSFamily` subclass in its own module with its detection clues and XPaths
+as named constants, listed once in `families.FAMILIES` (issue #18);
 `generic` is the fallback for unknown layouts. `overrides` (site registry) may set
 `title`/`body`/`date`/`source` XPaths (`title_xpath` … accepted too) and `family`.
 
@@ -35,29 +35,20 @@ from archiver.extract.trace import Trace
 
 from . import dom
 from .base import CMSFamily
-from .datepath import DatePathFamily
-from .detail import DetailFamily
 from .detect import detect_family
-from .generic import GenericFamily
-from .hanweb import HanwebFamily, is_datastore_xml, parse_dataproxy
-from .legacy import LegacyFamily
+from .families import DETECTED, FAMILIES, FAMILY_NAMES
+from .hanweb import is_datastore_xml, parse_dataproxy
 from .listapi import parse_api_listing
 from .model import ArticlePage, Listing, ListingEntry, PageRequest
-from .post import PostFamily, parse_json_listing
-from .trs import TRSFamily
+from .post import parse_json_listing
 from .urls import absolute_link, canonical_url, same_site
 
 __all__ = [
-    "ArticlePage", "Listing", "ListingEntry", "PageRequest", "FAMILIES", "canonical_url",
+    "ArticlePage", "Listing", "ListingEntry", "PageRequest", "DETECTED", "FAMILIES", "FAMILY_NAMES",
+    "canonical_url",
     "absolute_link", "allowed_family", "same_site", "continuation_urls", "detect_family", "extract_page",
     "get_family", "is_soft_404", "normalize_overrides", "parse_families", "parse_listing",
 ]
-
-FAMILIES: dict[str, CMSFamily] = {
-    fam.name: fam
-    for fam in (TRSFamily(), HanwebFamily(), LegacyFamily(), DatePathFamily(), PostFamily(),
-                DetailFamily(), GenericFamily())
-}
 
 
 def get_family(name: str | None, families: frozenset[str] | None = None) -> CMSFamily:

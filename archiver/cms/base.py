@@ -65,6 +65,12 @@ class CMSFamily:
     """Generic behaviour; subclasses set the constants below."""
 
     name = "generic"
+    # Detection clues (detect.py scores them; a family without clues is never detected, as
+    # generic): (weight, pattern in the URL), (weight, pattern in the page text) and
+    # (weight, literals any of which is in the text, or in the lower-cased text when lower).
+    URL_CLUES: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    TEXT_CLUES: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    LITERAL_CLUES: tuple[tuple[int, tuple[str, ...], bool], ...] = ()
     # Article links on a listing page (searched in the absolute URL).
     ARTICLE_URL: re.Pattern[str] | None = None
     # The main list container(s) on column pages, tried in order.

@@ -13,6 +13,20 @@ from .base import CMSFamily
 
 class DetailFamily(CMSFamily):
     name = "detail"
+    # Detection (detect.py): (weight, pattern searched in the URL).
+    URL_CLUES = (
+        (7, re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")),
+        (4, re.compile(r"/content/column/[0-9a-fA-F]+")),
+    )
+    # (weight, pattern searched in the page text).
+    TEXT_CLUES = (
+        (5, re.compile(r"href=[\"'][^\"']*/content/detail/[0-9a-fA-F]{24}\.html")),
+        (3, re.compile(r"<span\s+id=[\"']hits[\"']")),
+    )
+    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
+    LITERAL_CLUES = (
+        (2, ("审核人",), False),
+    )
     ARTICLE_URL = re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")
     TITLE_XPATHS = (
         "//*[contains(@class,'title')]//h1",

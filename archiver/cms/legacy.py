@@ -16,6 +16,23 @@ from .base import CMSFamily
 
 class LegacyFamily(CMSFamily):
     name = "legacy"
+    # Detection (detect.py): (weight, pattern searched in the URL).
+    URL_CLUES = (
+        (4, re.compile(r"(?:news_(?:list|view)|show_?news|list|view)\.(?:php|asp)\b", re.I)),
+        (4, re.compile(r"/(?:html/)?news-(?:view|list)-\d+", re.I)),
+        (4, re.compile(r"(?:ShowArticle|ShowClass|List)\.asp", re.I)),
+        (4, re.compile(r"/Article/(?:show|index)/", re.I)),
+    )
+    # (weight, pattern searched in the page text).
+    TEXT_CLUES = (
+        (2, re.compile(r"共\s*\d+\s*页")),
+    )
+    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
+    LITERAL_CLUES = (
+        (3, ("count.php", "news_view.php", "showarticle.asp"), True),
+        (3, ("文章点击数",), False),
+        (1, ("charset=gb2312",), True),
+    )
     ARTICLE_URL = re.compile(
         r"(?:news_view\.php\?(?:.*&)?id=\d+|news-view-\d+\.html|show_?news\.php\?(?:.*&)?id=\d+|"
         r"ShowArticle\.asp\?(?:.*&)?ArticleID=\d+|/Article/show/id/\d+\.html|/news-\d+\.html|"

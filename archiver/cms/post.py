@@ -26,6 +26,19 @@ _PAGESIZE = re.compile(r"pagesize\s*[=:]\s*[\"']?(\d+)", re.I)
 
 class PostFamily(CMSFamily):
     name = "post"
+    # Detection (detect.py): (weight, pattern searched in the URL).
+    URL_CLUES = (
+        (6, re.compile(r"/post_\d+\.html$")),
+        (4, re.compile(r"list\.jsp\?.*pagenum=", re.I)),
+    )
+    # (weight, pattern searched in the page text).
+    TEXT_CLUES = (
+        (5, re.compile(r"href=[\"'][^\"']*/post_\d+\.html")),
+    )
+    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
+    LITERAL_CLUES = (
+        (4, ("list.jsp?pagenum", "list.jsp?pagesize"), True),
+    )
     ARTICLE_URL = re.compile(r"/post_\d+\.html$")
     TITLE_XPATHS = (
         "//*[contains(@class,'title')]//h1",

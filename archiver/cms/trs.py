@@ -19,6 +19,19 @@ from .pagination import script_or_pager_pages
 
 class TRSFamily(CMSFamily):
     name = "trs"
+    # Detection (detect.py): (weight, pattern searched in the URL).
+    URL_CLUES = (
+        (5, re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")),
+        (2, re.compile(r"/index(?:_\d+)?\.shtml$")),
+    )
+    # (weight, pattern searched in the page text).
+    TEXT_CLUES = (
+        (5, re.compile(r"class=[\"'][^\"']*TRS_(?:Editor|UEDITOR)")),
+        (4, re.compile(r"createPageHTML\s*\(")),
+        (3, re.compile(r"countPage\s*=")),
+        (3, re.compile(r"CurrChnlCls")),
+        (2, re.compile(r"href=[\"'][^\"']*t\d{8}_\d+\.s?html?[\"']")),
+    )
     ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$")
     TITLE_XPATHS = (
         "//*[contains(@class,'article')]//h1",

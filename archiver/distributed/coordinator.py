@@ -89,7 +89,7 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
                       idle_exit=args.idle_exit, settings=dict(args.settings), coordinator=worker)
     log_file = args.log_file
     if log_file is None:
-        from archiver.cli.crawl import default_log_file
+        from archiver.logfile import default_log_file
 
         log_file = default_log_file(db_url)
     base = FrontierCrawl(redis_url=args.redis, prefix=prefix, keys=RunKeys(prefix, "-"), config=draft,

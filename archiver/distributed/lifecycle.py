@@ -30,7 +30,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis import connection
 from twisted.internet.task import LoopingCall
 
-from archiver.distributed.queue import Frontier
+from archiver.distributed.queue import Frontier, before_ack
 from archiver.distributed.runstate import CLOSED, DRAINING, STOPPING, ReportLedger, run_state
 from archiver.distributed.settings import DEFAULT_FLUSH_INTERVAL, lease_seconds, run_keys, worker_id
 
@@ -64,6 +64,7 @@ class FrontierLifecycle:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.flush, signal=before_ack)
         return ext
 
     # -- joining and leaving -------------------------------------------------------------------

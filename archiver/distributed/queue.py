@@ -35,6 +35,7 @@ from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
+from twisted.python.failure import Failure
 
 from archiver.distributed.keys import RunKeys
 from archiver.distributed.settings import DEFAULT_PREFETCH, lease_seconds, run_keys, worker_id
@@ -271,6 +272,12 @@ class ReliableQueue(PriorityQueue):
         self.server.delete(self.key)
 
 
+# Sent before the scheduler acknowledges a finished request: whoever counts the run's work
+# (lifecycle.FrontierLifecycle) flushes first, and a receiver's error stops the acknowledgement.
+# A signal, so that the queue needs not know the extension (issue #18: no import cycle).
+before_ack = object()
+
+
 class FrontierScheduler(Scheduler):
     """scrapy-redis's scheduler with the reliable queue, per-run keys and acknowledgements.
 
@@ -291,7 +298,6 @@ class FrontierScheduler(Scheduler):
         # request.meta, where a retry's copy would carry it into the queue.
         self.entries: dict[int, tuple[str, str]] = {}
         self.crawler: Any = None
-        self.lifecycle: Any = None
         # Scrapy takes requests until CONCURRENT_REQUESTS are in its downloader, most of them
         # waiting for their host; taken from a shared queue, those would starve other workers.
         self.prefetch = max(1, prefetch)
@@ -313,10 +319,6 @@ class FrontierScheduler(Scheduler):
     def open(self, spider) -> None:  # type: ignore[no-untyped-def]
         self.spider = spider
         self.queue = ReliableQueue(self.server, spider, self.queue_key, self.serializer, frontier=self.frontier)
-        if self.crawler is not None:
-            from archiver.distributed.lifecycle import FrontierLifecycle
-
-            self.lifecycle = self.crawler.get_extension(FrontierLifecycle)
         size = self.frontier.size()
         if size.queued:
             logger.info("joining a frontier of %d queued requests (%d in flight)", size.queued, size.inflight)
@@ -355,10 +357,12 @@ class FrontierScheduler(Scheduler):
         ack = self.entries.pop(id(request), None)
         if ack is None:
             return
-        if self.lifecycle is not None:
+        if self.crawler is not None:
             # Counters first: a worker killed between the two steps has its request done again
             # (counted twice), never done and forgotten (counted never).
-            self.lifecycle.flush()
+            for _, result in self.crawler.signals.send_catch_log(before_ack):
+                if isinstance(result, Failure):
+                    result.raiseException()
         self.frontier.ack(*ack)
 
     def has_pending_requests(self) -> bool:

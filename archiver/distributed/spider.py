@@ -25,6 +25,12 @@ from scrapy.http import Request, Response
 from archiver.spiders.column import ColumnSpider, CrawlTarget, _listing_key, _request_spec
 
 WALK_SEEN = "walk_seen"
+# The Scrapy releases whose private internals FrontierEngine/FrontierCrawler/FrontierProcess
+# override (`_remove_request`, `_slot`, `_SLOT_HEARTBEAT_INTERVAL`, `_create_engine`,
+# `_create_crawler`, `_initialized_reactor`): pyproject.toml pins the same range and
+# tests/distributed/test_scrapy_range.py fails on any other (issue #18). Moving it means reading
+# those methods in the new release and running tests/distributed.
+TESTED_SCRAPY = ("2.14", "2.20")  # [from, to)
 
 
 class DistributedColumnSpider(ColumnSpider):

@@ -1,6 +1,6 @@
 """Persist every item: raw exchanges always, versions when content changed, removals.
 
-The writing (writer.py) runs in a writer process (see lanes.py), in batches; the reactor's thread
+The writing (work.py) runs in a writer process (see lanes.py), in batches; the reactor's thread
 applies each item's ``Tally`` to the site reports and stats once its batch has committed.
 """
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail", "generic")
+from archiver.cms.families import FAMILY_NAMES as FAMILIES  # the one list (issue #18)
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 OVERRIDE_KEYS = {"title_xpath", "body_xpath", "date_xpath", "source_xpath", "encoding",
                  "file_hosts"}  # other hosts the site's attachments live on (issue #19)

@@ -28,7 +28,7 @@ def targets_from_arguments(settings, kwargs: dict[str, Any]) -> dict[str, Any]:
     """The spider's keyword arguments for ``-a`` strings; sets ARCHIVER_DB and upgrades it."""
     from archiver.cli.options import UsageError, check_archive, database_url
     from archiver.sites import RegistryError, load_registry, slug_for_url
-    from archiver.spiders.column import CrawlTarget
+    from archiver.targets import CrawlTarget
     from storage.db import upgrade
 
     args = {name: kwargs.pop(name) for name in SCRAPY_ARGUMENTS if name in kwargs}

@@ -13,7 +13,6 @@ not from the listings, with conditional requests.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator, Iterator, Mapping
@@ -34,6 +33,7 @@ from archiver.report import SiteReport
 from archiver.spiders import walkcount
 from archiver.spiders.completeness import ColumnLedger
 from archiver.spiders.walkcount import WALK
+from archiver.targets import CrawlTarget, KnownArticle  # noqa: F401 - importers' old home
 
 # Scheduling order within a site: a started article's next page first (its earlier pages wait in
 # memory), then the articles listed, then the next listing page. Listing pages first (Scrapy's
@@ -48,28 +48,6 @@ GONE_STATUSES = {404: "http-404", 410: "http-410"}
 ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
                 "handle_httpstatus_list", "target")
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php", "/default.aspx"}
-
-
-@dataclass(frozen=True)
-class CrawlTarget:
-    site: str
-    listing_url: str
-    family: str | None = None
-    overrides: Mapping[str, Any] = field(default_factory=dict)
-    full_walk: bool = True
-    start_url: str | None = None  # a list API found behind the column page by an earlier run
-    render: bool = False  # the registry says its listings need a browser (archiver/render.py)
-    name: str | None = None  # the registry's name and region of the site, stored (issue #17)
-    region: str | None = None
-
-
-@dataclass(frozen=True)
-class KnownArticle:
-    url: str
-    status: str
-    etag: str | None = None
-    last_modified: str | None = None
-    due: bool = False
 
 
 def to_page(response: Response, *, referer: str | None = None) -> FetchedPage:

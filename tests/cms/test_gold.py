@@ -9,7 +9,6 @@ every article, no gold boilerplate string in any body, speaker fields >= 95%.
 from __future__ import annotations
 
 import difflib
-import os
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -17,22 +16,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archiver.cms import PageRequest, canonical_url
-from archiver.cms.walk import walk_listing
+from archiver.cms import DETECTED, PageRequest, canonical_url
 from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
+from tests.cms.spider_walk import spider_walk
 
-FAMILIES = ("trs", "hanweb", "legacy", "datepath", "post", "detail")
+FAMILIES = DETECTED  # the one family list (issue #18)
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
 MAX_PAGES_PER_ARTICLE = 20
-
-
-def ready_families() -> list[str]:
-    """Every family: the replica serves all six (ARCHIVER_GOLD_FAMILIES=trs,hanweb narrows it)."""
-    wanted = os.environ.get("ARCHIVER_GOLD_FAMILIES")
-    if wanted and wanted != "all":
-        return [f for f in FAMILIES if f in wanted.split(",")]
-    return list(FAMILIES)
 
 
 def http_get(req: PageRequest | str) -> tuple[bytes, list[tuple[str, str]], str]:
@@ -76,7 +67,7 @@ def _same_time_where_given(got: str | None, want: str) -> bool:
 def evaluated(replica):
     """family -> list of (gold, fields, result, pages) for every live article."""
     out: dict[str, list] = defaultdict(list)
-    for family in ready_families():
+    for family in FAMILIES:
         for gold in replica.gold(site=family):
             if gold["status"] != "live":
                 continue
@@ -107,8 +98,6 @@ def accuracy_table(evaluated) -> dict[str, dict[str, float]]:
 
 
 def test_gold_fields(evaluated):
-    if not evaluated:
-        pytest.skip("no replica family is READY yet")
     table = accuracy_table(evaluated)
     for family, row in sorted(table.items()):
         print(family, {k: round(v, 3) for k, v in row.items()})
@@ -137,8 +126,6 @@ def test_gold_fields(evaluated):
 
 def test_gold_pages_and_assets(evaluated):
     """Continuation pages are found in order; images and attachments match gold."""
-    if not evaluated:
-        pytest.skip("no replica family is READY yet")
     failures = []
     for family, rows in evaluated.items():
         for gold, fields, _result, pages in rows:
@@ -158,8 +145,6 @@ def test_spider_finds_the_same_continuations_without_parsing_single_pages(evalua
     from archiver.cms import continuation_urls
     from archiver.extract.encoding import decode_html
 
-    if not evaluated:
-        pytest.skip("no replica family is READY yet")
     failures, multipage = [], 0
     for family, rows in evaluated.items():
         for gold, _fields, _result, pages in rows:
@@ -186,8 +171,8 @@ def _walk(replica, family: str, start: str | None = None, max_pages: int = 200, 
 
         return decode_html(body, header_charset=ctype).text, ctype
 
-    return walk_listing(start or replica.sites[family]["listing"], fetch, max_pages=max_pages,
-                        incremental=incremental, family=force)
+    return spider_walk(start or replica.sites[family]["listing"], fetch, max_pages=max_pages,
+                       incremental=incremental, family=force)
 
 
 @pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
@@ -195,8 +180,6 @@ def _walk(replica, family: str, start: str | None = None, max_pages: int = 200, 
 def test_listing_walk_finds_exactly_the_gold_set(replica, family, incremental):
     """Also in the spider's incremental mode (stop at the first page with nothing new): no
     follow request may repeat earlier entries before the older pages are reached."""
-    if family not in ready_families():
-        pytest.skip(f"replica family {family} not READY")
     walk = _walk(replica, family, incremental=incremental)
     gold = [g for g in replica.gold(site=family) if g["status"] == "live"]
     main_column = gold_main_column(gold, replica.sites[family]["listing"], walk)
@@ -222,8 +205,6 @@ def test_listing_walk_finds_exactly_the_gold_set(replica, family, incremental):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_generic_fallback_walks_every_family(replica, family):
     """The fallback alone (no family knowledge) still finds every article of every column."""
-    if family not in ready_families():
-        pytest.skip(f"replica family {family} not READY")
     walk = _walk(replica, family, force="generic")
     gold = [g for g in replica.gold(site=family) if g["status"] == "live"]
     main_column = gold_main_column(gold, replica.sites[family]["listing"], walk)
@@ -233,8 +214,6 @@ def test_generic_fallback_walks_every_family(replica, family):
 
 def test_generic_fallback_extracts_every_family(evaluated):
     """Floors for the fallback extractor on pages it was not written for (all six layouts)."""
-    if not evaluated:
-        pytest.skip("no replica family is READY yet")
     for family, rows in evaluated.items():
         ok = defaultdict(int)
         for gold, _fields, _result, pages in rows:
@@ -255,9 +234,6 @@ def gold_main_column(gold: list[dict], listing_url: str, walk) -> str:
 
 
 def test_calendar_trap_is_bounded(replica):
-    families = ready_families()
-    if not families:
-        pytest.skip("no replica family is READY yet")
-    start = replica.url(families[0], "/calendar/2025-06.html")
-    walk = _walk(replica, families[0], start=start, max_pages=50)
+    start = replica.url(FAMILIES[0], "/calendar/2025-06.html")
+    walk = _walk(replica, FAMILIES[0], start=start, max_pages=50)
     assert len(walk.fetched) < 50 and not walk.stopped_by_cap

@@ -182,19 +182,23 @@ def _endless(url_of_next, entries_of):
 
 
 def test_walk_stops_when_a_page_repeats_entries():
-    from archiver.cms.walk import walk_listing
+    """The spider's own walk (issue #18): pages that list nothing new end it after
+    walkcount.REPEAT_LIMIT of them, the column counted as walked to its end."""
+    from archiver.spiders.walkcount import REPEAT_LIMIT
+    from tests.cms.spider_walk import spider_walk
 
     fetch = _endless(lambda n: f"/list.php?page={n + 1}", lambda n: range(100, 105))
-    walk = walk_listing("http://g.example/list.php?page=1", fetch, family="generic")
-    assert len(walk.entries) == 5 and len(walk.fetched) == 2 and not walk.stopped_by_cap
+    walk = spider_walk("http://g.example/list.php?page=1", fetch, family="generic")
+    assert len(walk.entries) == 5 and len(walk.fetched) == 1 + REPEAT_LIMIT
+    assert not walk.stopped_by_cap and not walk.shortfalls
 
 
 def test_walk_is_capped_when_every_page_is_new():
-    from archiver.cms.walk import walk_listing
+    from tests.cms.spider_walk import spider_walk
 
     fetch = _endless(lambda n: f"/list.php?page={n + 1}", lambda n: range(n * 10, n * 10 + 3))
-    walk = walk_listing("http://g.example/list.php?page=1", fetch, family="generic", max_pages=7)
-    assert len(walk.fetched) == 7 and walk.stopped_by_cap
+    walk = spider_walk("http://g.example/list.php?page=1", fetch, family="generic", max_pages=7)
+    assert len(walk.fetched) == 7 and walk.stopped_by_cap and len(walk.entries) == 21
 
 
 def test_family_falls_back_to_generic_rows_for_other_url_shapes():

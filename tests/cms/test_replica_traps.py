@@ -12,17 +12,10 @@ from archiver.cms import canonical_url, is_soft_404, parse_listing
 from archiver.extract.encoding import decode_html
 from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
-from tests.cms.test_gold import _walk, http_get, ready_families
-
-
-def _need(family: str) -> None:
-    if family not in ready_families():
-        pytest.skip(f"replica family {family} not READY")
-
+from tests.cms.test_gold import FAMILIES, _walk, http_get
 
 @pytest.mark.parametrize("family", ["trs", "hanweb", "legacy"])
 def test_session_ids_are_stripped(fresh_replica, family):
-    _need(family)
     fresh_replica.fault(family, None, "session_ids")
     walk = _walk(fresh_replica, family)
     got = {e.url for e in walk.entries}
@@ -31,9 +24,7 @@ def test_session_ids_are_stripped(fresh_replica, family):
             if g["status"] == "live" and g["column"] == fresh_replica.gold(site=family)[0]["column"]}
     assert got == want
 
-
 def test_soft_404_fault_is_flagged(fresh_replica):
-    _need("trs")
     gold = next(g for g in fresh_replica.gold(site="trs") if g["status"] == "live")
     path = urllib.parse.urlsplit(gold["url"]).path
     fresh_replica.fault("trs", path, "soft404")
@@ -42,9 +33,7 @@ def test_soft_404_fault_is_flagged(fresh_replica):
     page = FetchedPage(final, 200, body, datetime.now(timezone.utc), headers)
     assert extract_record([page]).soft_404
 
-
 def test_wrong_charset_header_still_decodes(fresh_replica):
-    _need("legacy")
     gold = next(g for g in fresh_replica.gold(site="legacy") if g["status"] == "live" and len(g["pages"]) == 1)
     path = urllib.parse.urlsplit(gold["url"]).path
     fresh_replica.fault("legacy", path + "?" + urllib.parse.urlsplit(gold["url"]).query, "wrong_charset")
@@ -54,9 +43,7 @@ def test_wrong_charset_header_still_decodes(fresh_replica):
     assert result.fields["title"] == gold["title"]
     assert result.fields["body"] == gold["body"] or len(result.fields["body"]) > 0.95 * len(gold["body"])
 
-
 def test_hanweb_post_dataproxy_variant(replica):
-    _need("hanweb")
     first = http_get(replica.sites["hanweb"]["listing"])
     text = decode_html(first[0], header_charset=dict(first[1]).get("Content-Type")).text
     # Turn the page into its older template (no page= in nextgroup): POST ranges are produced.
@@ -73,19 +60,13 @@ def test_hanweb_post_dataproxy_variant(replica):
     want = {canonical_url(g["url"]) for g in replica.gold(site="hanweb") if g["status"] == "live"}
     assert urls == want
 
-
 def test_calendar_page_yields_no_follow(replica):
-    families = ready_families()
-    if not families:
-        pytest.skip("no replica family is READY yet")
-    for family in families:
+    for family in FAMILIES:
         body, headers, final = http_get(replica.url(family, "/calendar/2025-06.html"))
         listing = parse_listing(final, decode_html(body).text)
         assert len(listing.follow) <= 2
 
-
 def test_post_html_list_option_pages_by_index_n(fresh_replica):
-    _need("post")
     fresh_replica.fault("post", None, "html_list")
     walk = _walk(fresh_replica, "post")
     want = {canonical_url(g["url"]) for g in fresh_replica.gold(site="post") if g["status"] == "live"}

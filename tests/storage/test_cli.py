@@ -133,8 +133,8 @@ def test_reprocess_adds_versions_only_where_extraction_changed(session, db_url, 
     assert main(["reprocess", "--db", db_url, "--site", "s"]) == 0
     assert "examined 2: 2 changed" in capsys.readouterr().err
     session.expire_all()
-    v2 = repository.get_article_state(session, URL)
-    assert v2.versions == 2
+    v2 = repository.get_article(session, URL)
+    assert v2.current_version == 2
     snap = list(repository.iter_versions(session, repository.get_article(session, URL).id))[-1]
     assert snap.reason == "reextract" and snap.extractor == "cppcc-archiver/1.0"
     assert snap.previous_extractor == "cppcc-archiver/0.9" and snap.body.endswith("（新规则）")

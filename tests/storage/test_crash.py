@@ -24,7 +24,7 @@ WRITER = textwrap.dedent("""
     engine, sessions = db.open_archive({url!r})
     for i in range(100000):
         url = f"http://www.example.gov.cn/ldjh/{{i}}.html"
-        with sessions.begin() as s:  # one transaction per article, as the spider does
+        with sessions.begin() as s:  # one transaction per article (the crawl commits batches)
             pages = [page(url + ("" if k == 0 else f"?p={{k}}"), os.urandom(40000),
                           at=datetime.now(UTC)) for k in range(3)]
             fetches = [repository.record_fetch(s, run_id=None, site_slug="s", page=p, kind="article")

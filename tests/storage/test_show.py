@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from archiver.cli import main
 from storage import repository
+from storage.types import utc_iso
 from storage.diff import diff_text, format_plain, split_sentences
 from tests.storage.helpers import T0, fields, store
 
@@ -51,6 +52,10 @@ def test_show_history_and_diff(session, db_url, capsys) -> None:  # type: ignore
     assert "removed  soft-404" in out
     assert "removed by icp: 鄂ICP备05003号" in out  # --versions shows the cleaning audit
     assert out.count("fetch ") >= 2
+    # Issue #18: the crawl's revisit policy: an article published in 2023 is looked at every 180
+    # days after it was last seen (the repository's own doubling hints are gone).
+    last_seen = repository.get_article(session, URL).last_seen_at
+    assert f"next check: {utc_iso(last_seen + timedelta(days=180))}" in out
 
 
 def test_show_unknown_url(sqlite_url, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
+
 from archiver.replica.families.base import Family, Req
 from archiver.replica.sites import DEFAULT_SCALE, SITES
 from archiver.replica.store import SiteStore
 
 
+# Replica platform -> "module:Class" under archiver/replica/families/ (imported on demand: a
+# missing module leaves its sites out, see available()).
+FAMILY_CLASSES = {
+    "trs": "trs:TRS", "hanweb": "hanweb:Hanweb", "legacy": "legacy:Legacy", "datepath": "datepath:DatePath",
+    "post": "post:Post", "detail": "detail:Detail", "jeecms": "jeecms:Jeecms", "dede": "dede:Dede",
+    "empire": "empire:Empire", "wp": "wp:WordPress", "siteserver": "siteserver:SiteServer",
+    "phpcms": "phpcms:Phpcms",
+    "rendered": "rendered:Rendered",  # issue #14: served only when asked for by name
+}
+
+
 def family_class(name: str) -> type[Family]:
-    if name == "trs":
-        from archiver.replica.families.trs import TRS as cls
-    elif name == "hanweb":
-        from archiver.replica.families.hanweb import Hanweb as cls
-    elif name == "legacy":
-        from archiver.replica.families.legacy import Legacy as cls
-    elif name == "datepath":
-        from archiver.replica.families.datepath import DatePath as cls
-    elif name == "post":
-        from archiver.replica.families.post import Post as cls
-    elif name == "detail":
-        from archiver.replica.families.detail import Detail as cls
-    elif name == "jeecms":
-        from archiver.replica.families.jeecms import Jeecms as cls
-    elif name == "dede":
-        from archiver.replica.families.dede import Dede as cls
-    elif name == "empire":
-        from archiver.replica.families.empire import Empire as cls
-    elif name == "wp":
-        from archiver.replica.families.wp import WordPress as cls
-    elif name == "siteserver":
-        from archiver.replica.families.siteserver import SiteServer as cls
-    elif name == "phpcms":
-        from archiver.replica.families.phpcms import Phpcms as cls
-    elif name == "rendered":  # issue #14: served only when asked for by name
-        from archiver.replica.families.rendered import Rendered as cls
-    else:
-        raise KeyError(name)
-    return cls
+    module, cls = FAMILY_CLASSES[name].split(":")
+    return getattr(importlib.import_module(f"archiver.replica.families.{module}"), cls)
 
 
 def available() -> list[str]:
