@@ -46,18 +46,24 @@ class VerifyReport:
         return not self.problems and not self.version_problems
 
 
-def check_body(sha256: str, data: bytes, size: int) -> str | None:
-    """What is wrong with one stored body, or None."""
+def read_checked(sha256: str, data: bytes, size: int) -> tuple[bytes | None, str | None]:
+    """A stored body's raw bytes, or None and what is wrong with them (the fixity check that
+    `verify` runs and that exports run on each body they write)."""
     try:
         raw = zstandard.ZstdDecompressor().decompress(data, max_output_size=max(size, 1))
     except zstandard.ZstdError as exc:
-        return f"stored bytes are damaged (zstd: {exc})"
+        return None, f"stored bytes are damaged (zstd: {exc})"
     if len(raw) != size:
-        return f"length {len(raw)} differs from recorded {size}"
+        return None, f"length {len(raw)} differs from recorded {size}"
     actual = hashlib.sha256(raw).hexdigest()
     if actual != sha256:
-        return f"content hash is now {actual}"
-    return None
+        return None, f"content hash is now {actual}"
+    return raw, None
+
+
+def check_body(sha256: str, data: bytes, size: int) -> str | None:
+    """What is wrong with one stored body, or None."""
+    return read_checked(sha256, data, size)[1]
 
 
 def _iter_bodies(session: Session) -> Iterator[tuple[str, bytes, int]]:

@@ -32,9 +32,9 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.blobs import decompress, sha256_hex
 from storage.files import iter_snapshot_file_fetches
 from storage.models import ArticleEvent, Body, CrawlRun, Fetch, Site, Snapshot
+from storage.verify import read_checked
 from storage.warc import WarcExporter
 
 WARC_NAME = "data.warc.gz"
@@ -60,12 +60,9 @@ def _checked_body(session: Session, fetch: Fetch) -> tuple[bytes | None, str | N
     row = session.execute(select(Body.data, Body.size).where(Body.sha256 == fetch.body_sha256)).first()
     if row is None:
         return None, f"fetch {fetch.id} {fetch.url}: stored body {fetch.body_sha256[:12]}… is missing"
-    try:
-        data = decompress(row.data, row.size)
-    except Exception as exc:  # a damaged zstd frame is bad input, not a crash
-        return None, f"fetch {fetch.id} {fetch.url}: stored body cannot be read ({type(exc).__name__})"
-    if sha256_hex(data) != fetch.body_sha256:
-        return None, f"fetch {fetch.id} {fetch.url}: stored body fails its fixity check (sha256)"
+    data, problem = read_checked(fetch.body_sha256, row.data, row.size)
+    if problem:
+        return None, f"fetch {fetch.id} {fetch.url}: stored body fails its fixity check ({problem})"
     return data, None
 
 
