@@ -1,7 +1,7 @@
 """Column discovery: from a committee's homepage to the columns where its speeches live (issue #22).
 
 `discover(homepage)` fetches the homepage politely (fetch.py), reads its navigation and its
-信息公开 / 网站地图 pages one level deep (navigation.py), samples the best-named columns' first
+信息公开 / 网站地图 pages one level deep (navigation.py) and its XML sitemaps (sitemap.py), samples the best-named columns' first
 listing pages through the generic walker (archiver.cms.parse_listing) and ranks them by label,
 position and the share of speech-like titles (rank.py). `check_column` is `sites add`'s check
 crawl: the first listing page and one article, extracted. report.py renders the result as a
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archiver.cms import detect_family, extract_page, parse_listing
-from archiver.discover import navigation, rank
+from archiver.discover import navigation, rank, sitemap
 from archiver.discover.fetch import FetchError, PoliteFetcher
 from archiver.settings import DOWNLOAD_DELAY
 
@@ -98,8 +98,11 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
         known = {link.url for link in links}
         links += [link for link in navigation.column_links(sub.url, sub.text, via=directory.label)
                   if link.url not in known]
+    known = {link.url for link in links}
+    links += [link for link in sitemap.column_links(page.url, sitemap.read(fetcher, page.url, result.notes))
+              if link.url not in known]
     result.links = len(links)
-    named = [(rank.label_score(link.label), link) for link in links]
+    named = [(rank.link_score(link.label, link.titles), link) for link in links]
     named = [(score, link) for score, link in named if score[1]]
     named.sort(key=lambda item: (-item[0][0], -rank.position_score(item[1].positions)))
     if len(named) > MAX_SAMPLED:

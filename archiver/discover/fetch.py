@@ -35,6 +35,8 @@ class Page:
     status: int
     text: str
     content_type: str
+    body: bytes = b""  # the bytes as served (sitemaps are XML, maybe gzipped: not decoded)
+    truncated: bool = False  # the body was longer than the limit it was read with
 
 
 class _NoOffsite(urllib.request.HTTPRedirectHandler):
@@ -65,15 +67,15 @@ class PoliteFetcher:
             time.sleep(pause)
         self._last = time.monotonic()
 
-    def _raw(self, url: str) -> Page:
+    def _raw(self, url: str, limit: int = MAX_BYTES) -> Page:
         self._wait()
         self.requests += 1
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
-                body = response.read(MAX_BYTES)
-                return Page(response.geturl(), response.status, _decode(body, response.headers),
-                            response.headers.get("Content-Type", ""))
+                body = response.read(limit + 1)
+                return Page(response.geturl(), response.status, _decode(body[:limit], response.headers),
+                            response.headers.get("Content-Type", ""), body[:limit], len(body) > limit)
         except urllib.error.HTTPError as exc:
             body = exc.read(MAX_BYTES) if exc.fp else b""
             return Page(url, exc.code, _decode(body, exc.headers), exc.headers.get("Content-Type", "") if exc.headers else "")
@@ -100,13 +102,18 @@ class PoliteFetcher:
             self._robots = robots
         return self._robots.can_fetch(self.user_agent, url)
 
-    def get(self, url: str) -> Page:
+    def sitemaps(self) -> list[str]:
+        """The sitemaps robots.txt names (`Sitemap:` lines), read with the robots rules."""
+        self.allowed(self.origin)
+        return list(self._robots.site_maps() or [])
+
+    def get(self, url: str, *, limit: int = MAX_BYTES) -> Page:
         """The page, or FetchError: offsite redirect, robots.txt, challenge, HTTP error."""
         if not same_site(self.origin, url):
             raise FetchError(f"{url} is on another site than {self.origin}: not fetched")
         if not self.allowed(url):
             raise FetchError(f"{url}: robots.txt disallows it for our User-Agent; not fetched")
-        page = self._raw(url)
+        page = self._raw(url, limit)
         if page.status in CHALLENGE_STATUSES:
             raise FetchError(f"{url}: HTTP {page.status} anti-crawler challenge; reported, not circumvented "
                              "(ask the site's webmaster to allow the archiver)")

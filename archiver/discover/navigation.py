@@ -20,7 +20,7 @@ MAX_LABEL = 12  # characters: 栏目 names are short; headlines are longer
 NAV_RE = re.compile(r"nav|menu|daohang|dh\b|topbar|header", re.I)
 TREE_RE = re.compile(r"tree|lanmu|side|left|column|lm\b|sub", re.I)
 FOOT_RE = re.compile(r"foot|bottom|copyright|bqxx|link", re.I)
-POSITIONS = ("menu", "tree", "body", "footer")
+POSITIONS = ("menu", "tree", "body", "footer", "sitemap")
 DIRECTORY_LABELS = ("信息公开", "政务公开", "网站地图", "站点地图")
 SKIP_LABELS = re.compile(r"^(首页|网站首页|返回首页|更多|more|>>|更多>>|设为首页|加入收藏|上一页|下一页|尾页|\d+)$", re.I)
 SKIP_HREF = re.compile(r"^(javascript:|mailto:|#)", re.I)
@@ -35,9 +35,13 @@ class ColumnLink:
     url: str
     label: str
     positions: set[str] = field(default_factory=set)
-    via: str = "homepage"  # homepage | 信息公开 … (the page that listed it)
+    via: str = "homepage"  # homepage | 信息公开 … | sitemap (what listed it)
+    titles: list[str] = field(default_factory=list)  # titles the sitemap lists under it
+    detail: str = ""  # how a sitemap entry was read as this column
 
     def evidence(self) -> str:
+        if self.via == "sitemap":
+            return f"sitemap entry “{self.label}” ({self.detail})"
         where = "/".join(p for p in POSITIONS if p in self.positions)
         return f"link “{self.label}” ({where or 'page'}, {self.via})"
 
@@ -89,7 +93,7 @@ def column_links(base: str, text: str, *, via: str = "homepage") -> list[ColumnL
         if not href or SKIP_HREF.match(href) or not label or len(label) > MAX_LABEL or SKIP_LABELS.match(label):
             continue
         url = absolute_link(base, href)
-        if not url or not same_site(base, url) or _is_home(url):
+        if not url or not same_site(base, url) or is_home(url):
             continue
         link = found.setdefault(url, ColumnLink(url, label, via=via))
         link.positions.add(_position(a))
@@ -101,7 +105,7 @@ def directory_links(links: list[ColumnLink]) -> list[ColumnLink]:
     return [link for link in links if any(word in link.label for word in DIRECTORY_LABELS)]
 
 
-def _is_home(url: str) -> bool:
+def is_home(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path
     if parts.query:  # /index.php?m=content&c=index&a=lists&catid=12 is a column (PHPCMS)

@@ -24,6 +24,15 @@ LABELS: tuple[tuple[re.Pattern[str], int, str], ...] = (
     (re.compile(r"领导信息|领导简介|领导班子|现任领导|机构领导"), 0, "leaders"),
 )
 
+# Column path segments are often the pinyin initials of the column's name (/ldjh/ 领导讲话 on
+# www.hbjzszx.gov.cn and www.cppcc.gov.cn): read as that name when nothing else labels a column
+# (a sitemap entry has no link text).
+SEGMENTS = {
+    "ldjh": "领导讲话", "zxjh": "主席讲话", "zyjh": "重要讲话", "jh": "讲话",
+    "qthy": "全体会议", "cwhy": "常委会议", "zxhy": "主席会议", "hyzt": "会议专题",
+    "ldhd": "领导活动", "ldxx": "领导信息", "ldjj": "领导简介", "ldzc": "领导之窗",
+}
+
 SPEECH_TITLE = re.compile(
     r"在.{1,60}上的(讲话|致辞|报告|总结讲话|主持词|发言)"
     r"|工作报告|常务委员会工作报告|提案工作情况的报告|(开幕|闭幕|新年|新春)(致辞|词|讲话)"
@@ -31,6 +40,7 @@ SPEECH_TITLE = re.compile(
 )
 NOT_SPEECH_TITLE = re.compile(r"并讲话|并致辞|简历|简介|男，|女，|汉族|同志简历|照片|图片|组图|调研|视察|走访|看望|会见")
 TITLE_WEIGHT = 20  # a column whose every sampled title is a speech beats any label alone
+TITLED_SCORE = 2  # an unnamed column (a sitemap entry) whose listed titles are speeches
 
 
 def label_score(label: str) -> tuple[int, str]:
@@ -39,6 +49,15 @@ def label_score(label: str) -> tuple[int, str]:
         if pattern.search(label):
             return score, kind
     return 0, ""
+
+
+def link_score(label: str, titles: list[str]) -> tuple[int, str]:
+    """label_score, or for an unnamed column whose listed titles (a sitemap's) are speeches, a
+    speech column's lowest score: sampling its own page then decides."""
+    score, kind = label_score(label)
+    if not kind and title_score(titles)[1]:
+        return TITLED_SCORE, "speech"
+    return score, kind
 
 
 def is_speech_title(title: str) -> bool:

@@ -55,7 +55,8 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
                     point at another host (``http://www.zxcloud.cn``).
 ``homepage``        issue #22: ``/`` is a ``shape=frameset``, a ``script`` redirect, an ``offsite``
                     302, or the portal with ``columns`` (``count``, default 500) extra 栏目
-                    (archiver/replica/homepage.py).
+                    (archiver/replica/homepage.py); ``shape=sitemap``: the speech column is listed
+                    only by the sitemaps (``sitemap=index|plain|broken|huge``, replica/sitemap.py).
 ``revised_files``   issue #19: the speeches published as files (archiver/replica/files.py) are
                     served revised: each file's text gains a line (other bytes, same links).
 ==================  ===========================================================================

@@ -13,7 +13,8 @@ its SiteSpec) and 常委会议; discovery must say so and propose the meeting co
 Portal columns live under ``/lm/<code>/index.html`` with articles ``/lm/<code>/<n>.html``.
 The ``homepage`` site option (faults.py) changes ``/``: ``shape=frameset`` (a frameset whose
 frame is the portal), ``script`` (a script redirect to it), ``offsite`` (302 to another domain),
-``columns`` (``count`` extra meeting-like 栏目 in the tree, default 500).
+``columns`` (``count`` extra meeting-like 栏目 in the tree, default 500), ``sitemap`` (the speech column
+linked from nowhere but the site's sitemaps: archiver/replica/sitemap.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import zlib
 from datetime import date, timedelta
 
+from archiver.replica import sitemap
 from archiver.replica.chrome import esc
 from archiver.replica.model import Response
 
@@ -91,6 +93,10 @@ def route(fam, req, day: int) -> Response | None:
     """The portal's answer for ``req``, or None for the family's own pages."""
     spec = fam.spec
     shape = (req.options.get("homepage") or {}).get("shape")
+    hidden = shape == "sitemap"  # the speech column is in the sitemaps only
+    listed = sitemap.route(fam, req, day, columns(spec))
+    if listed is not None:
+        return listed
     if req.path == "/":
         if shape == "frameset":
             return fam.html(f'<html><head><meta charset="{spec.declared}"><title>{esc(spec.name)}</title></head>'
@@ -101,7 +107,7 @@ def route(fam, req, day: int) -> Response | None:
         if shape == "offsite":
             return Response(302, b"", headers=[("Location", OFFSITE)], cacheable=False)
         return fam.html(home(spec, int((req.options.get("homepage") or {}).get("count", 500))
-                             if shape == "columns" else 0))
+                             if shape == "columns" else 0, hidden=hidden))
     if req.path == PORTAL:
         return fam.html(home(spec, 0))
     parts = req.path.split("/")
@@ -110,7 +116,7 @@ def route(fam, req, day: int) -> Response | None:
     code, leaf = parts[2], parts[3]
     own = columns(spec)
     if code == "xxgk" and leaf == "index.html":
-        return fam.html(xxgk(spec))
+        return fam.html(xxgk(spec, hidden=hidden))
     if code.startswith("hy") and code[2:].isdigit():
         own[code] = ("会议专题", _meeting("qthy", False), 3)
     if code not in own:
@@ -138,15 +144,15 @@ def _page(spec, title: str, inner: str) -> str:
             f'{esc(spec.icp)}</div></body></html>')
 
 
-def home(spec, extra: int) -> str:
+def home(spec, extra: int, *, hidden: bool = False) -> str:
     nospeech = spec.extra.get("portal") == "nospeech"
-    where = "none" if nospeech else placement(spec)
+    where = "none" if nospeech or hidden else placement(spec)
     speech = f'<li><a href="{spec.listing_path}">{esc(spec.column_name)}</a></li>'
     menu = ('<li><a href="/">首页</a></li><li><a href="/lm/zxdt/index.html">政协动态</a></li>'
             + (speech if where == "menu" else "")
             + '<li><a href="/lm/ldxx/index.html">领导信息</a></li><li><a href="/lm/ldhd/index.html">领导活动</a></li>'
               '<li><a href="/lm/xxgk/index.html">信息公开</a></li>')
-    tree = ('<li><a href="/lm/ldjj/index.html">领导简介</a></li>' + (speech if where == "tree" or nospeech else "")
+    tree = ('<li><a href="/lm/ldjj/index.html">领导简介</a></li>' + (speech if where == "tree" or nospeech and not hidden else "")
             + "".join(f'<li><a href="/lm/{code}/index.html">{label}</a></li>'
                       for code, label in (("qthy", "全体会议"), ("cwhy", "常委会议"), ("zxhy", "主席会议"))
                       if not (nospeech and code == "qthy"))
@@ -158,9 +164,9 @@ def home(spec, extra: int) -> str:
                  f'<div class="content"><h3>政协要闻</h3><ul>{news}</ul></div></div>')
 
 
-def xxgk(spec) -> str:
+def xxgk(spec, *, hidden: bool = False) -> str:
     """The 信息公开 page: a tree of the committee's public columns."""
-    speech = "" if spec.extra.get("portal") == "nospeech" else \
+    speech = "" if spec.extra.get("portal") == "nospeech" or hidden else \
         f'<li><a href="{spec.listing_path}">{esc(spec.column_name)}</a></li>'
     items = speech + "".join(f'<li><a href="/lm/{code}/index.html">{label}</a></li>'
                              for code, (label, _, _) in columns(spec).items() if code in ("ldxx", "ldjj", "zxdt"))

@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from archiver.replica import assets, faults, homepage
+from archiver.replica import assets, faults, homepage, sitemap
 from archiver.replica.chrome import SOFT_404_HTML
 from archiver.replica.families import Family, Req, build_sites
 from archiver.replica.model import Response
@@ -210,7 +210,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         fam = st.families[self.slug]
         if req.path == "/robots.txt":
             opt = st.faults.option(self.slug, "robots") or {}
-            lines = ["User-agent: *"] + [f"Disallow: {d}" for d in opt.get("disallow", [])] + ["Allow: /", ""]
+            lines = (["User-agent: *"] + [f"Disallow: {d}" for d in opt.get("disallow", [])] + ["Allow: /"]
+                     + sitemap.robots_lines(req.options, req.host) + [""])
             return Response(body="\n".join(lines).encode(), content_type="text/plain")
         if req.path in STATIC:
             ctype, fn = STATIC[req.path]
