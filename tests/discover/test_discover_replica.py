@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archiver.discover import MAX_SAMPLED, discover
+from archiver.discover import MAX_SAMPLED, discover, sitemap
 from archiver.discover.fetch import PoliteFetcher
 from archiver.replica.families import available
 from archiver.replica.homepage import placement
@@ -76,4 +76,4 @@ def test_politeness_robots_and_user_agent(homepages):
     log = [e for e in homepages.access_log(site="trs") if e["t"]][-fetcher.requests:]
     assert log[0]["path"] == "/robots.txt"
     assert {e["user_agent"].split("/")[0] for e in log} == {"cppcc-archiver"}
-    assert fetcher.requests <= 1 + 1 + 2 + MAX_SAMPLED + 1
+    assert fetcher.requests <= 1 + 1 + 2 + MAX_SAMPLED + 1 + sitemap.MAX_FILES
