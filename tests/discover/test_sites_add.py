@@ -99,3 +99,22 @@ def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_fi
 def test_bad_arguments_are_one_line(sites_file):
     proc = sites("discover", "not a url", sites_file=sites_file)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "http(s)" in proc.stderr
+
+
+@pytest.mark.parametrize("slug", ["jeecmsapi", "phpcmsapi", "siteserverjs"])
+def test_api_listed_columns_are_proposed_added_and_archived_completely(replica, tmp_path, slug):
+    """Columns whose page lists nothing until a script calls the CMS's list API (JEECMS
+    /api/content/list.jspx, PHPCMS api.php?op=lists, SiteServer /api/plugins/contents/list)."""
+    sites_file = tmp_path / "sites.toml"
+    data = json.loads(sites("discover", replica.url(slug), "--format", "json", sites_file=sites_file,
+                            check=True).stdout)
+    assert data["proposed"] == [replica.sites[slug]["listing"]]
+    assert data["candidates"][0]["walks"].startswith("yes") and data["candidates"][0]["speech_titles"]
+    sites("add", replica.url(slug), "--slug", "apisite", sites_file=sites_file, check=True)
+    assert tomllib.loads(sites_file.read_text("utf-8"))["site"][0]["columns"] == data["proposed"]
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    run_cli("crawl", "--db", db, "--delay", "0", "--no-progress", "--site", "apisite", cwd=tmp_path,
+            env={"ARCHIVER_SITES": str(sites_file)}, check=True)
+    got = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    gold = speech_gold(replica, site=slug)
+    assert gold and set(gold) <= got, sorted(set(gold) - got)[:5]
