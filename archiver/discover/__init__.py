@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from archiver.cms import detect_family, extract_page, parse_listing
 from archiver.discover import navigation, rank, sitemap
-from archiver.discover.fetch import FetchError, PoliteFetcher
+from archiver.discover.fetch import Challenge, FetchError, PoliteFetcher
 from archiver.settings import DOWNLOAD_DELAY
 
 MAX_SAMPLED = 10  # column pages fetched per discovery: a site with 500 columns costs 10 requests
@@ -36,6 +36,7 @@ class Candidate:
     titles: list[str] = field(default_factory=list)
     speech_titles: list[str] = field(default_factory=list)
     error: str = ""
+    challenged: bool = False  # the column answered an anti-crawler challenge (HTTP 412/521)
     entries: list = field(default_factory=list, repr=False)  # the first page's, for check_column
 
     @property
@@ -64,14 +65,15 @@ class Discovery:
     @property
     def proposed(self) -> list[Candidate]:
         """The columns to register: the best speech column; else a speech-named column whose list
-        the walker cannot read (proposed, but `sites add`'s check fails on it); else every
-        meeting column whose titles include speeches (sites without a speech column keep them
-        there)."""
+        the walker cannot read or that answers an anti-crawler challenge (proposed, but `sites
+        add`'s check fails on it: a refused speech column is never swapped for the meeting
+        columns); else every meeting column whose titles include speeches (sites without a
+        speech column keep them there)."""
         good = [c for c in self.candidates if c.speech_titles and not c.error]
         if self.speech_column:
             return [next(c for c in good if c.kind == "speech")]
         top = self.candidates[0] if self.candidates else None
-        if top is not None and top.kind == "speech" and not top.articles and not top.error:
+        if top is not None and top.kind == "speech" and not top.articles and (top.challenged or not top.error):
             return [top]
         meetings = [c for c in good if c.kind == "meeting"]
         return meetings or good[:1]
@@ -118,6 +120,9 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
     if not named:
         result.notes.append(f"none of the {len(links)} column links is named like a speech, meeting or "
                             "leader column")
+    elif result.proposed and result.proposed[0].challenged:
+        result.notes.append(f"the column “{result.proposed[0].label}” answers an anti-crawler challenge; "
+                            "reported, not circumvented")
     elif result.proposed and not result.proposed[0].articles:
         result.notes.append(f"the column “{result.proposed[0].label}” lists no article the walker can read "
                             "(its list may need a browser: render = true, or a family module)")
@@ -145,7 +150,7 @@ def _sample(fetcher: PoliteFetcher, candidate: Candidate) -> None:
     try:
         page = fetcher.get(candidate.url)
     except FetchError as exc:
-        candidate.error = str(exc)
+        candidate.error, candidate.challenged = str(exc), isinstance(exc, Challenge)
         return
     listing = parse_listing(page.url, page.text, content_type=page.content_type)
     if not listing.entries and listing.follow and listing.follow[0].method == "GET":

@@ -29,6 +29,10 @@ class FetchError(Exception):
     """One line saying why a page could not be read (the report shows it as is)."""
 
 
+class Challenge(FetchError):
+    """An HTTP 412/521 anti-crawler challenge: the site refuses us (reported, not circumvented)."""
+
+
 @dataclass
 class Page:
     url: str  # after same-site redirects
@@ -115,7 +119,7 @@ class PoliteFetcher:
             raise FetchError(f"{url}: robots.txt disallows it for our User-Agent; not fetched")
         page = self._raw(url, limit)
         if page.status in CHALLENGE_STATUSES:
-            raise FetchError(f"{url}: HTTP {page.status} anti-crawler challenge; reported, not circumvented "
+            raise Challenge(f"{url}: HTTP {page.status} anti-crawler challenge; reported, not circumvented "
                              "(ask the site's webmaster to allow the archiver)")
         if page.status >= 400:
             raise FetchError(f"{url}: HTTP {page.status}")

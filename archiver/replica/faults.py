@@ -53,7 +53,8 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
                     the last page again instead of 404 (pages that repeat the same articles).
 ``offsite_pager``   issue #14 platforms: page URLs built by page functions / onclick handlers
                     point at another host (``http://www.zxcloud.cn``).
-``homepage``        issue #22: ``/`` is a ``shape=frameset``, a ``script`` redirect, an ``offsite``
+``homepage``        issue #22: ``/`` is a ``shape=frameset``, a ``script`` redirect (both to
+                    another domain with ``target=offsite``), an ``offsite``
                     302, or the portal with ``columns`` (``count``, default 500) extra 栏目
                     (archiver/replica/homepage.py); ``shape=sitemap``: the speech column is listed
                     only by the sitemaps (``sitemap=index|plain|broken|huge``, replica/sitemap.py).

@@ -12,7 +12,8 @@ its SiteSpec) and 常委会议; discovery must say so and propose the meeting co
 
 Portal columns live under ``/lm/<code>/index.html`` with articles ``/lm/<code>/<n>.html``.
 The ``homepage`` site option (faults.py) changes ``/``: ``shape=frameset`` (a frameset whose
-frame is the portal), ``script`` (a script redirect to it), ``offsite`` (302 to another domain),
+frame is the portal), ``script`` (a script redirect to it; with ``target=offsite`` both point
+at another domain instead), ``offsite`` (302 to another domain),
 ``columns`` (``count`` extra meeting-like 栏目 in the tree, default 500), ``sitemap`` (the speech column
 linked from nowhere but the site's sitemaps: archiver/replica/sitemap.py).
 """
@@ -98,12 +99,15 @@ def route(fam, req, day: int) -> Response | None:
     if listed is not None:
         return listed
     if req.path == "/":
+        # target=offsite: the frame or the script sends the browser to another domain (a portal
+        # hosted by the province's 集约化 platform), which discovery reports, never follows.
+        target = OFFSITE if (req.options.get("homepage") or {}).get("target") == "offsite" else PORTAL
         if shape == "frameset":
             return fam.html(f'<html><head><meta charset="{spec.declared}"><title>{esc(spec.name)}</title></head>'
-                            f'<frameset rows="100%,*"><frame src="{PORTAL}" name="main"></frameset></html>')
+                            f'<frameset rows="100%,*"><frame src="{target}" name="main"></frameset></html>')
         if shape == "script":
             return fam.html(f'<html><head><meta charset="{spec.declared}"></head><body><script>'
-                            f'window.location.href="{PORTAL}";</script></body></html>')
+                            f'window.location.href="{target}";</script></body></html>')
         if shape == "offsite":
             return Response(302, b"", headers=[("Location", OFFSITE)], cacheable=False)
         return fam.html(home(spec, int((req.options.get("homepage") or {}).get("count", 500))

@@ -84,6 +84,32 @@ def test_framesets_and_script_redirects_are_followed_on_the_same_site(faulty, si
     assert data["proposed"] == [faulty.sites["hanweb"]["listing"]]
 
 
+@pytest.mark.parametrize("shape", ["frameset", "script"])
+def test_framesets_and_script_redirects_to_another_domain_are_reported_not_followed(faulty, sites_file, shape):
+    faulty.clear_faults()
+    faulty.fault("hanweb", None, "homepage", shape=shape, target="offsite")
+    faulty.clear_log()
+    proc = sites("add", faulty.url("hanweb"), sites_file=sites_file)
+    faulty.clear_faults()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "www.zxcloud.cn" in proc.stdout + proc.stderr and "another site" in proc.stdout + proc.stderr
+    assert "nothing written" in proc.stderr and not sites_file.exists()
+    assert [e["path"] for e in faulty.access_log(site="hanweb")] == ["/robots.txt", "/"]
+
+
+@pytest.mark.parametrize("status", [412, 521])
+def test_a_challenged_column_is_reported_and_nothing_written(faulty, sites_file, status):
+    """The homepage reads, the speech column answers an anti-crawler challenge: the check crawl
+    fails, says so and writes nothing; the challenge is not retried around."""
+    faulty.clear_faults()
+    faulty.fault("trs", "/ldjh/*", "challenge", status=status)
+    proc = sites("add", faulty.url("trs"), sites_file=sites_file)
+    faulty.clear_faults()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"HTTP {status} anti-crawler challenge" in proc.stdout + proc.stderr
+    assert "nothing written" in proc.stderr and not sites_file.exists()
+
+
 def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_file):
     faulty.clear_faults()
     faulty.fault("trs", None, "homepage", shape="columns", count=500)
