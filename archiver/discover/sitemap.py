@@ -7,8 +7,11 @@ MAX_FILES sitemaps fetched, MAX_BYTES each (decompressed too: a gzip bomb stops 
 MAX_ENTRIES entries read in all. A sitemap that cannot be read is one note line; discovery goes
 on with the menus.
 
-Sitemaps name pages, not columns: a column is an entry that other entries sit under (its
-directory is a prefix of theirs) or whose path ends like a 栏目 page (`/`, `index.*`, `list*`).
+Sitemaps name pages, not columns: a column is an entry whose path ends like a 栏目 page (`/`,
+`index.*`, `list*`, `node_N.*`); an entry sits under the column whose directory is a prefix of
+its path (/ldjh/index.shtml owns /ldjh/202501/t20250108_1.shtml), else under the column whose
+long numeric id it repeats (Hanweb's /col/col1229712376/index.html owns
+/art/2025/5/30/art_1229712376_3066.html).
 Its label is a title the sitemap gives (the Google News extension's `<news:title>`, Baidu's
 `<data><display><title>`), else a path segment whose pinyin initials name a column (ldjh 领导讲
 话, rank.SEGMENTS); the titles of the entries under it are shown as its evidence.
@@ -33,6 +36,7 @@ from archiver.discover.navigation import ColumnLink, is_home
 MAX_FILES = 4  # an index and three of its children
 MAX_BYTES = 10_000_000  # per sitemap, after decompression (the protocol allows 50 MB)
 MAX_ENTRIES = 50_000  # in all (the protocol's limit for one file)
+ID = re.compile(r"(?<!\d)\d{5,}(?!\d)")  # a column id: 5 digits or more (not a year, not a month)
 COLUMN_PAGE = re.compile(r"/(index|default|list[\w-]*|node_\d+)\.(s?html?|jhtml|jsp|php|aspx?)$|/$", re.I)
 
 
@@ -109,9 +113,10 @@ def column_links(home: str, entries: list[dict]) -> list[ColumnLink]:
     pages = [e for e in entries if same_site(home, e["loc"]) and not is_home(e["loc"])]
     columns = {e["loc"]: e for e in pages if COLUMN_PAGE.search(urlsplit(e["loc"]).path)}
     by_directory = {_directory(url): url for url in columns if _directory(url) != "/"}
+    by_id = {token: url for url in columns for token in ID.findall(urlsplit(url).path)}
     under: dict[str, list[str]] = defaultdict(list)
     for e in pages:
-        owner = _owner(e["loc"], by_directory)
+        owner = _owner(e["loc"], by_directory, by_id)
         if owner and owner != e["loc"] and e.get("title"):
             under[owner].append(e["title"])
     links = []
@@ -128,14 +133,15 @@ def _directory(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[0] + "/"
 
 
-def _owner(url: str, by_directory: dict[str, str]) -> str | None:
-    """The column whose directory is the longest prefix of the entry's path."""
+def _owner(url: str, by_directory: dict[str, str], by_id: dict[str, str]) -> str | None:
+    """The column whose directory is the longest prefix of the entry's path, else the column
+    whose id the entry's path repeats."""
     path = _directory(url)
     while path != "/":
         if path in by_directory:
             return by_directory[path]
         path = path[:-1].rsplit("/", 1)[0] + "/"
-    return None
+    return next((by_id[token] for token in ID.findall(urlsplit(url).path) if token in by_id), None)
 
 
 def _label(url: str, entry: dict, titles: list[str]) -> tuple[str, str]:
