@@ -13,7 +13,7 @@ import pytest
 from archiver.discover import discover, sitemap
 from archiver.discover.fetch import PoliteFetcher
 from archiver.replica.testing import ReplicaProcess
-from tests.clirun import run_cli
+from tests.clirun import export_jsonl, run_cli, speech_gold
 
 # Column paths /ldjh/index.shtml and /a/ldjh/ (labelled by the path), /col/col1229712376/index.html
 # (no label: the speech titles of the articles repeating its id decide).
@@ -110,3 +110,16 @@ def test_a_gzipped_urlset_keeps_news_titles():
     assert entries[0]["title"] == "在全会上的讲话"
     links = sitemap.column_links("http://a.cn/", entries)
     assert [(l.url, l.label, l.titles) for l in links] == [("http://a.cn/jh/", "讲话", ["在全会上的讲话"])]
+
+
+def test_add_then_crawl_archives_the_sitemap_only_column_completely(rp, sitemapped, tmp_path):
+    sitemapped("dede")
+    sites_file = tmp_path / "sites.toml"
+    env = {"ARCHIVER_SITES": str(sites_file)}
+    run_cli("sites", "add", rp.url("dede"), "--slug", "mapped", "--delay", "0", cwd=tmp_path, env=env, check=True)
+    db = f"sqlite:///{tmp_path}/a.sqlite3"
+    run_cli("crawl", "--db", db, "--delay", "0", "--no-progress", "--site", "mapped", cwd=tmp_path, env=env,
+            check=True)
+    got = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    gold = speech_gold(rp, site="dede")
+    assert gold and set(gold) <= got, sorted(set(gold) - got)[:5]
