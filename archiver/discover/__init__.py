@@ -1,9 +1,10 @@
 """Column discovery: from a committee's homepage to the columns where its speeches live (issue #22).
 
 `discover(homepage)` fetches the homepage politely (fetch.py), reads its navigation and its
-信息公开 / 网站地图 pages one level deep (navigation.py) and its XML sitemaps (sitemap.py), samples the best-named columns' first
-listing pages through the generic walker (archiver.cms.parse_listing) and ranks them by label,
-position and the share of speech-like titles (rank.py). `check_column` is `sites add`'s check
+信息公开 / 网站地图 pages one level deep (navigation.py) and its XML sitemaps (sitemap.py),
+samples the best-named columns' first listing pages through the generic walker
+(archiver.cms.parse_listing) and ranks them by label, position and the share of speech-like
+titles (rank.py). `check_column` is `sites add`'s check
 crawl: the first listing page and one article, extracted. report.py renders the result as a
 table, JSON or a registry entry. Nothing here writes anywhere.
 """

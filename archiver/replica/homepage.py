@@ -156,7 +156,8 @@ def home(spec, extra: int, *, hidden: bool = False) -> str:
             + (speech if where == "menu" else "")
             + '<li><a href="/lm/ldxx/index.html">领导信息</a></li><li><a href="/lm/ldhd/index.html">领导活动</a></li>'
               '<li><a href="/lm/xxgk/index.html">信息公开</a></li>')
-    tree = ('<li><a href="/lm/ldjj/index.html">领导简介</a></li>' + (speech if where == "tree" or nospeech and not hidden else "")
+    in_tree = where == "tree" or nospeech and not hidden
+    tree = ('<li><a href="/lm/ldjj/index.html">领导简介</a></li>' + (speech if in_tree else "")
             + "".join(f'<li><a href="/lm/{code}/index.html">{label}</a></li>'
                       for code, label in (("qthy", "全体会议"), ("cwhy", "常委会议"), ("zxhy", "主席会议"))
                       if not (nospeech and code == "qthy"))

@@ -87,5 +87,6 @@ def route(fam, req, day: int, portal: dict) -> Response | None:
                         content_type=xml)
     if req.path == COLUMNS:
         return Response(body=(URLSET + _columns(fam, base, portal) + "</urlset>\n").encode(), content_type=xml)
-    body = gzip_bomb(64) if kind == "huge" else gzip_bytes((URLSET + _articles(fam, base, day) + "</urlset>\n").encode())
+    articles = (URLSET + _articles(fam, base, day) + "</urlset>\n").encode()
+    body = gzip_bomb(64) if kind == "huge" else gzip_bytes(articles)
     return Response(body=body, content_type="application/x-gzip", cacheable=False)
