@@ -25,7 +25,7 @@ from archiver.distributed.keys import DEFAULT_PREFIX, RunKeys, current_key
 from archiver.distributed.queue import Frontier
 from archiver.distributed.runstate import (
     DRAINING, FINISHED, INTERRUPTED, RUNNING, STOPPING, RunConfig, current_run, merged_reports, merged_stats,
-    publish_run, run_state,
+    publish_run, run_state, settle_columns,
 )
 from archiver.distributed.settings import DEFAULT_LEASE, new_worker_id
 from archiver.distributed.worker import FrontierCrawl, crawl_frontier, frontier_settings
@@ -125,6 +125,7 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
     lease = scrapy_settings.getfloat("ARCHIVER_REDIS_LEASE", DEFAULT_LEASE)
     stragglers = wait_for_workers(server, keys, worker, timeout=lease + args.idle_exit + 10)
     reports = merged_reports(server, keys, targets)
+    settle_columns(server, keys, reports)  # before close_run drops what no writer confirmed
     stats = merged_stats(server, keys)
     stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
     workers = worker_summaries(server, keys)
