@@ -86,6 +86,10 @@ class RunKeys:
         return f"{self.base}:unstored"
 
     @property
+    def stored(self) -> str:  # set: article URLs a writer confirmed stored in this run
+        return f"{self.base}:stored"
+
+    @property
     def stats(self) -> str:  # hash: Scrapy stats summed over workers
         return f"{self.base}:stats"
 

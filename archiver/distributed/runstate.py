@@ -136,13 +136,21 @@ class SharedColumnLedger(ColumnLedger):
         self.server = server
         self.keys = keys
 
+    # Another worker may fetch and store a request before the process that queued it has
+    # recorded it (the signal comes after the push): an article stored in this run is never
+    # recorded as unstored again.
+    RECORD = "if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
+
     def scheduled(self, request: Any, spider: Any = None) -> None:
         column, url = request.meta.get("target"), request.meta.get("article_url")
         if column and url and not request.meta.get("pages"):
-            self.server.hset(self.keys.unstored, url, column)
+            self.server.eval(self.RECORD, 2, self.keys.unstored, self.keys.stored, url, column)
 
     def stored(self, url: str) -> None:
-        self.server.hdel(self.keys.unstored, url)
+        pipe = self.server.pipeline(transaction=True)
+        pipe.sadd(self.keys.stored, url)
+        pipe.hdel(self.keys.unstored, url)
+        pipe.execute()
 
 
 def settle_columns(server: Any, keys: RunKeys, reports: Iterable[SiteReport]) -> None:

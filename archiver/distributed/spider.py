@@ -23,6 +23,7 @@ from scrapy.core.engine import ExecutionEngine
 from scrapy.http import Request, Response
 
 from archiver.distributed.runstate import SharedColumnLedger
+from archiver.spiders.completeness import ColumnLedger
 from archiver.spiders.column import ColumnSpider, CrawlTarget, _listing_key, _request_spec
 
 WALK_SEEN = "walk_seen"
@@ -47,7 +48,9 @@ class DistributedColumnSpider(ColumnSpider):
         self.on_seeded = on_seeded
         self._walk: set[str] | None = None
 
-    def column_ledger(self, crawler: Crawler) -> SharedColumnLedger:
+    def column_ledger(self, crawler: Crawler) -> ColumnLedger:
+        if not crawler.settings.get("ARCHIVER_REDIS_RUN"):  # no shared run (unit tests): local
+            return super().column_ledger(crawler)
         from scrapy_redis import connection
 
         from archiver.distributed.settings import run_keys
