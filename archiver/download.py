@@ -71,8 +71,11 @@ class _BoundedProtocol(_LenientHTTP11ClientProtocol):
         return d
 
 
-class BoundedHTTP11DownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler whose connections bound every response's header section."""
+class HeaderBounds:
+    """Bounds the header section of every response an ``HTTP11DownloadHandler`` subclass
+    downloads itself: mixed in before it (``class H(HeaderBounds, SomeHTTP11Handler)``), so that
+    a handler that delegates plain requests to Scrapy's (the rendered runs' Playwright handler,
+    ``archiver/render_download.py``) keeps the bounds for them too."""
 
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         super().__init__(crawler)
@@ -99,3 +102,7 @@ class BoundedHTTP11DownloadHandler(HTTP11DownloadHandler):
                 raise
             self._crawler.stats.inc_value(f"archiver/limits/{limit.key}")
             raise limit from None
+
+
+class BoundedHTTP11DownloadHandler(HeaderBounds, HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler whose connections bound every response's header section."""

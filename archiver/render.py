@@ -39,7 +39,8 @@ from archiver.cms.urls import same_site
 
 logger = logging.getLogger(__name__)
 
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# scrapy-playwright's handler with our header bounds on the requests it does not render.
+HANDLER = "archiver.render_download.BoundedPlaywrightDownloadHandler"
 # Debian's /usr/bin/chromium is a shell wrapper that prints shell noise on some machines;
 # the binary behind it takes Playwright's flags directly.
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser",

@@ -126,23 +126,44 @@ def judge_health(report: SiteReport, previous: PreviousWalks, targets: list[Craw
             report.health.append(f"column shrank from {before} to {report.listed} articles")
 
 
-def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
-    lock = ArchiveLock(request.db_url)
+class NotStarting(Exception):
+    """Why a crawl cannot take its archive: one line for the user, and the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def take_archive(db_url: str) -> ArchiveLock:
+    """The archive's lock, taken, with the schema upgraded under it (two first runs never race
+    to create it). Shared by the single-process crawl and the distributed coordinator; raises
+    ``NotStarting`` when another crawl holds it (exit 2) or the archive cannot be written (a
+    read-only or vanished folder, a read-only file: exit 1, issue #15)."""
+    lock = ArchiveLock(db_url)
     try:
         lock.acquire()
     except LockHeld as exc:
-        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
-        return CrawlResult(EXIT_USAGE, None, [])
+        raise NotStarting(str(exc), EXIT_USAGE) from None
     except ArchiveUnusable as exc:
-        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
-        return CrawlResult(EXIT_FAILED, None, [])
+        raise NotStarting(str(exc), EXIT_FAILED) from None
     try:
-        try:
-            upgrade(request.db_url)  # under the lock: two first runs never race to create the schema
-        except (SQLAlchemyError, OSError) as exc:  # a read-only archive: one line (issue #15)
-            print(f"cppcc-archiver: not starting: cannot write to the archive: {short_error(exc)}",
-                  file=sys.stderr)
-            return CrawlResult(EXIT_FAILED, None, [])
+        upgrade(db_url)
+    except (SQLAlchemyError, OSError) as exc:
+        lock.release()
+        raise NotStarting(f"cannot write to the archive: {short_error(exc)}", EXIT_FAILED) from None
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def run_crawl(request: CrawlRequest, out: TextIO = sys.stdout) -> CrawlResult:
+    try:
+        lock = take_archive(request.db_url)
+    except NotStarting as exc:
+        print(f"cppcc-archiver: not starting: {exc}", file=sys.stderr)
+        return CrawlResult(exc.code, None, [])
+    try:
         return _run_locked(request, lock, out)
     finally:
         lock.release()

@@ -44,7 +44,7 @@ ARCHIVER_FAMILIES = None
 ARCHIVER_EXTRACT_PROCESSES = 1
 ARCHIVER_STORAGE_PROCESS = True
 ARCHIVER_STORAGE_BATCH = 50  # items per writer transaction at most (one SAVEPOINT each)
-ARCHIVER_SQLITE_BUSY_TIMEOUT = None  # seconds the writer waits for SQLite's write lock; None: 30
+ARCHIVER_SQLITE_BUSY_TIMEOUT = None  # seconds the writer waits for SQLite's write lock (PostgreSQL: lock_timeout); None: 30
 # Seconds a child process (extraction, storage) may take over one call before it is killed and
 # replaced and the call sent again (issue #15: a hung or stopped child stalled the crawl forever).
 ARCHIVER_CHILD_CALL_TIMEOUT = 300.0

@@ -64,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a user's mistake or a damaged archive: one line (issue #17)
         from archiver.cli.options import ArchiveError, UsageError, describe_database_error
+        from archiver.lock import ArchiveUnusable
 
         if isinstance(exc, UsageError):
             code, line = EXIT_USAGE, str(exc)
-        elif isinstance(exc, ArchiveError):
+        elif isinstance(exc, (ArchiveError, ArchiveUnusable)):  # a read-only or vanished folder
             code, line = EXIT_FAILED, str(exc)
         else:
             line = describe_database_error(exc)

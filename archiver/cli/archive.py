@@ -202,7 +202,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     try:
         return db.open_archive(url)
     except Exception as exc:  # noqa: BLE001 - unreachable server, damaged file…
-        damaged = options.describe_database_error(exc)
+        damaged = options.unwritable_folder(url) or options.describe_database_error(exc)
         if damaged:
             raise ArchiveError(damaged) from exc
         raise UsageError(f"cannot open the archive: {type(exc).__name__}: {exc}") from exc
@@ -682,7 +682,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     try:
         db.upgrade(url)
     except Exception as exc:  # noqa: BLE001
-        damaged = options.describe_database_error(exc)
+        damaged = options.unwritable_folder(url) or options.describe_database_error(exc)
         if damaged:
             raise ArchiveError(damaged) from exc
         raise UsageError(f"upgrade failed: {type(exc).__name__}: {exc}") from exc

@@ -171,6 +171,16 @@ def check_archive(url: str, *, full: bool = False, max_bytes: int | None = None)
                            "`cppcc-archiver verify` lists every problem")
 
 
+def unwritable_folder(url: str) -> str | None:
+    """Why a SQLite archive cannot be opened when its folder is read-only (even reading it in
+    WAL mode writes the -wal and -shm files beside it); None when that is not the cause."""
+    path = sqlite_file(url)
+    if path is None or not path.parent.is_dir() or os.access(path.parent, os.W_OK):
+        return None
+    return (f"cannot use the archive folder {path.parent}: it is read-only "
+            "(SQLite writes its -wal and -shm files beside the archive)")
+
+
 def describe_database_error(exc: BaseException) -> str | None:
     """One line for a database failure that reached a command (None when it is not one)."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError

@@ -25,14 +25,14 @@ from archiver.distributed.keys import DEFAULT_PREFIX, RunKeys, current_key
 from archiver.distributed.queue import Frontier
 from archiver.distributed.runstate import (
     DRAINING, FINISHED, INTERRUPTED, RUNNING, STOPPING, RunConfig, current_run, merged_reports, merged_stats,
-    publish_run, run_state,
+    publish_run, run_state, settle_columns,
 )
 from archiver.distributed.settings import DEFAULT_LEASE, new_worker_id
 from archiver.distributed.worker import FrontierCrawl, crawl_frontier, frontier_settings
-from archiver.lock import ArchiveLock, LockHeld
-from archiver.runner import EXIT_USAGE, conclude_run, prepare_run, setup_logging
+from archiver.lock import ArchiveLock
+from archiver.runner import EXIT_USAGE, NotStarting, conclude_run, prepare_run, setup_logging, take_archive
 from archiver.spiders.column import CrawlTarget
-from storage.db import make_engine, make_session_factory, upgrade
+from storage.db import make_engine, make_session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +52,12 @@ def run_distributed_crawl(args: Any, targets: list[CrawlTarget], db_url: str, ou
     if busy:
         print(f"cppcc-archiver crawl: not starting: {busy}", file=sys.stderr)
         return EXIT_USAGE
-    lock = ArchiveLock(db_url)
     try:
-        lock.acquire()
-    except LockHeld as exc:
+        lock = take_archive(db_url)
+    except NotStarting as exc:  # held by another crawl, or a read-only/vanished archive folder
         print(f"cppcc-archiver crawl: not starting: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.code
     try:
-        upgrade(db_url)
         return _coordinate(args, targets, db_url, server, prefix, lock, out)
     finally:
         lock.release()
@@ -127,6 +125,7 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
     lease = scrapy_settings.getfloat("ARCHIVER_REDIS_LEASE", DEFAULT_LEASE)
     stragglers = wait_for_workers(server, keys, worker, timeout=lease + args.idle_exit + 10)
     reports = merged_reports(server, keys, targets)
+    settle_columns(server, keys, reports)  # before close_run drops what no writer confirmed
     stats = merged_stats(server, keys)
     stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
     workers = worker_summaries(server, keys)

@@ -82,6 +82,14 @@ class RunKeys:
         return f"{self.base}:report:{site}:{name}"
 
     @property
+    def unstored(self) -> str:  # hash: listed article URL -> its column, until a writer stored it
+        return f"{self.base}:unstored"
+
+    @property
+    def stored(self) -> str:  # set: article URLs a writer confirmed stored in this run
+        return f"{self.base}:stored"
+
+    @property
     def stats(self) -> str:  # hash: Scrapy stats summed over workers
         return f"{self.base}:stats"
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from archiver.distributed.keys import RunKeys, current_key
 from archiver.report import SiteReport
 from archiver.spiders.column import CrawlTarget, KnownArticle
+from archiver.spiders.completeness import ColumnLedger
 
 # A run is RUNNING; DRAINING once its coordinator saw the frontier empty long enough (the others
 # close at once); STOPPING when the coordinator was interrupted (the others stop too); FINISHED or
@@ -119,6 +121,47 @@ def load_known(server: Any, keys: RunKeys) -> dict[str, KnownArticle]:
         article = KnownArticle(**json.loads(raw))
         known[article.url] = article
     return known
+
+
+class SharedColumnLedger(ColumnLedger):
+    """Issue #15 for a shared frontier: what a column listed and no writer confirmed stored,
+    kept in Redis (``RunKeys.unstored``), since the worker that lists an article is often not
+    the one that stores it. An article failed, refused by the writer, or in flight on a worker
+    that died (its request is requeued: stored by another worker, it is confirmed then) stays
+    there, and :func:`settle_columns` keeps its column incomplete: the next run walks it in full.
+    A confirmation lost with Redis errs the same safe way."""
+
+    def __init__(self, server: Any, keys: RunKeys) -> None:
+        super().__init__()
+        self.server = server
+        self.keys = keys
+
+    # Another worker may fetch and store a request before the process that queued it has
+    # recorded it (the signal comes after the push): an article stored in this run is never
+    # recorded as unstored again.
+    RECORD = "if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
+
+    def scheduled(self, request: Any, spider: Any = None) -> None:
+        column, url = request.meta.get("target"), request.meta.get("article_url")
+        if column and url and not request.meta.get("pages"):
+            self.server.eval(self.RECORD, 2, self.keys.unstored, self.keys.stored, url, column)
+
+    def stored(self, url: str) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        pipe.sadd(self.keys.stored, url)
+        pipe.hdel(self.keys.unstored, url)
+        pipe.execute()
+
+
+def settle_columns(server: Any, keys: RunKeys, reports: Iterable[SiteReport]) -> None:
+    """At the run's end (the coordinator, every worker gone): a column with a listed article
+    not confirmed stored is not complete, whichever worker walked it to its end."""
+    unstored = Counter(_text(column) for column in server.hvals(keys.unstored))
+    for report in reports:
+        short = {c: unstored[c] for c in report.complete_columns if unstored[c]}
+        for column, count in short.items():
+            report.short(f"{count} listed articles of {column} not stored: the next run walks the column again")
+        report.complete_columns = [c for c in report.complete_columns if c not in short]
 
 
 class ReportLedger:

@@ -22,6 +22,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.core.engine import ExecutionEngine
 from scrapy.http import Request, Response
 
+from archiver.distributed.runstate import SharedColumnLedger
+from archiver.spiders.completeness import ColumnLedger
 from archiver.spiders.column import ColumnSpider, CrawlTarget, _listing_key, _request_spec
 
 WALK_SEEN = "walk_seen"
@@ -35,9 +37,9 @@ TESTED_SCRAPY = ("2.14", "2.20")  # [from, to)
 
 class DistributedColumnSpider(ColumnSpider):
     name = "column"
-    # A column's articles are stored by whichever worker fetched them: no one process can
-    # confirm them all (issue #15's per-column check is single-process only for now).
-    confirms_storage = False
+    # A column's articles are stored by whichever worker fetched them: what each column listed
+    # and is not stored yet is kept in Redis for the whole run (issue #15, SharedColumnLedger).
+    confirms_storage = True
 
     def __init__(self, targets: list[CrawlTarget], *, seed: bool = False, on_seeded: Any = None,
                  **kwargs: Any) -> None:
@@ -45,6 +47,15 @@ class DistributedColumnSpider(ColumnSpider):
         self.seed = seed
         self.on_seeded = on_seeded
         self._walk: set[str] | None = None
+
+    def column_ledger(self, crawler: Crawler) -> ColumnLedger:
+        if not crawler.settings.get("ARCHIVER_REDIS_RUN"):  # no shared run (unit tests): local
+            return super().column_ledger(crawler)
+        from scrapy_redis import connection
+
+        from archiver.distributed.settings import run_keys
+
+        return SharedColumnLedger(connection.from_settings(crawler.settings), run_keys(crawler.settings))
 
     async def start(self) -> AsyncIterator[Request]:
         try:

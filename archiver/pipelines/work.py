@@ -20,7 +20,7 @@ from sqlalchemy import and_, event, or_, select
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from storage import bulk, files, repository
-from storage.db import make_engine, make_session_factory, use_explicit_transactions
+from storage.db import BUSY_TIMEOUT_MS, make_engine, make_session_factory, use_explicit_transactions
 from storage.errors import is_disk_full, short_error
 from storage.models import StoredBatch
 
@@ -60,6 +60,11 @@ class Writer:
             if busy_timeout is not None:  # ARCHIVER_SQLITE_BUSY_TIMEOUT (tests use a short one)
                 _set_busy_timeout(self.engine, busy_timeout)
             use_explicit_transactions(self.engine)  # SAVEPOINTs need it with pysqlite
+        else:
+            # PostgreSQL waits for a row or table lock for ever by default: another program
+            # holding one would stall the writer until the lane's watchdog (issue #15). Wait as
+            # long as SQLite would, then fail the items (their column stays incomplete).
+            _set_lock_timeout(self.engine, busy_timeout if busy_timeout is not None else BUSY_TIMEOUT_MS / 1000)
         self.sessions = make_session_factory(self.engine)
 
     def write_batch(self, items: list, key: str | None = None) -> list[Tally | WriteFailure]:
@@ -195,6 +200,14 @@ def _set_busy_timeout(engine, seconds: float) -> None:  # type: ignore[no-untype
     @event.listens_for(engine, "connect")
     def _busy(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+
+def _set_lock_timeout(engine, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    @event.listens_for(engine, "connect")
+    def _lock_timeout(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(seconds * 1000)}")
+        dbapi_connection.commit()
 
 
 def new_article(item: ArticleItem) -> bulk.NewArticle:

@@ -133,8 +133,14 @@ class ColumnSpider(scrapy.Spider):
             kwargs = targets_from_arguments(crawler.settings, kwargs)
         spider = super().from_crawler(crawler, *args, **kwargs)
         if cls.confirms_storage:
+            spider.ledger = spider.column_ledger(crawler)
             crawler.signals.connect(spider.ledger.scheduled, signal=signals.request_scheduled)
         return spider
+
+    def column_ledger(self, crawler) -> ColumnLedger:  # type: ignore[no-untyped-def]
+        """Where this crawl keeps what its columns listed and is not stored yet: this process
+        (a distributed crawl keeps it in Redis, archiver/distributed/spider.py)."""
+        return self.ledger
 
     def article_stored(self, url: str) -> None:
         """Called by the storage pipeline once ``url`` is committed."""

@@ -7,6 +7,7 @@ and every crawl process costs seconds of imports.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -29,3 +30,21 @@ def pg_url(request):
     name = f"reliability_{request.module.__name__.rsplit('.', 1)[-1]}_{os.getpid()}"
     with scratch_postgres_database(name) as url:
         yield url
+
+
+@pytest.fixture
+def archive(request, tmp_path):
+    """An empty archive for one test, on the backend of ``request.param`` (indirect
+    parametrization with ``helpers.BACKENDS``): a SQLite file path, or the URL of a fresh PostgreSQL
+    database of its own, dropped afterwards."""
+    if request.param == "sqlite":
+        yield tmp_path / "archive.sqlite3"
+        return
+    from tests.services import scratch_postgres_database
+
+    # Database names are at most 63 bytes: the test's name is shortened by a hash.
+    test = request.node.name
+    name = f"rel_{hashlib.sha1(test.encode()).hexdigest()[:12]}_{os.getpid()}"
+    with scratch_postgres_database(name) as url:
+        yield url
+

@@ -133,3 +133,29 @@ def test_non_text_and_unknown_charsets_fall_back_to_detection(crawl):
         assert record is not None, (path, fetch_errors(crawl, local.base + path))
         assert record["title"] == f"{TITLE}（{n}）" and "政协工作会议" in record["body"], record
     assert crawl["run"].line(site_slug(local.base)).startswith(f"{site_slug(local.base)}: ok,"), crawl["run"].stdout
+
+
+@pytest.mark.timeout(240)
+def test_header_floods_are_refused_in_a_rendered_run_too(tmp_path):
+    """A rendered run installs scrapy-playwright's download handler; the requests it does not
+    render (robots.txt, every article) must keep the header bounds of ours."""
+    from tests.runner.test_rendered import require_browser
+
+    require_browser()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    # 4 MB and 2,000 fields: far past the bounds (256 kB, 500), small enough to be quick.
+    with HostileSite(flood_mb=4, flood_fields=2000, fold_kb=20) as hostile:
+        run = run_measured(*crawl_args(db, hostile.base + "/flood/index.html",
+                                       extra=("-s", "ARCHIVER_RENDER=all")), cwd=tmp_path)
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    # The listing really went through the browser: its rendered DOM is kept as its own fetch.
+    assert rows(db_path, "SELECT count(*) FROM fetches WHERE kind = 'listing-rendered'") == [(1,)], run.stdout
+    for path, limit in (("/flood/bytes.html", "ARCHIVER_MAX_HEADER_BYTES"), ("/flood/count.html", "ARCHIVER_MAX_HEADERS")):
+        errors = [e or "" for (e,) in rows(db_path, "SELECT error FROM fetches WHERE url = ?", hostile.base + path)]
+        assert len(errors) == 1 and "HeadersTooLarge" in errors[0] and limit in errors[0], (path, errors)
+    stats = last_run_stats(db_path)
+    assert stats.get("archiver/limits/header_bytes") == 1 and stats.get("archiver/limits/header_count") == 1, stats
+    stored = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
+    assert stored == {hostile.base + "/art/1.html", hostile.base + "/flood/fold.html"}, stored
+    assert run.returncode == 1 and ": incomplete, " in run.line(site_slug(hostile.base)), run.stdout

@@ -4,7 +4,8 @@
   resolved file, and on its device and inode), not run alongside the first.
 - A symlink planted at ``FILE.part`` before an export: it is never written through (the export
   goes to a new exclusive temporary file), the file it points at is untouched.
-- A read-only archive folder, and an archive deleted mid-crawl: one clear line, exit 1.
+- A read-only archive folder, and an archive deleted mid-crawl: one clear line, exit 1; the
+  same for every command that opens the archive (the distributed coordinator, ``reindex``…).
 Then a clean incremental run stores every listed article exactly once.
 """
 
@@ -21,7 +22,7 @@ import pytest
 from storage.db import upgrade
 from tests.clirun import export_jsonl, run_cli, speech_gold
 from tests.reliability.helpers import (
-    cli_env, count_while_crawling, crawl_args, outcome, run_measured, start_cli, start_slow_crawl, wait_until,
+    BATCH_DRIVER, cli_env, count_while_crawling, crawl_args, outcome, run_measured, start_cli, start_slow_crawl, wait_until,
 )
 from tests.reliability.test_loss import assert_clean_rerun_stores_everything, site_line
 
@@ -79,11 +80,12 @@ def test_export_never_writes_through_a_symlink_planted_at_the_part_file(module_r
     assert "Traceback" not in blocked.stderr
 
 
-def run_readonly(args: list[str], *, folder, cwd) -> subprocess.CompletedProcess:
-    """`python -m archiver ARGS` with ``folder`` read-only for it alone: a read-only bind mount
-    in a mount namespace of its own when run as root (root ignores permission bits), else
-    permission bits."""
-    command = [sys.executable, "-m", "archiver", *args]
+def run_readonly(args: list[str], *, folder, cwd, command: list[str] | None = None,
+                 stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m archiver ARGS` (or ``command``) with ``folder`` read-only for it alone: a
+    read-only bind mount in a mount namespace of its own when run as root (root ignores
+    permission bits), else permission bits."""
+    command = command or [sys.executable, "-m", "archiver", *args]
     if os.geteuid() == 0:
         if not shutil.which("unshare"):
             pytest.skip("needs unshare(1) to make a folder read-only for root")
@@ -92,7 +94,8 @@ def run_readonly(args: list[str], *, folder, cwd) -> subprocess.CompletedProcess
     else:
         folder.chmod(0o555)
     try:
-        return subprocess.run(command, cwd=cwd, env=cli_env(), capture_output=True, text=True, timeout=120)
+        return subprocess.run(command, cwd=cwd, env=cli_env(), capture_output=True, text=True, timeout=120,
+                              input=stdin)
     finally:
         folder.chmod(0o755)
 
@@ -114,6 +117,59 @@ def test_a_read_only_archive_folder_is_one_clear_error(module_replica, tmp_path)
     assert existing.returncode == 1, existing.stdout + existing.stderr
     assert "not starting" in existing.stderr and "Traceback" not in existing.stderr, existing.stderr
     assert_clean_rerun_stores_everything(rp, db_path, tmp_path)
+
+
+# Every command that opens the archive (`grep -n "def " archiver/cli/*.py`): one line, exit 1,
+# when its folder is read-only. (`extract`, `sites`, `demo` open no archive of the user's;
+# `worker` opens it only once a coordinator's run exists, and the coordinator refuses first.)
+ARCHIVE_COMMANDS = {
+    "crawl": ["crawl", "--no-progress", "--log-file", "{log}", "http://127.0.0.1:9/x/"],
+    "crawl --redis": ["crawl", "--no-progress", "--log-file", "{log}", "--redis", "{redis}",
+                      "--idle-exit", "1", "http://127.0.0.1:9/x/"],
+    "export": ["export", "--format", "jsonl", "--output", "{out}"],
+    "verify": ["verify"],
+    "reprocess": ["reprocess"],
+    "show": ["show", "http://127.0.0.1:9/x/1.html"],
+    "search": ["search", "政协"],
+    "stats": ["stats"],
+    "runs": ["runs"],
+    "db upgrade": ["db", "upgrade"],
+    "reindex": ["reindex"],
+}
+
+
+@pytest.fixture(scope="module")
+def readonly_results(tmp_path_factory):
+    """Every command of ARCHIVE_COMMANDS run once on an archive in a read-only folder, in one
+    process (the real argument parsing and handlers, one interpreter start-up)."""
+    from tests.services import REDIS_URL, _reachable
+
+    tmp = tmp_path_factory.mktemp("readonly")
+    folder = tmp / "archive"
+    folder.mkdir()
+    db = f"sqlite:///{folder / 'archive.sqlite3'}"
+    upgrade(db)
+    names = [n for n in ARCHIVE_COMMANDS if n != "crawl --redis" or _reachable(REDIS_URL, 6379)]
+    fill = {"log": str(tmp / "crawl.log"), "redis": REDIS_URL, "out": str(tmp / "out.jsonl")}
+    argvs = [[part.format(**fill) for part in ARCHIVE_COMMANDS[n]] + ["--db", db] for n in names]
+    proc = run_readonly([], folder=folder, cwd=tmp, command=[sys.executable, "-c", BATCH_DRIVER],
+                        stdin=json.dumps(argvs))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(zip(names, json.loads(proc.stdout.splitlines()[-1]), strict=True))
+
+
+@pytest.mark.parametrize("command", list(ARCHIVE_COMMANDS))
+def test_every_command_on_a_read_only_archive_folder_says_so_in_one_line(readonly_results, command):
+    if command not in readonly_results:
+        from tests.services import require_redis
+
+        require_redis()  # skips with one line (fails in CI)
+    result = readonly_results[command]
+    err = result["stderr"]
+    assert result["code"] == 1, (result["code"], err[-3000:])
+    assert "Traceback" not in err, err[-3000:]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("cppcc-archiver") and "read-only" in last.lower(), err  # names the cause
 
 
 @pytest.mark.timeout(240)
