@@ -37,7 +37,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from archiver import __version__
 from storage.blobs import decompress
 from storage.export import filter_snapshots
 from storage.files import iter_snapshot_file_fetches
@@ -113,8 +112,9 @@ def _reason(status: int) -> str:
 class WarcExporter:
     """Writes an archive (or a filtered part of it) as one gzipped WARC 1.1 file."""
 
-    def __init__(self, session: Session, out: IO[bytes]) -> None:
+    def __init__(self, session: Session, out: IO[bytes], *, software: str) -> None:
         self.session = session
+        self.software = software  # the caller's name and version: storage does not know them
         self.writer = SHA256WARCWriter(out, gzip=True, warc_version="1.1")
         self.counts = {"request": 0, "response": 0, "metadata": 0, "warcinfo": 0}
 
@@ -125,7 +125,7 @@ class WarcExporter:
         newest = self.session.scalar(select(func.max(Fetch.fetched_at)))
         as_of = warc_date(newest) if newest else "1970-01-01T00:00:00.000000Z"
         info = {
-            "software": f"cppcc-archiver/{__version__} (warcio)",
+            "software": f"{self.software} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "archive-as-of": as_of,
@@ -341,6 +341,7 @@ def export_warc(
     session: Session,
     out: IO[bytes],
     *,
+    software: str,
     filename: str = "archive.warc.gz",
     all_versions: bool = False,
     site: str | None = None,
@@ -356,7 +357,7 @@ def export_warc(
     metadata record for every version. With article filters: the matching versions (latest
     only unless ``all_versions``), the fetches that produced them, and their metadata.
     """
-    exporter = WarcExporter(session, out)
+    exporter = WarcExporter(session, out, software=software)
     chosen = {"site": site, "since": since, "until": until, "speaker": speaker,
               "changed_since": changed_since, "all_versions": all_versions}
     description = {

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver import SOFTWARE
 from archiver.cli.webarchive import (
     WEBARCHIVE_FORMATS, WebArchiveUsage, check_output, webarchive_options, write_webarchive,
 )
@@ -303,7 +304,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     summary, left_out = write_webarchive(args, session, stream, out_path, filters)
                 else:
                     name = out_path.name if out_path else "stdout.warc.gz"
-                    counts = export_warc(session, stream, filename=name, **filters)
+                    counts = export_warc(session, stream, software=SOFTWARE, filename=name, **filters)
                     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
                 stream.flush()
                 if part:
@@ -355,7 +356,7 @@ def reprocess_options(args: argparse.Namespace) -> tuple[dict, frozenset[str] | 
     """The registry's overrides by site and the allowed families (issue #16); ValueError: one line."""
     from archiver.cms import parse_families
     from archiver.sites import RegistryError, load_registry
-    from storage.reprocess import overrides_by_site
+    from archiver.pipelines.reprocess import overrides_by_site
 
     families = parse_families(args.families if args.families is not None else os.environ.get("ARCHIVER_FAMILIES"))
     try:
@@ -366,7 +367,7 @@ def reprocess_options(args: argparse.Namespace) -> tuple[dict, frozenset[str] | 
 
 @_guarded
 def cmd_reprocess(args: argparse.Namespace) -> int:
-    from storage.reprocess import reprocess
+    from archiver.pipelines.reprocess import reprocess
 
     try:
         overrides, families = reprocess_options(args)
