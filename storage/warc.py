@@ -38,7 +38,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from storage.blobs import decompress
-from storage.export import filter_snapshots
+from storage.export import filter_snapshots, selection
 from storage.files import iter_snapshot_file_fetches
 from storage.models import Article, Body, CrawlRun, Fetch, Site, Snapshot, SnapshotFetch
 
@@ -343,14 +343,9 @@ def export_warc(
     *,
     software: str,
     filename: str = "archive.warc.gz",
-    all_versions: bool = False,
-    site: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    speaker: str | None = None,
-    changed_since: datetime | None = None,
+    **filters: Any,
 ) -> dict[str, int]:
-    """Write the archive as WARC; return record counts by type.
+    """Write the archive as WARC; return record counts by type (``filters``: export.SELECTION).
 
     Without article filters (``since``/``until``/``speaker``) this is the whole archive: every
     fetch (listings too; ``site`` and ``changed_since`` narrow it by site and fetch time) and a
@@ -358,8 +353,9 @@ def export_warc(
     only unless ``all_versions``), the fetches that produced them, and their metadata.
     """
     exporter = WarcExporter(session, out, software=software)
-    chosen = {"site": site, "since": since, "until": until, "speaker": speaker,
-              "changed_since": changed_since, "all_versions": all_versions}
+    chosen = selection(filters)
+    site, since, until, speaker = chosen["site"], chosen["since"], chosen["until"], chosen["speaker"]
+    all_versions, changed_since = chosen["all_versions"], chosen["changed_since"]
     description = {
         "isPartOf": "cppcc-archiver archive",
         "filters": json.dumps(chosen, ensure_ascii=False, default=str),
