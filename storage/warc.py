@@ -204,13 +204,16 @@ class WarcExporter:
 
     def _fetch_rows(self, query):  # type: ignore[no-untyped-def]
         """(fetch, raw body, site slug) in id order, FETCH_BATCH rows per query."""
+        for fetch, data, size, slug in self._by_id(query, Fetch.id):
+            yield fetch, (decompress(data, size) if data is not None else None), slug
+
+    def _by_id(self, query, column):  # type: ignore[no-untyped-def]
+        """The rows of ``query`` (an entity first) by ascending ``column``, FETCH_BATCH rows per
+        keyset query: no cursor held across batches, memory flat however large the archive."""
         last = 0
         while True:
-            rows = self.session.execute(
-                query.where(Fetch.id > last).order_by(Fetch.id).limit(FETCH_BATCH)
-            ).all()
-            for fetch, data, size, slug in rows:
-                yield fetch, (decompress(data, size) if data is not None else None), slug
+            rows = self.session.execute(query.where(column > last).order_by(column).limit(FETCH_BATCH)).all()
+            yield from rows
             if len(rows) < FETCH_BATCH:
                 return
             last = rows[-1][0].id
@@ -289,15 +292,7 @@ class WarcExporter:
 
     def iter_snapshots(self, query):  # type: ignore[no-untyped-def]
         """(snapshot, article url, site slug) in id order, FETCH_BATCH rows per query."""
-        last = 0
-        while True:
-            rows = self.session.execute(
-                query.where(Snapshot.id > last).order_by(Snapshot.id).limit(FETCH_BATCH)
-            ).all()
-            yield from rows
-            if len(rows) < FETCH_BATCH:
-                return
-            last = rows[-1][0].id
+        return self._by_id(query, Snapshot.id)
             self.session.expunge_all()
 
     def snapshot_query(self, **filters: Any):  # type: ignore[no-untyped-def]
