@@ -293,7 +293,6 @@ class WarcExporter:
     def iter_snapshots(self, query):  # type: ignore[no-untyped-def]
         """(snapshot, article url, site slug) in id order, FETCH_BATCH rows per query."""
         return self._by_id(query, Snapshot.id)
-            self.session.expunge_all()
 
     def snapshot_query(self, **filters: Any):  # type: ignore[no-untyped-def]
         query = (
