@@ -8,30 +8,11 @@ pipeline persists both the raw exchange and the derived fields.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from storage.exchange import FetchedPage  # the stored exchange, re-exported: the crawl's items carry it
 
-@dataclass
-class FetchedPage:
-    """One HTTP exchange exactly as it happened."""
-
-    url: str
-    status: int
-    body: bytes
-    fetched_at: datetime  # timezone-aware, UTC
-    response_headers: list[tuple[str, str]] = field(default_factory=list)
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
-    method: str = "GET"
-    request_body: bytes = b""
-    referer: str | None = None
-
-    def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        for key, value in self.response_headers:
-            if key.lower() == wanted:
-                return value
-        return None
+__all__ = ["ArticleItem", "FetchItem", "FetchedPage", "GoneItem", "UnchangedItem"]
 
 
 @dataclass

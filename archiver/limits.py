@@ -12,6 +12,8 @@ from typing import Any, Sequence
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 
+from archiver.report import note as site_note
+
 # What the shortfall says for each limit; one line per limit and site, the notes carry the URLs.
 SHORTFALLS = {
     "header_bytes": "responses refused: headers over ARCHIVER_MAX_HEADER_BYTES",
@@ -31,11 +33,11 @@ class LimitExceeded(IgnoreRequest):
 
 
 def report_limit(report: Any, stats: Any, key: str, note: str) -> None:
-    """Record one hit of limit ``key`` on a site: note, shortfall, stats counter."""
-    report.note(note)
+    """Record one hit of limit ``key`` on a site: note and stats counter (in the stats, where the
+    site's report is made from), shortfall (in the site's walk)."""
+    site_note(stats, report.site, note)
     report.short(SHORTFALLS[key])
-    if stats is not None:
-        stats.inc_value(f"archiver/limits/{key}")
+    stats.inc_value(f"archiver/limits/{key}")
 
 
 def report_refusal(report: Any, exc: BaseException) -> None:

@@ -1,8 +1,17 @@
-"""Per-site outcome of one crawl: what the summary line, `runs` and the exit code are made of."""
+"""Per-site outcome of one crawl: what the summary line, `runs` and the exit code are made of.
+
+The counts of a site live in the crawl's Scrapy stats, under ``archiver/site/<slug>/<name>``:
+the spider counts requests and listings there, the storage pipeline what it stored, and neither
+edits the other's objects (issue #18). The spider keeps only its walk of each site (shortfalls,
+complete columns, entry points, stated sizes) in a ``SiteReport`` without counts; ``from_stats``
+makes the site's report from that walk and the stats, the one place counts become a report.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 OK, FAILED, CHALLENGED, UNHEALTHY = "ok", "failed", "challenged", "unhealthy"
 # A site whose column was not walked or stored in full (issues #14, #15): the summary names
@@ -10,6 +19,11 @@ OK, FAILED, CHALLENGED, UNHEALTHY = "ok", "failed", "challenged", "unhealthy"
 INCOMPLETE, INTERRUPTED = "incomplete", "interrupted"
 # Most severe first: the outcome is the first that applies.
 OUTCOME_ORDER = (CHALLENGED, FAILED, INTERRUPTED, UNHEALTHY, INCOMPLETE, OK)
+MAX_MESSAGES = 20
+SITE_STATS = "archiver/site"
+# The counts kept in the stats (summed over workers by the distributed run as any stat is).
+COUNTED = ("listing_pages", "listing_errors", "listed", "new", "updated", "unchanged", "not_modified",
+           "removed", "restored", "errors", "requests", "storage_errors")
 
 
 @dataclass
@@ -49,7 +63,7 @@ class SiteReport:
 
     def note(self, message: str) -> None:
         # Keep the report small even when a site fails on every page.
-        if len(self.messages) < 20:
+        if len(self.messages) < MAX_MESSAGES:
             self.messages.append(message)
 
     @property
@@ -93,3 +107,42 @@ class SiteReport:
         data = asdict(self)
         data["outcome"] = self.outcome
         return data
+
+
+def site_stat(site: str, name: str) -> str:
+    return f"{SITE_STATS}/{site}/{name}"
+
+
+def count(stats: Any, site: str, name: str, n: int = 1) -> None:
+    """Count ``n`` of ``name`` (one of ``COUNTED``) for ``site`` in the crawl's stats."""
+    stats.inc_value(site_stat(site, name), n)
+
+
+def note(stats: Any, site: str, message: str) -> None:
+    """A line for the site's report, in the order things happened (the first is in the summary)."""
+    notes = stats.get_value(site_stat(site, "messages"))
+    if notes is None:
+        notes = []
+        stats.set_value(site_stat(site, "messages"), notes)
+    if len(notes) < MAX_MESSAGES:
+        notes.append(message)
+
+
+def challenge(stats: Any, site: str) -> None:
+    """The site answered with an anti-crawler challenge (412/521): reported, never circumvented."""
+    stats.set_value(site_stat(site, "challenged"), 1)
+
+
+def from_stats(walk: SiteReport, stats: Mapping[str, Any]) -> SiteReport:
+    """The site's report: its walk (a ``SiteReport`` without counts) with the counts, the
+    challenge and the notes the stats hold for it; the notes of the walk itself come after."""
+    def stat(name: str, default: Any = 0) -> Any:
+        return stats.get(site_stat(walk.site, name), default)
+
+    report = replace(walk, complete_columns=list(walk.complete_columns), entry_points=dict(walk.entry_points),
+                     messages=(list(stat("messages", [])) + walk.messages)[:MAX_MESSAGES],
+                     health=list(walk.health), shortfalls=list(walk.shortfalls), discovered=dict(walk.discovered),
+                     challenged=walk.challenged or bool(stat("challenged")))
+    for name in COUNTED:
+        setattr(report, name, int(stat(name)))
+    return report

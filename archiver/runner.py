@@ -284,7 +284,7 @@ def _run_locked(request: CrawlRequest, lock: ArchiveLock, out: TextIO) -> CrawlR
         attach_progress(crawler)
     process.start()
     spider = crawler.spider
-    reports = list(spider.reports.values()) if spider is not None else []
+    reports = list(spider.site_reports().values()) if spider is not None else []
     gone = lock.archive_gone()
     if gone:  # what this run stored went with the deleted file (issue #15)
         logger.error("%s: what this run stored is lost with it", gone)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from archiver.revisit import Interval, is_revisit_due
-from archiver.spiders.column import KnownArticle
+from archiver.targets import KnownArticle
 from storage.files import urls_with_files
 from storage.models import Article, CrawlRun, Site, Snapshot
 

@@ -11,6 +11,7 @@ grandchild's ``wait4`` usage.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import shlex
@@ -23,6 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 CLI = str(VENV_BIN / "cppcc-archiver")
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's options: its docstring's first paragraph as description, the rest (how to
+    run it, what it measures) as the epilog, both printed as written."""
+    head, _, rest = doc.partition("\n\n")
+    return argparse.ArgumentParser(description=head, epilog=rest, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def machine_info() -> dict[str, str]:

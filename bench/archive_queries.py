@@ -35,7 +35,6 @@ p50 <= 50 ms, export >= 5,000 articles/s, export peak RSS <= 200 MB.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sqlite3
 import statistics
@@ -46,7 +45,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import CLI, bench_env, load_now, md_table, percentile, print_machine, run_measured
+from _common import CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured
 
 QUERIES = {
     "1": ["政", "会", "民", "乡", "鑫"],
@@ -147,14 +146,8 @@ def load_synthetic(db: Path, first: int, total: int, batch: int) -> float:
                     repository.add_version(session, run_id=run_id, site_slug=slug, url=url, fields=edited,
                                            audit=[], extractor=EXTRACTOR, fetches=[fetch2], seen_at=later)
         i = min(i + batch, total)
-        done = i - first
-        rate = done / (time.perf_counter() - started)
-        print(f"\r  loaded {i:,}/{total:,} ({rate:,.0f} articles/s, load {load_now()})", end="", flush=True)
-    print()
-    with sessions.begin() as session:
-        repository.finish_run(session, run_id, stats={"loaded": total - first}, outcome="ok")
-    engine.dispose()
-    return time.perf_counter() - started
+        _progress("loaded", i, first, total, started)
+    return _finish_load(engine, sessions, run_id, total - first, started)
 
 
 def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
@@ -217,11 +210,22 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
                 session.execute(insert(model.__table__), rows)
             index_rows(session.connection(), [(s["id"], s["title"], s["body"]) for s in snapshots])
         i = min(i + batch, total)
-        rate = (i - first) / (time.perf_counter() - started)
-        print(f"\r  bulk-loaded {i:,}/{total:,} ({rate:,.0f} articles/s, load {load_now()})", end="", flush=True)
+        _progress("bulk-loaded", i, first, total, started)
+    return _finish_load(engine, sessions, run_id, total - first, started)
+
+
+def _progress(what: str, i: int, first: int, total: int, started: float) -> None:
+    rate = (i - first) / (time.perf_counter() - started)
+    print(f"\r  {what} {i:,}/{total:,} ({rate:,.0f} articles/s, load {load_now()})", end="", flush=True)
+
+
+def _finish_load(engine, sessions, run_id: int, loaded: int, started: float) -> float:  # type: ignore[no-untyped-def]
+    """The loader's run recorded as finished; the seconds the load took."""
     print()
+    from storage import repository
+
     with sessions.begin() as session:
-        repository.finish_run(session, run_id, stats={"loaded": total - first}, outcome="ok")
+        repository.finish_run(session, run_id, stats={"loaded": loaded}, outcome="ok")
     engine.dispose()
     return time.perf_counter() - started
 
@@ -307,8 +311,7 @@ def measure_search(db: Path, repeat: int, budget: float) -> tuple[list, list, fl
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--articles", type=int, default=20_000,
                     help="archive size (default 20,000; 100000 for the issue #7 targets)")
     ap.add_argument("--seed-scale", type=int, default=50, help="replica articles per site crawled first (default 50)")

@@ -24,7 +24,6 @@ requests per site.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -38,7 +37,7 @@ from pathlib import Path
 from statistics import median
 from urllib.parse import urlsplit
 
-from _common import CLI, ROOT, bench_env, load_now, md_table, print_machine, run_measured
+from _common import CLI, ROOT, bench_env, bench_parser, load_now, md_table, print_machine, run_measured
 
 
 class Replicas:
@@ -123,8 +122,7 @@ def fetch_only(url_file: Path, workdir: Path, name: str):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--scale", type=int, default=200,
                     help="replica articles per site (default 200: ~1,200 articles; with --replicas 2, "
                     "1000 for the 10,000+ article peak-RSS run)")

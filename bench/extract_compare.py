@@ -16,7 +16,6 @@ Target (issue #4): ours >= 5x faster than trafilatura per document.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import re
@@ -32,7 +31,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import CLI, bench_env, load_now, md_table, percentile, print_machine, run_measured
+from _common import CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured
 
 TOOLS = ("ours", "trafilatura", "gne")
 WS = re.compile(r"[\s\u3000\xa0]+")
@@ -303,8 +302,7 @@ def report(results: dict, by_family: dict, procs: dict, n_articles: int, n_files
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100: ~600 articles)")
     ap.add_argument("--pages", metavar="DIR", help="reuse pages saved by an earlier run (--keep) instead of the replica")
     ap.add_argument("--keep", metavar="DIR", help="save the pages and gold here and keep them")

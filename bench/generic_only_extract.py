@@ -16,14 +16,13 @@ Targets (issue #16): generic alone title and date 100%, body F1 >= 0.98 mean and
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
-from _common import load_now, md_table, print_machine
+from _common import bench_parser, load_now, md_table, print_machine
 from extract_compare import body_prf, load_articles, saved_pages
 
 SPEECH_FIELDS = ("speaker", "speaker_title", "occasion", "delivered_on")
@@ -96,8 +95,7 @@ def report(rows: dict[tuple[str, str], list[dict]], worst: dict[tuple[str, str],
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100)")
     ap.add_argument("--pages", metavar="DIR", help="reuse pages saved by extract_compare/this (--keep)")
     ap.add_argument("--keep", metavar="DIR", help="save the pages and gold here and keep them")

@@ -11,7 +11,6 @@ transaction per article exactly as ``StoragePipeline`` does, and times each step
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import sys
@@ -20,12 +19,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import load_now, md_table, percentile, print_machine
+from _common import bench_parser, load_now, md_table, percentile, print_machine
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--scale", type=int, default=50, help="replica articles per site (default 50: ~300 articles)")
     ap.add_argument("--pages", metavar="DIR", help="pages saved by extract_compare.py --keep DIR")
     args = ap.parse_args()

@@ -14,7 +14,6 @@ file size is the whole archive.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sqlite3
@@ -23,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import CLI, bench_env, load_now, md_table, print_machine, run_measured
+from _common import CLI, bench_env, bench_parser, load_now, md_table, print_machine, run_measured
 
 TABLES = ("bodies", "fetches", "articles", "snapshots", "snapshot_fetches", "article_events", "crawl_runs")
 
@@ -80,8 +79,7 @@ def mb(n: float) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100: ~600 articles)")
     ap.add_argument("--keep", metavar="DIR", help="keep the archive and logs here")
     args = ap.parse_args()

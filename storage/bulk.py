@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from archiver.items import FetchedPage
 from storage.blobs import add_bodies
+from storage.exchange import FetchedPage
 from storage.models import Article, Fetch, Snapshot, SnapshotFetch
 from storage.repository import (
     content_hash,

@@ -64,6 +64,21 @@ def _columns():  # type: ignore[no-untyped-def]
     return query
 
 
+# The selection every export takes (JSONL, WARC, WACZ, CDXJ), with its defaults, in the order
+# a WARC's warcinfo record writes it.
+SELECTION = {"site": None, "since": None, "until": None, "speaker": None, "changed_since": None,
+             "all_versions": False}
+
+
+def selection(filters: dict[str, Any]) -> dict[str, Any]:
+    """``filters`` completed with the defaults of ``SELECTION``; an unknown name is a TypeError
+    as for a keyword argument."""
+    unknown = sorted(set(filters) - set(SELECTION))
+    if unknown:
+        raise TypeError(f"unknown export filter(s): {', '.join(unknown)}")
+    return {**SELECTION, **filters}
+
+
 def filter_snapshots(
     query,  # type: ignore[no-untyped-def]
     *,
@@ -168,27 +183,15 @@ def with_file_texts(session: Session, records: list[dict[str, Any]]) -> list[dic
     return records
 
 
-def iter_export_records(
-    session: Session,
-    *,
-    all_versions: bool = False,
-    site: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    speaker: str | None = None,
-    changed_since: datetime | None = None,
-    batch: int = BATCH,
-) -> Iterator[dict[str, Any]]:
-    """Export records (see ``RECORD_FIELDS``), by article then version, in constant memory.
+def iter_export_records(session: Session, *, batch: int = BATCH, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Export records (see ``RECORD_FIELDS``), by article then version, in constant memory;
+    ``filters``: those of ``SELECTION``, applied by ``filter_snapshots``.
 
     One record per article (its current version) unless ``all_versions``. Each batch is its
     own keyset query ``(article_id, version) > last``, so no cursor is held across batches
     and memory does not grow with the archive.
     """
-    base = filter_snapshots(
-        _columns(), all_versions=all_versions, site=site, since=since, until=until,
-        speaker=speaker, changed_since=changed_since,
-    ).order_by(Snapshot.article_id, Snapshot.version)
+    base = filter_snapshots(_columns(), **selection(filters)).order_by(Snapshot.article_id, Snapshot.version)
     last: tuple[int, int] | None = None
     while True:
         query = base

@@ -84,11 +84,7 @@ def version_events(session: Session, *, limit: int, search: str | None = None,
         .where(Snapshot.reason == "crawl")
     )
     query = filter_snapshots(query, **{**filters, "all_versions": True})
-    matching = matching_articles(search)
-    if matching is not None:
-        query = query.where(Snapshot.article_id.in_(matching))
-    if limit:
-        query = query.order_by(Snapshot.created_at.desc(), Snapshot.id.desc()).limit(limit)
+    query = _newest(query, Snapshot, Snapshot.created_at, search=search, limit=limit)
     events = []
     for row in session.execute(query):
         at, key, title = _aware(row.created_at), f"snapshot/{row.id}", row.title or row.url
@@ -107,6 +103,17 @@ def version_events(session: Session, *, limit: int, search: str | None = None,
     return events
 
 
+def _newest(query, entity, at, *, search: str | None, limit: int):  # type: ignore[no-untyped-def]
+    """Events (rows of ``entity``, dated by ``at``) of the articles ``search`` matches, the
+    newest ``limit`` of them (all when 0)."""
+    matching = matching_articles(search)
+    if matching is not None:
+        query = query.where(entity.article_id.in_(matching))
+    if limit:
+        query = query.order_by(at.desc(), entity.id.desc()).limit(limit)
+    return query
+
+
 def status_events(session: Session, *, limit: int, search: str | None = None,
                   **filters: Any) -> list[Event]:
     current = aliased(Snapshot)
@@ -117,11 +124,7 @@ def status_events(session: Session, *, limit: int, search: str | None = None,
         .join(current, (current.article_id == Article.id) & (current.version == Article.current_version))
     )
     query = _filter_current(query, current, **filters)
-    matching = matching_articles(search)
-    if matching is not None:
-        query = query.where(ArticleEvent.article_id.in_(matching))
-    if limit:
-        query = query.order_by(ArticleEvent.at.desc(), ArticleEvent.id.desc()).limit(limit)
+    query = _newest(query, ArticleEvent, ArticleEvent.at, search=search, limit=limit)
     events = []
     for event, url, slug, title in session.execute(query):
         what = f"{event.kind} ({event.how})" if event.how else event.kind

@@ -22,9 +22,10 @@ from storage.models import Article, Fetch, FileText, Snapshot, SnapshotFile
 GONE_REASONS = ("http-404", "http-410", "redirect-home", "soft-404")
 
 
-def record_file_fetches(session: Session, *, run_id: int | None, site_slug: str, files: Sequence[Any]) -> list[Fetch | None]:
+def record_file_fetches(session: Session, *, run_id: int | None, site_slug: str, files: Sequence[Any],
+                        extractor: str) -> list[Fetch | None]:
     """A fetch row per file that was requested (None for a file never requested), and the text
-    of every stored file not read before."""
+    of every stored file not read before (``extractor``: the text reader's name and version)."""
     from storage.repository import record_fetch
 
     fetches: list[Fetch | None] = []
@@ -38,14 +39,8 @@ def record_file_fetches(session: Session, *, run_id: int | None, site_slug: str,
         if result.sha256 and result.status == "stored" and result.text_status:
             add_text(session, result.sha256, media_type=result.media_type or "application/octet-stream",
                      status=result.text_status, reason=result.text_reason, text=result.text,
-                     pages=result.pages, extractor=_extractor())
+                     pages=result.pages, extractor=extractor)
     return fetches
-
-
-def _extractor() -> str:
-    from archiver.extract.filetext import TEXT_EXTRACTOR
-
-    return TEXT_EXTRACTOR
 
 
 def add_text(session: Session, sha256: str, *, media_type: str, status: str, reason: str | None,
@@ -135,37 +130,12 @@ def search_file_texts(session: Session, terms: list[str], snapshot_ids_query, li
     return [(row.snapshot_id, row.url, row.text) for row in session.execute(query)]
 
 
-def reread_files(session: Session, snapshot_id: int, fields: dict[str, Any], old: dict[str, Any],
-                 report: Any) -> dict[str, Any]:
-    """``reprocess``: every stored attachment of the version is read again from its bytes (the
-    ``file_texts`` row replaced), and the re-extracted ``fields`` keep the file entries and any
-    speech fields read from a file; speech fields are read from the new texts when missing."""
-    from archiver.extract.files import FileResult, carry_files, speech_from_files
-    from archiver.extract.filetext import TEXT_EXTRACTOR, extract_text
-    from storage.blobs import get_body
-
-    fields = carry_files(fields, old)
-    results = []
-    rows = session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot_id,
-                                                      SnapshotFile.role == "attachment",
-                                                      SnapshotFile.sha256.is_not(None))
-                           .order_by(SnapshotFile.position)).scalars().all()
-    for row in rows:
-        data = get_body(session, row.sha256)
-        if data is None:
-            continue
-        text = extract_text(data, url=row.url)
-        add_text(session, row.sha256, media_type=text.media_type, status=text.status, reason=text.reason,
-                 text=text.text, pages=text.pages, extractor=TEXT_EXTRACTOR, replace=True)
-        report.files_reread += 1
-        index = next((i for i, e in enumerate(fields.get("attachments") or []) if e.get("url") == row.url), -1)
-        results.append(FileResult("attachment", index, row.url, "stored", sha256=row.sha256, text=text.text,
-                                  text_status=text.status))
-    if not fields.get("speaker"):
-        speech, source = speech_from_files(fields, results)
-        if speech:
-            fields = {**fields, **speech, "speech_from": f"attachment: {source}"}
-    return fields
+def stored_attachments(session: Session, snapshot_id: int) -> list[SnapshotFile]:
+    """The attachments of a version whose bytes were stored, in the order it linked them."""
+    return list(session.execute(select(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot_id,
+                                                           SnapshotFile.role == "attachment",
+                                                           SnapshotFile.sha256.is_not(None))
+                                .order_by(SnapshotFile.position)).scalars())
 
 
 def copy_file_links(session: Session, old_snapshot: int, new_snapshot: int) -> None:

@@ -28,9 +28,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from archiver.items import FetchedPage
 from storage.blobs import add_body, insert_ignoring_duplicates
-from storage.export import iter_export_records  # noqa: F401  (part of this module's API)
+from storage.exchange import FetchedPage
 from storage.search_index import index_snapshot
 from storage.models import (
     Article,

@@ -66,10 +66,10 @@ def _checked_body(session: Session, fetch: Fetch) -> tuple[bytes | None, str | N
     return data, None
 
 
-def write_selection(session: Session, warc_out: IO[bytes], pages_out: IO[bytes], *,
+def write_selection(session: Session, warc_out: IO[bytes], pages_out: IO[bytes], *, software: str,
                     on_skip: Callable[[str], None], **filters: Any) -> PackageReport:
     """Stream the selected versions' WARC records and their pages.jsonl lines."""
-    exporter = WarcExporter(session, warc_out)
+    exporter = WarcExporter(session, warc_out, software=software)
     exporter.write_warcinfo(WARC_NAME, {"isPartOf": "cppcc-archiver archive",
                                         "filters": orjson.dumps(filters, default=str).decode()})
     pages_out.write(orjson.dumps(PAGES_HEADER) + b"\n")
@@ -141,8 +141,8 @@ def _page_entry(snap: Snapshot, url: str, fetch: Fetch) -> dict[str, Any]:
     }
 
 
-def export_wacz(session: Session, out: IO[bytes], *, title: str, on_skip: Callable[[str], None],
-                workdir: str | None = None, **filters: Any) -> PackageReport:
+def export_wacz(session: Session, out: IO[bytes], *, title: str, software: str,
+                on_skip: Callable[[str], None], workdir: str | None = None, **filters: Any) -> PackageReport:
     """Write a WACZ package of the selected articles to ``out``.
 
     The WARC, the pages list and the package are built in a temporary folder (``workdir``: the
@@ -154,7 +154,8 @@ def export_wacz(session: Session, out: IO[bytes], *, title: str, on_skip: Callab
     with tempfile.TemporaryDirectory(prefix="cppcc-wacz-", dir=workdir) as tmp:
         warc_path, pages_path = Path(tmp, WARC_NAME), Path(tmp, "pages.jsonl")
         with open(warc_path, "wb") as warc_out, open(pages_path, "wb") as pages_out:
-            report = write_selection(session, warc_out, pages_out, on_skip=on_skip, **filters)
+            report = write_selection(session, warc_out, pages_out, software=software, on_skip=on_skip,
+                                     **filters)
         package = Path(tmp, "package.wacz")
         # The wacz tool prints its progress on stdout, which may be where our own output goes.
         with contextlib.redirect_stdout(io.StringIO()) as said:
@@ -167,7 +168,7 @@ def export_wacz(session: Session, out: IO[bytes], *, title: str, on_skip: Callab
     return report
 
 
-def export_cdxj(session: Session, out: IO[bytes], *, warc_name: str,
+def export_cdxj(session: Session, out: IO[bytes], *, warc_name: str, software: str,
                 on_skip: Callable[[str], None], **filters: Any) -> PackageReport:
     """The CDXJ index of the WARC that ``export --format warc`` writes with the same filters.
 
@@ -181,7 +182,7 @@ def export_cdxj(session: Session, out: IO[bytes], *, warc_name: str,
     with tempfile.TemporaryDirectory(prefix="cppcc-cdxj-") as tmp:
         warc_path = Path(tmp, os.path.basename(warc_name) or "archive.warc.gz")
         with open(warc_path, "wb") as warc_out:
-            counts = export_warc(session, warc_out, filename=warc_path.name, **filters)
+            counts = export_warc(session, warc_out, software=software, filename=warc_path.name, **filters)
         text = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
         CDXJIndexer(output=text, inputs=[str(warc_path)], sort=True, post_append=True,
                     fields="referrer,req.http:cookie").process_all()

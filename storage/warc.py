@@ -37,9 +37,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from archiver import __version__
 from storage.blobs import decompress
-from storage.export import filter_snapshots
+from storage.export import filter_snapshots, selection
 from storage.files import iter_snapshot_file_fetches
 from storage.models import Article, Body, CrawlRun, Fetch, Site, Snapshot, SnapshotFetch
 
@@ -113,8 +112,9 @@ def _reason(status: int) -> str:
 class WarcExporter:
     """Writes an archive (or a filtered part of it) as one gzipped WARC 1.1 file."""
 
-    def __init__(self, session: Session, out: IO[bytes]) -> None:
+    def __init__(self, session: Session, out: IO[bytes], *, software: str) -> None:
         self.session = session
+        self.software = software  # the caller's name and version: storage does not know them
         self.writer = SHA256WARCWriter(out, gzip=True, warc_version="1.1")
         self.counts = {"request": 0, "response": 0, "metadata": 0, "warcinfo": 0}
 
@@ -125,7 +125,7 @@ class WarcExporter:
         newest = self.session.scalar(select(func.max(Fetch.fetched_at)))
         as_of = warc_date(newest) if newest else "1970-01-01T00:00:00.000000Z"
         info = {
-            "software": f"cppcc-archiver/{__version__} (warcio)",
+            "software": f"{self.software} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "archive-as-of": as_of,
@@ -204,13 +204,16 @@ class WarcExporter:
 
     def _fetch_rows(self, query):  # type: ignore[no-untyped-def]
         """(fetch, raw body, site slug) in id order, FETCH_BATCH rows per query."""
+        for fetch, data, size, slug in self._by_id(query, Fetch.id):
+            yield fetch, (decompress(data, size) if data is not None else None), slug
+
+    def _by_id(self, query, column):  # type: ignore[no-untyped-def]
+        """The rows of ``query`` (an entity first) by ascending ``column``, FETCH_BATCH rows per
+        keyset query: no cursor held across batches, memory flat however large the archive."""
         last = 0
         while True:
-            rows = self.session.execute(
-                query.where(Fetch.id > last).order_by(Fetch.id).limit(FETCH_BATCH)
-            ).all()
-            for fetch, data, size, slug in rows:
-                yield fetch, (decompress(data, size) if data is not None else None), slug
+            rows = self.session.execute(query.where(column > last).order_by(column).limit(FETCH_BATCH)).all()
+            yield from rows
             if len(rows) < FETCH_BATCH:
                 return
             last = rows[-1][0].id
@@ -289,16 +292,7 @@ class WarcExporter:
 
     def iter_snapshots(self, query):  # type: ignore[no-untyped-def]
         """(snapshot, article url, site slug) in id order, FETCH_BATCH rows per query."""
-        last = 0
-        while True:
-            rows = self.session.execute(
-                query.where(Snapshot.id > last).order_by(Snapshot.id).limit(FETCH_BATCH)
-            ).all()
-            yield from rows
-            if len(rows) < FETCH_BATCH:
-                return
-            last = rows[-1][0].id
-            self.session.expunge_all()
+        return self._by_id(query, Snapshot.id)
 
     def snapshot_query(self, **filters: Any):  # type: ignore[no-untyped-def]
         query = (
@@ -341,24 +335,21 @@ def export_warc(
     session: Session,
     out: IO[bytes],
     *,
+    software: str,
     filename: str = "archive.warc.gz",
-    all_versions: bool = False,
-    site: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    speaker: str | None = None,
-    changed_since: datetime | None = None,
+    **filters: Any,
 ) -> dict[str, int]:
-    """Write the archive as WARC; return record counts by type.
+    """Write the archive as WARC; return record counts by type (``filters``: export.SELECTION).
 
     Without article filters (``since``/``until``/``speaker``) this is the whole archive: every
     fetch (listings too; ``site`` and ``changed_since`` narrow it by site and fetch time) and a
     metadata record for every version. With article filters: the matching versions (latest
     only unless ``all_versions``), the fetches that produced them, and their metadata.
     """
-    exporter = WarcExporter(session, out)
-    chosen = {"site": site, "since": since, "until": until, "speaker": speaker,
-              "changed_since": changed_since, "all_versions": all_versions}
+    exporter = WarcExporter(session, out, software=software)
+    chosen = selection(filters)
+    site, since, until, speaker = chosen["site"], chosen["since"], chosen["until"], chosen["speaker"]
+    all_versions, changed_since = chosen["all_versions"], chosen["changed_since"]
     description = {
         "isPartOf": "cppcc-archiver archive",
         "filters": json.dumps(chosen, ensure_ascii=False, default=str),

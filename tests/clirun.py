@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from archiver.replica.sites import MODELLED_SITES
 
@@ -57,3 +58,26 @@ def modelled_listings(replica) -> list[str]:
     crawl these: the issue #14 platforms (archiver.replica.sites.NEW_SITES) have no family module
     and are only walked by the generic path, scored by bench/generic_only.py and their own tests."""
     return [site["listing"] for slug, site in replica.sites.items() if slug in MODELLED_SITES]
+
+
+def last_run_stats(db_url: str) -> dict[str, Any]:
+    """The Scrapy stats stored with the archive's latest crawl run (``crawl_runs.stats``)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as con:
+            stats = con.execute(text("SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")).scalar_one()
+    finally:
+        engine.dispose()
+    return json.loads(stats) if isinstance(stats, str) else stats
+
+
+def site_counts(stats: dict[str, Any], name: str) -> dict[str, int]:
+    """``name`` (``new``, ``removed``, … of archiver/report.py's COUNTED) per site slug, from a
+    run's stats: the counts its summary line prints are made from these."""
+    from archiver.report import SITE_STATS
+
+    prefix, suffix = f"{SITE_STATS}/", f"/{name}"
+    return {key[len(prefix):-len(suffix)]: value for key, value in stats.items()
+            if key.startswith(prefix) and key.endswith(suffix)}

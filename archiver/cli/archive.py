@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archiver import SOFTWARE
 from archiver.cli.webarchive import (
     WEBARCHIVE_FORMATS, WebArchiveUsage, check_output, webarchive_options, write_webarchive,
 )
@@ -68,13 +69,21 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
 # --- registration ----------------------------------------------------------------------------
 
 
+def _command(subparsers: argparse._SubParsersAction, name: str, handler: Any,  # type: ignore[type-arg]
+             **texts: str) -> argparse.ArgumentParser:
+    """A subcommand that works on an archive: its parser, with ``--db`` first, and its handler."""
+    p = subparsers.add_parser(name, **texts)
+    _db_option(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser(
-        "export", help="export the archive as JSON Lines or WARC",
+    p = _command(
+        subparsers, "export", cmd_export, help="export the archive as JSON Lines or WARC",
         description="Stream archived articles as JSON Lines (one record per article, or per "
         "version with --all-versions) or every stored HTTP exchange as a WARC 1.1 file.",
     )
-    _db_option(p)
     p.add_argument("--format", choices=("jsonl", "warc", *WEBARCHIVE_FORMATS), default="jsonl",
                    help="jsonl: one JSON record per line (default); warc: gzipped WARC 1.1; "
                    "wacz: a WACZ 1.1 package for replay tools (every version of the selected "
@@ -90,44 +99,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="only versions stored, or articles removed/restored, at or after this "
                    "ISO 8601 time (UTC when no zone is given); for WARC: fetches made since")
     webarchive_options(p)
-    p.set_defaults(handler=cmd_export)
 
-    p = subparsers.add_parser(
-        "verify", help="re-hash every stored body (fixity check)",
+    _command(
+        subparsers, "verify", cmd_verify, help="re-hash every stored body (fixity check)",
         description="Check an SQLite archive file with PRAGMA integrity_check (exit 1 listing each "
         "problem as 'DAMAGED sqlite: …'), then decompress and re-hash every stored raw body; exit 1 "
         "naming each body (and the fetches using it) whose bytes no longer match their SHA-256.",
     )
-    _db_option(p)
-    p.set_defaults(handler=cmd_verify)
 
-    p = subparsers.add_parser(
-        "reprocess", help="re-extract stored raw pages with the current extractor",
+    p = _command(
+        subparsers, "reprocess", cmd_reprocess, help="re-extract stored raw pages with the current extractor",
         description="Run the current extractor over the raw pages behind each article's "
         "latest version; add a version (reason reextract) only where the result differs.",
     )
-    _db_option(p)
     p.add_argument("--site", metavar="SLUG", help="only this site")
     p.add_argument("--registry", metavar="FILE", default=None,
                    help="the site registry whose overrides apply (default: the bundled one)")
     p.add_argument("--families", metavar="NAMES", default=None,
                    help="CMS family modules allowed (default $ARCHIVER_FAMILIES, else all)")
-    p.set_defaults(handler=cmd_reprocess)
 
-    p = subparsers.add_parser(
-        "show", help="show one article with its history",
+    p = _command(
+        subparsers, "show", cmd_show, help="show one article with its history",
         description="An archived article: its versions, fetches and removals; --diff shows "
         "what changed between consecutive versions (by sentence and character).",
     )
     p.add_argument("url", metavar="URL", help="the article's URL (any of its pages; scheme "
                    "optional, #fragment ignored)")
-    _db_option(p)
     p.add_argument("--versions", action="store_true", help="print every version's fields in full")
     p.add_argument("--diff", action="store_true", help="show differences between consecutive versions")
-    p.set_defaults(handler=cmd_show)
 
-    p = subparsers.add_parser(
-        "search", help="full-text search of titles and bodies",
+    p = _command(
+        subparsers, "search", cmd_search, help="full-text search of titles and bodies",
         description="Ranked search over the latest version of every article; works for Chinese "
         "without word segmentation. Title matches rank first. Every term must "
         "match (give them as separate arguments or in one quoted string); %, _ and quotes are "
@@ -137,47 +139,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     # nargs="*": `search 政协 委员` is two terms (issue #17), like `search '政协 委员'`.
     p.add_argument("query", metavar="TERM", nargs="*", default=[],
                    help="text to find (none with --speaker lists a speaker's speeches)")
-    _db_option(p)
     _filter_options(p)
-    p.add_argument("--limit", type=positive_int, default=20, metavar="N",
-                   help="at most N results (default 20)")
+    _limit_option(p, "results")
     p.add_argument("--format", choices=("table", "jsonl"), default="table",
                    help="table: highlighted snippets (default); jsonl: export records")
     p.add_argument("--pages-only", action="store_true",
                    help="search the pages only, not the text of their attachments (issue #19)")
-    p.set_defaults(handler=cmd_search)
 
-    p = subparsers.add_parser(
-        "stats", help="counts per site, year and speaker; storage size",
+    p = _command(
+        subparsers, "stats", cmd_stats, help="counts per site, year and speaker; storage size",
         description="What the archive holds: articles per site, per publication year and per "
         "speaker, and bytes fetched vs stored (raw vs zstd-compressed).",
     )
-    _db_option(p)
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
-    p.set_defaults(handler=cmd_stats)
 
-    p = subparsers.add_parser(
-        "runs", help="list crawl runs with their outcome and stats",
+    p = _command(
+        subparsers, "runs", cmd_runs, help="list crawl runs with their outcome and stats",
         description="Crawl runs, newest first: when, with what arguments and software "
         "version, how they ended, and their statistics.",
     )
-    _db_option(p)
-    p.add_argument("--limit", type=positive_int, default=20, metavar="N", help="at most N runs (default 20)")
+    _limit_option(p, "runs")
     p.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
-    p.set_defaults(handler=cmd_runs)
 
     p = subparsers.add_parser("db", help="database schema management",
                               description="Manage the archive database schema (alembic migrations).")
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION")
-    up = dbsub.add_parser("upgrade", help="create or upgrade the schema to the newest version",
-                          description="Run the migrations up to the newest revision.")
-    _db_option(up)
-    up.set_defaults(handler=cmd_db_upgrade)
-    cur = dbsub.add_parser("current", help="print the schema revision of the database",
-                           description="Print the database's current schema revision.")
-    _db_option(cur)
-    cur.set_defaults(handler=cmd_db_current)
+    _command(dbsub, "upgrade", cmd_db_upgrade, help="create or upgrade the schema to the newest version",
+             description="Run the migrations up to the newest revision.")
+    _command(dbsub, "current", cmd_db_current, help="print the schema revision of the database",
+             description="Print the database's current schema revision.")
     p.set_defaults(handler=lambda args: (p.print_help(), EXIT_USAGE)[1])
+
+
+def _limit_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--limit", type=positive_int, default=20, metavar="N", help=f"at most N {what} (default 20)")
 
 
 # --- shared helpers --------------------------------------------------------------------------
@@ -303,7 +298,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     summary, left_out = write_webarchive(args, session, stream, out_path, filters)
                 else:
                     name = out_path.name if out_path else "stdout.warc.gz"
-                    counts = export_warc(session, stream, filename=name, **filters)
+                    counts = export_warc(session, stream, software=SOFTWARE, filename=name, **filters)
                     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
                 stream.flush()
                 if part:
@@ -355,7 +350,7 @@ def reprocess_options(args: argparse.Namespace) -> tuple[dict, frozenset[str] | 
     """The registry's overrides by site and the allowed families (issue #16); ValueError: one line."""
     from archiver.cms import parse_families
     from archiver.sites import RegistryError, load_registry
-    from storage.reprocess import overrides_by_site
+    from archiver.pipelines.reprocess import overrides_by_site
 
     families = parse_families(args.families if args.families is not None else os.environ.get("ARCHIVER_FAMILIES"))
     try:
@@ -366,7 +361,7 @@ def reprocess_options(args: argparse.Namespace) -> tuple[dict, frozenset[str] | 
 
 @_guarded
 def cmd_reprocess(args: argparse.Namespace) -> int:
-    from storage.reprocess import reprocess
+    from archiver.pipelines.reprocess import reprocess
 
     try:
         overrides, families = reprocess_options(args)

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from archiver import SOFTWARE
+
 WEBARCHIVE_FORMATS = ("wacz", "cdxj", "atom")
 SUFFIXES = {"wacz": (".wacz",), "cdxj": (".cdxj",), "atom": (".xml", ".atom")}
 
@@ -62,14 +64,14 @@ def write_webarchive(args: argparse.Namespace, session: Any, stream: IO[bytes], 
     if args.format == "wacz":
         from storage.wacz import export_wacz
 
-        report = export_wacz(session, stream, title=f"cppcc-archiver: {_describe(selection)}",
+        report = export_wacz(session, stream, title=f"cppcc-archiver: {_describe(selection)}", software=SOFTWARE,
                              on_skip=skipped, workdir=str(out.parent) if out else None, **selection)
         return report.summary(), len(report.skipped)
     if args.format == "cdxj":
         from storage.wacz import export_cdxj
 
         name = args.warc_name or (out.name.rsplit(".", 1)[0] + ".warc.gz" if out else "archive.warc.gz")
-        report = export_cdxj(session, stream, warc_name=name, on_skip=skipped, **filters)
+        report = export_cdxj(session, stream, warc_name=name, software=SOFTWARE, on_skip=skipped, **filters)
         return f"the index of {name}: {report.fetches} responses", 0
     from storage.feeds import build_feed
 

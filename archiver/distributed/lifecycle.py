@@ -100,7 +100,7 @@ class FrontierLifecycle:
         if self.thread is not None:
             self.thread.join(timeout=5)
         self.frontier.release_own(leave=True)
-        reports = getattr(spider, "reports", {}).values()
+        reports = spider.site_reports().values()
         pipe = self.server.pipeline(transaction=True)
         pipe.hset(self.keys.worker_info(self.worker), mapping={
             "finish_reason": reason, "finished_at": datetime.now(UTC).isoformat(),
@@ -134,7 +134,7 @@ class FrontierLifecycle:
         if self.thread is None:  # never joined the run: nothing of ours belongs in it
             return
         spider = self.crawler.spider
-        reports = getattr(spider, "reports", {}).values() if spider is not None else []
+        reports = spider.site_reports().values() if spider is not None else []
         self.ledger.flush(reports, self.crawler.stats.get_stats())
 
     def _flush_and_check(self) -> None:

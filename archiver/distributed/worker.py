@@ -106,7 +106,7 @@ def crawl_frontier(
     return FrontierOutcome(
         finish_reason=crawler.stats.get_value("finish_reason"),
         stats=dict(crawler.stats.get_stats()),
-        reports=list(spider.reports.values()) if spider is not None else [],
+        reports=list(spider.site_reports().values()) if spider is not None else [],
     )
 
 

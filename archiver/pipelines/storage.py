@@ -1,7 +1,8 @@
 """Persist every item: raw exchanges always, versions when content changed, removals.
 
 The writing (work.py) runs in a writer process (see lanes.py), in batches; the reactor's thread
-applies each item's ``Tally`` to the site reports and stats once its batch has committed.
+counts each item's ``Tally`` into the stats once its batch has committed, the site's counts and
+notes under ``archiver/site/<slug>/`` where the site's report is made from (archiver/report.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
+import archiver.report as site_reports
 from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
 from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import Tally, WriteFailure, Writer, open_writer, write_batch_in_writer_process
@@ -123,10 +125,6 @@ class StoragePipeline:
             self.writer.close()
             self.writer = None
 
-    @property
-    def reports(self):
-        return self.crawler.spider.reports
-
     async def process_item(self, item):
         if self.disk_full:
             return item  # the crawl is stopping; nothing more can be written
@@ -154,12 +152,10 @@ class StoragePipeline:
             self.committed(result, kept)
 
     def committed(self, tally: Tally, item) -> None:
-        report = self.reports.get(item.site)
-        if report is not None:
-            for name, value in tally.report.items():
-                setattr(report, name, getattr(report, name) + value)
-            for note in tally.notes:
-                report.note(note)
+        for name, value in tally.report.items():
+            site_reports.count(self.stats, item.site, name, value)
+        for note in tally.notes:
+            site_reports.note(self.stats, item.site, note)
         for key in tally.stats:
             self.stats.inc_value(key)
         if isinstance(item, STORED_ITEMS) and not tally.report.get("errors"):
@@ -176,16 +172,14 @@ class StoragePipeline:
                 self.disk_full = True
                 self.stats.set_value("archiver/storage/disk_full", failure.message)
                 logger.error("disk full while storing %s: stopping the crawl (%s)", where, failure.message)
-                for report in self.reports.values():
-                    report.note("disk full: crawl stopped, nothing half-written")
+                for site in getattr(self.crawler.spider, "reports", {}):
+                    site_reports.note(self.stats, site, "disk full: crawl stopped, nothing half-written")
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
             return
         # One bad item never stops the crawl; it is counted, logged and reported, and the site
         # cannot be `ok` (issue #15: `database is locked` lost articles behind an exit code 0).
         self.stats.inc_value("archiver/storage/errors")
         logger.error("could not store %s: %s\n%s", where, failure.message, failure.detail)
-        report = self.reports.get(item.site)
-        if report is not None:
-            report.errors += 1
-            report.storage_errors += 1
-            report.note(f"storage error for {where}: {failure.message}"[:300])
+        site_reports.count(self.stats, item.site, "errors")
+        site_reports.count(self.stats, item.site, "storage_errors")
+        site_reports.note(self.stats, item.site, f"storage error for {where}: {failure.message}"[:300])

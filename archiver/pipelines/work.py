@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, event, or_, select
 
+from archiver.extract.filetext import TEXT_EXTRACTOR
 from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from storage import bulk, files, repository
@@ -269,7 +270,8 @@ def store_article(session, item: ArticleItem, tally: Tally) -> None:
         )
         for page in item.pages
     ]
-    file_fetches = files.record_file_fetches(session, run_id=item.run_id, site_slug=item.site, files=item.files)
+    file_fetches = files.record_file_fetches(session, run_id=item.run_id, site_slug=item.site, files=item.files,
+                                            extractor=TEXT_EXTRACTOR)
     if item.soft_404:
         tally.report["errors"] += 1
         tally.notes.append(f"{item.url}: soft 404")

@@ -29,6 +29,7 @@ from archiver.cms import (
 )
 from archiver.extract.encoding import decode_html
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
+import archiver.report as site_reports
 from archiver.report import SiteReport
 from archiver.spiders import walkcount
 from archiver.spiders.completeness import ColumnLedger
@@ -113,7 +114,10 @@ class ColumnSpider(scrapy.Spider):
         self.run_id = run_id
         self.known = dict(known or {})
         self.revisit = revisit
+        # Each site's walk until the spider closes (no counts: they are in the stats), then its
+        # report (site_reports()).
         self.reports: dict[str, SiteReport] = {}
+        self.reports_final = False
         for t in targets:
             self.reports.setdefault(t.site, SiteReport(site=t.site, listing_url=t.listing_url))
         self.requested_articles: set[str] = set()
@@ -141,6 +145,22 @@ class ColumnSpider(scrapy.Spider):
         """Where this crawl keeps what its columns listed and is not stored yet: this process
         (a distributed crawl keeps it in Redis, archiver/distributed/spider.py)."""
         return self.ledger
+    # -- site reports: the counts and notes in the stats, the walk of each site in self.reports --
+    def site_count(self, site: str, name: str) -> None:
+        site_reports.count(self.crawler.stats, site, name)
+
+    def site_note(self, site: str, message: str) -> None:
+        site_reports.note(self.crawler.stats, site, message)
+
+    def site_challenged(self, site: str) -> None:
+        site_reports.challenge(self.crawler.stats, site)
+
+    def site_reports(self) -> dict[str, SiteReport]:
+        """Each site's report as of now (archiver/report.py's ``from_stats``); final once closed."""
+        if self.reports_final:
+            return self.reports
+        stats = self.crawler.stats.get_stats()
+        return {site: site_reports.from_stats(walk, stats) for site, walk in self.reports.items()}
 
     def article_stored(self, url: str) -> None:
         """Called by the storage pipeline once ``url`` is committed."""
@@ -154,8 +174,8 @@ class ColumnSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets.values():
             if target.family and self.families is not None and target.family not in self.families:
-                self.reports[target.site].note(
-                    f"registry family {target.family!r} disabled by ARCHIVER_FAMILIES: generic path used")
+                self.site_note(target.site, f"registry family {target.family!r} disabled by ARCHIVER_FAMILIES: "
+                                            "generic path used")
             yield self.listing_request(target, target.start_url or target.listing_url, pending=[])
         for request in self.revisit_requests():
             yield request
@@ -227,24 +247,25 @@ class ColumnSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[Any]:
         site = response.meta["site"]
         target, report = self.targets[response.meta["target"]], self.reports[site]
-        report.requests += 1
+        self.site_count(report.site, "requests")
         yield FetchItem(site=site, page=to_page(response), run_id=self.run_id, kind="listing")
         if response.status in CHALLENGE_STATUSES:
-            report.challenged = True
-            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            self.site_challenged(report.site)
+            self.site_note(site, f"HTTP {response.status} anti-crawler challenge at {response.url}; "
+                                 "not circumvented")
             return
         if response.status >= 400 and self._is_stale_entry_point(target, response.url):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
         walk = response.meta.get(WALK) or walkcount.new_walk()
         if response.status >= 400:
-            report.listing_errors += 1
-            report.note(f"listing {response.url} answered HTTP {response.status}")
+            self.site_count(report.site, "listing_errors")
+            self.site_note(report.site, f"listing {response.url} answered HTTP {response.status}")
             # The column goes on past a failed page (issue #14): its later pages are still there.
             walk = walkcount.count_page(walk, failure=f"{response.url}: HTTP {response.status}")
             yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk)
             return
-        report.listing_pages += 1
+        self.site_count(report.site, "listing_pages")
         text = decode_html(response.body, header_charset=_header_charset(response)).text
         text = self._bounded(report, target, response.url, text, "listing_chars")
         listing = parse_listing(
@@ -257,7 +278,7 @@ class ColumnSpider(scrapy.Spider):
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
         else:
             for problem in listing.problems:
-                report.note(f"{target.listing_url}: {problem}")
+                self.site_note(report.site, f"{target.listing_url}: {problem}")
             # Rows new to this run: pages that repeat the same articles do not swell the count.
             fresh = {canonical_url(e.url) for e in listing.entries} - self.listed_urls
             self.listed_urls |= fresh
@@ -269,7 +290,7 @@ class ColumnSpider(scrapy.Spider):
             url = canonical_url(entry.url)
             if not _same_site(url, target.listing_url):
                 continue
-            report.listed += 1
+            self.site_count(report.site, "listed")
             if url in self.requested_articles:
                 continue
             known = self.known.get(url)
@@ -342,10 +363,10 @@ class ColumnSpider(scrapy.Spider):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
         report = self.reports[site]
-        report.requests += 1
-        report.listing_errors += 1
+        self.site_count(report.site, "requests")
+        self.site_count(report.site, "listing_errors")
         error = _describe_failure(failure)
-        report.note(f"listing {request.url}: {error}")
+        self.site_note(report.site, f"listing {request.url}: {error}")
         limits.report_refusal(report, failure.value)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
         walk = walkcount.count_page(request.meta.get(WALK) or walkcount.new_walk(), failure=f"{request.url}: {error}")
@@ -357,7 +378,7 @@ class ColumnSpider(scrapy.Spider):
         meta = response.meta
         site, article_url = meta["site"], meta["article_url"]
         report = self.reports[site]
-        report.requests += 1
+        self.site_count(report.site, "requests")
         page = to_page(response, referer=meta.get("listing_url"))
         first_page = not meta["pages"]
         known = self.known.get(article_url)
@@ -369,21 +390,22 @@ class ColumnSpider(scrapy.Spider):
             if known is not None:
                 yield GoneItem(site=site, url=article_url, how=how, page=page, run_id=self.run_id)
             else:
-                report.errors += 1
+                self.site_count(report.site, "errors")
                 self._article_failed(meta)
-                report.note(f"{article_url}: {how}")
+                self.site_note(report.site, f"{article_url}: {how}")
                 yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error=how)
             return
         if response.status in CHALLENGE_STATUSES:
-            report.challenged = True
+            self.site_challenged(report.site)
             self._article_failed(meta)
-            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            self.site_note(site, f"HTTP {response.status} anti-crawler challenge at {response.url}; "
+                                 "not circumvented")
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="challenged")
             return
         if response.status != 200:
-            report.errors += 1
+            self.site_count(report.site, "errors")
             self._article_failed(meta)
-            report.note(f"{response.url} answered HTTP {response.status}")
+            self.site_note(report.site, f"{response.url} answered HTTP {response.status}")
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error",
                             error=f"HTTP {response.status}")
             return
@@ -395,9 +417,9 @@ class ColumnSpider(scrapy.Spider):
                 if known is not None:
                     yield GoneItem(site=site, url=article_url, how="soft-404", page=page, run_id=self.run_id)
                 else:
-                    report.errors += 1
+                    self.site_count(report.site, "errors")
                     self._article_failed(meta)
-                    report.note(f"{article_url}: soft 404")
+                    self.site_note(report.site, f"{article_url}: soft 404")
                     yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="soft-404")
                 return
             family = meta.get("family")
@@ -442,7 +464,7 @@ class ColumnSpider(scrapy.Spider):
             yield from self.article_failed(failure)
             return
         report = self.reports[meta["site"]]
-        report.requests += 1
+        self.site_count(report.site, "requests")
         limits.report_limit(report, self.crawler.stats, "article_bytes",
                             f"{meta['article_url']}: stored its first {len(meta['pages'])} pages, not "
                             f"{failure.request.url} and after (ARCHIVER_MAX_ARTICLE_BYTES, "
@@ -453,11 +475,11 @@ class ColumnSpider(scrapy.Spider):
         request = failure.request
         site = request.meta["site"]
         report = self.reports[site]
-        report.requests += 1
-        report.errors += 1
+        self.site_count(report.site, "requests")
+        self.site_count(report.site, "errors")
         self._article_failed(request.meta)
         error = _describe_failure(failure)
-        report.note(f"{request.url}: {error}")
+        self.site_note(report.site, f"{request.url}: {error}")
         limits.report_refusal(report, failure.value)
         # Pages fetched before a failed continuation page are recorded, but the article is not
         # stored as if complete: the next run fetches it again.
@@ -471,6 +493,7 @@ class ColumnSpider(scrapy.Spider):
             self.failed_targets.add(meta["target"])
 
     def closed(self, reason: str) -> None:
+        self.reports, self.reports_final = self.site_reports(), True
         for report in self.reports.values():
             self.ledger.settle(report, self.failed_targets)
 

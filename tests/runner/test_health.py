@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from tests.clirun import crawl, export_jsonl, speech_gold
+from tests.clirun import crawl, export_jsonl, last_run_stats, site_counts, speech_gold
 
 
 def site_line(stdout: str, replica, family: str) -> str:
@@ -73,7 +73,8 @@ def test_takedowns_by_soft_404_and_redirect_home_then_return(fresh_replica, tmp_
     fresh_replica.fault("post", "/" + soft.split("/", 3)[3], "soft404")
     fresh_replica.fault("post", "/" + moved.split("/", 3)[3], "redirect_home")
     proc = crawl(db, listing, cwd=tmp_path, extra=("--revisit", "all"))
-    assert " 2 removed" in proc.stdout
+    port = fresh_replica.sites["post"]["base"].rsplit(":", 1)[1]
+    assert site_counts(last_run_stats(db), "removed") == {f"site_127_0_0_1_{port}": 2}, proc.stdout
     records = {r["url"]: r for r in export_jsonl(db, cwd=tmp_path)}
     assert records[soft]["status"] == "removed" and records[moved]["status"] == "removed"
     assert sum(r["status"] == "removed" for r in records.values()) == 2

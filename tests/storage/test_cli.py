@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from archiver.cli import build_parser, main
-from storage import db, repository, reprocess
+from archiver.pipelines import reprocess
+from storage import db, repository
 from storage.models import Snapshot
 from tests.storage.helpers import T0, fields, page, store
 

@@ -9,6 +9,9 @@ history shows what a rule change did. Each article is its own transaction.
 The site registry's current overrides (XPaths, encoding) are applied to the site's pages: a
 user fixes a site with data, then reprocesses it (issue #16); the new version's context names
 the overrides that took effect. `families` restricts the CMS family modules (ARCHIVER_FAMILIES).
+
+It lives beside the pipelines because it owns extraction as they do (the archive below it only
+stores and reads back what it is given).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archiver.extract.files import FileResult, carry_files, speech_from_files
+from archiver.extract.filetext import TEXT_EXTRACTOR, extract_text
 from archiver.items import FetchedPage
 from storage import repository
 from storage.blobs import get_body
-from storage.files import copy_file_links, reread_files
+from storage.files import add_text, copy_file_links, stored_attachments
 from storage.models import Article, Fetch, Site, Snapshot
 
 BATCH = 200
@@ -160,3 +165,27 @@ def _one(session, snapshot_id, url, slug, extract, extractor_version, report, op
     else:
         report.unchanged += 1
 
+
+def reread_files(session: Session, snapshot_id: int, fields: dict[str, Any], old: dict[str, Any],
+                 report: ReprocessReport) -> dict[str, Any]:
+    """Every stored attachment of the version is read again from its bytes (the ``file_texts``
+    row replaced), and the re-extracted ``fields`` keep the file entries and any speech fields
+    read from a file; speech fields are read from the new texts when missing."""
+    fields = carry_files(fields, old)
+    results = []
+    for row in stored_attachments(session, snapshot_id):
+        data = get_body(session, row.sha256)
+        if data is None:
+            continue
+        text = extract_text(data, url=row.url)
+        add_text(session, row.sha256, media_type=text.media_type, status=text.status, reason=text.reason,
+                 text=text.text, pages=text.pages, extractor=TEXT_EXTRACTOR, replace=True)
+        report.files_reread += 1
+        index = next((i for i, e in enumerate(fields.get("attachments") or []) if e.get("url") == row.url), -1)
+        results.append(FileResult("attachment", index, row.url, "stored", sha256=row.sha256, text=text.text,
+                                  text_status=text.status))
+    if not fields.get("speaker"):
+        speech, source = speech_from_files(fields, results)
+        if speech:
+            fields = {**fields, **speech, "speech_from": f"attachment: {source}"}
+    return fields
