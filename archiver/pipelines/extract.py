@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from archiver import offthread
 
 from archiver.cms import parse_families
 from archiver.extract.record import EXTRACTOR, Extraction
@@ -26,6 +29,7 @@ WATCHED_FIELDS = ("title", "published_at", "source", "body", "speaker")
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.settings = crawler.settings
         # Passed to every extraction explicitly: extraction is a pure function (issue #16).
         self.families = parse_families(crawler.settings.get("ARCHIVER_FAMILIES"))
 
@@ -39,7 +43,11 @@ class ExtractPipeline:
         args = (item.pages, item.family, item.listing_title, item.listing_date,
                 dict(item.overrides), self.families)
         try:
-            extraction = extract_article(*args)
+            if offthread.is_big(sum(len(page.body) for page in item.pages), self.settings):
+                self.stats.inc_value("archiver/offthread/articles")
+                extraction = await maybe_deferred_to_future(offthread.run(extract_article, *args))
+            else:
+                extraction = extract_article(*args)
         except Exception as exc:
             # A page the extractor chokes on is still archived: storage keeps its raw bytes and
             # reports "no title and no body"; `reprocess` can extract it once the rules are fixed.
