@@ -27,7 +27,9 @@ _pool: ThreadPool | None = None
 
 def is_big(size: int, settings: Any) -> bool:
     """Whether ``size`` bytes of page go to the worker thread (``<= 0``: every page does)."""
-    limit = settings.getint("ARCHIVER_THREAD_PARSE_BYTES")
+    from archiver import settings as defaults  # a crawler built without our settings module
+
+    limit = settings.getint("ARCHIVER_THREAD_PARSE_BYTES", defaults.ARCHIVER_THREAD_PARSE_BYTES)
     return size > limit if limit > 0 else True
 
 

@@ -12,8 +12,8 @@ from tests.reliability.helpers import last_run_stats
 
 
 class Settings(dict):
-    def getint(self, name: str) -> int:
-        return int(self[name])
+    def getint(self, name: str, default: int = 0) -> int:
+        return int(self.get(name, default))
 
 
 def test_which_pages_go_to_the_thread():
