@@ -1,10 +1,12 @@
-"""What the pipelines run off the reactor's thread: extracting an article, storing items.
+"""What the pipelines run: extracting an article (on the reactor's thread, or the parse thread
+for big pages) and storing items (on the writer thread).
 
-No Scrapy or Twisted import here: pure functions and the writer, callable from any thread. Storage is
-one transaction per batch of items: an article, its version and its fetches commit together, so
-a crash at any moment leaves the archive consistent and loses nothing committed. New articles
-and lone fetches go in bulk (``storage.bulk``); every other item under its own SAVEPOINT, so an
-item that fails rolls back alone. A batch that fails as a whole is stored again item by item.
+No Scrapy or Twisted import here: pure functions and the writer, callable from any thread.
+Storage is one transaction per batch of items: an article, its version and its fetches commit
+together, so a crash at any moment leaves the archive consistent and loses nothing committed.
+New articles and lone fetches go in bulk (``storage.bulk``); every other item under its own
+SAVEPOINT, so an item that fails rolls back alone. A batch that fails as a whole is stored
+again item by item.
 """
 
 from __future__ import annotations
