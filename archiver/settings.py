@@ -34,19 +34,22 @@ ARCHIVER_MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 # gives the parse time of a page at the bound), and at most N of its links are followed.
 ARCHIVER_MAX_LISTING_CHARS = 500_000
 ARCHIVER_MAX_LISTING_ENTRIES = 2000
+# A listing page, or an article's pages together, above this many bytes is parsed on a worker
+# thread (archiver/offthread.py): the reactor goes on serving the other sites meanwhile (a 3.8 MB
+# listing stalled them 1.6 s). Below it, parsing in place is cheaper than the hop; 0: every page.
+ARCHIVER_THREAD_PARSE_BYTES = 256 * 1024
 ARCHIVER_REVISIT = "due"  # due | all | none
 # CMS family modules the crawl may use, e.g. "generic" (none: the generic path alone) or
 # "trs,hanweb"; None: every one (issue #16).
 ARCHIVER_FAMILIES = None
-# Extraction and storage run in child processes (archiver/pipelines/lanes.py) so that the
-# reactor's thread only downloads: processes for extraction (0 = in the crawl's own thread), and
-# one writer process for storage (False = a thread of the crawl's process).
-ARCHIVER_EXTRACT_PROCESSES = 1
-ARCHIVER_STORAGE_PROCESS = True
-ARCHIVER_STORAGE_BATCH = 50  # items per writer transaction at most (one SAVEPOINT each)
+# One runtime (issue #21, BENCHMARKS.md "Runtime"): extraction in the crawl's process, storage on
+# its writer thread, in batches of at most this many items (one transaction each; one item per
+# transaction cost 30-55% more CPU per article).
+ARCHIVER_STORAGE_BATCH = 50
 ARCHIVER_SQLITE_BUSY_TIMEOUT = None  # seconds the writer waits for SQLite's write lock (PostgreSQL: lock_timeout); None: 30
-# Seconds a child process (extraction, storage) may take over one call before it is killed and
-# replaced and the call sent again (issue #15: a hung or stopped child stalled the crawl forever).
+# Seconds a child process (attachment text, archiver/pipelines/files.py) may take over one call
+# before it is killed and replaced and the call sent again (issue #15: a hung or stopped child
+# stalled the crawl forever).
 ARCHIVER_CHILD_CALL_TIMEOUT = 300.0
 # While the crawl is stopping (SIGTERM/Ctrl-C) a call gets at most this, and so does a child to exit.
 ARCHIVER_CHILD_STOP_TIMEOUT = 30.0
@@ -77,8 +80,8 @@ CONCURRENT_ITEMS = 8
 # twenty requests for one site, and Scrapy's default queue let them fill all CONCURRENT_REQUESTS
 # slots while the other sites waited (one request at a time per site means the others idle).
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
-# Responses whose items are still in the pipelines (in the extraction and writer processes'
-# queues): Scrapy stops reading new responses above this many bytes. 2 MB (Scrapy's default is
+# Responses whose items are still in the pipelines (waiting for extraction or the writer
+# thread): Scrapy stops reading new responses above this many bytes. 2 MB (Scrapy's default is
 # 5 MB) keeps ~100 articles in flight, plenty to fill the writer's batches, and the crawl's
 # memory flat (issue #6: peak RSS of a 12,000-article crawl, all processes counted).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000

@@ -1,8 +1,8 @@
 """Where a crawled article's time goes after download: extraction vs each storage step.
 
-Context for issue #6: this is the CPU the extraction and writer processes spend per article
-(archiver/pipelines/lanes.py; in the crawl the writer batches commits, here each article is its
-own transaction, as an upper bound). This replays what the two pipelines do for each replica article (pages fetched once, up front,
+Context for issue #6: this is the CPU extraction and the writer thread spend per article (in
+the crawl the writer batches commits, here each article is its own transaction, as an upper
+bound). This replays what the two pipelines do for each replica article (pages fetched once, up front,
 with ``extract_compare.save_pages``), in one process, into a fresh SQLite archive, one
 transaction per article exactly as ``StoragePipeline`` does, and times each step: decode +
 ``extract_record``, ``record_fetch`` per page, ``add_version``, and the commit (WAL,

@@ -3,7 +3,7 @@
 The same column (the replica's TRS site, ``--scale`` articles, 8 a listing page) is crawled twice
 into fresh SQLite archives, ``--delay 0``: plainly, then with ``-s ARCHIVER_RENDER=all`` (listing
 pages through headless Chromium, articles plain). Reported per run: wall time, peak RSS of the
-whole process tree (the crawl, its extraction and writer processes, and with rendering the
+whole process tree (the crawl and its child, and with rendering the
 Playwright driver and Chromium's processes; psutil, sampled every 100 ms) and the largest
 processes; then the extra wall time per listing page. A third run crawls the replica's
 ``rendered`` site (links only after its scripts ran) for reference.

@@ -10,13 +10,14 @@ next to a normal replica site (trs, `--delay 0.3` so that its requests span the 
 - long article: 30 pages of 15 MB each (gzip, ~30 kB each on the wire), and the largest article
   the bounds let through (two pages of 1.9 MB, then a page refused for the article's byte budget);
 - 100,000-link listing (9.5 MB: refused by DOWNLOAD_MAXSIZE), and the largest that fits (40,000
-  links, 3.8 MB) with default bounds and, for comparison, without the character bound
-  (``ARCHIVER_MAX_LISTING_CHARS=0``), as before issue #15.
+  links, 3.8 MB) with default bounds, parsed on the reactor's thread
+  (``ARCHIVER_THREAD_PARSE_BYTES`` above its size, as before the worker thread), and without
+  the character bound (``ARCHIVER_MAX_LISTING_CHARS=0``), as before issue #15.
 The listing scenarios follow at most 100 of the links (``ARCHIVER_MAX_LISTING_ENTRIES=100``, the
 default is 2,000) to keep the run short: the bound under test is the parse of the page.
 
-Measured: peak RSS of the whole process tree (crawl + extraction + writer processes, sampled
-every 100 ms with psutil) and of the crawl process alone (wait4); the longest gap between two
+Measured: peak RSS of the whole process tree (the crawl and its children, sampled every 100 ms
+with psutil) and of the crawl process alone (wait4); the longest gap between two
 consecutive requests of the normal site (the replica's access log), against the time one
 listing page at the ``ARCHIVER_MAX_LISTING_CHARS`` bound takes to parse on this machine (the
 listing-parse bound); which limits were hit (``archiver/limits/*`` in the run's stats).
@@ -78,6 +79,7 @@ def crawl(rp: ReplicaProcess, hostile_urls: list[str], extra: tuple[str, ...]) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller floods and pages (a smoke run)")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     args = parser.parse_args()
     print_machine("Resource bounds under hostile sites (issue #15)")
     size = dict(flood_mb=30, long_pages=5, long_page_mb=15, listing_links=20_000) if args.quick else {}
@@ -98,6 +100,8 @@ def main() -> None:
         big = stack.enter_context(HostileSite(listing_links=fits))
         scenarios += [
             (f"listing of {fits:,} links (under DOWNLOAD_MAXSIZE)", [f"{big.base}/big/index.html"], FEW_ENTRIES),
+            (f"listing of {fits:,} links, parsed on the reactor's thread (before)", [f"{big.base}/big/index.html"],
+             (*FEW_ENTRIES, "-s", f"ARCHIVER_THREAD_PARSE_BYTES={64 * 1024 * 1024}")),
             (f"listing of {fits:,} links, no character bound (before)", [f"{big.base}/big/index.html"],
              (*FEW_ENTRIES, "-s", "ARCHIVER_MAX_LISTING_CHARS=0")),
         ]
@@ -105,7 +109,11 @@ def main() -> None:
         # the article's budget (ARCHIVER_MAX_ARTICLE_BYTES and DOWNLOAD_MAXSIZE, 4 MB).
         largest = stack.enter_context(HostileSite(long_pages=3, long_page_mb=1.9))
         scenarios.insert(3, ("largest article within the bounds (2 pages of 1.9 MB)", [f"{largest.base}/long/index.html"], ()))
+        scenarios.insert(4, ("largest article, extracted on the reactor's thread (before)", [f"{largest.base}/long/index.html"],
+                             ("-s", f"ARCHIVER_THREAD_PARSE_BYTES={64 * 1024 * 1024}")))
         for name, urls, extra in scenarios:
+            if args.only not in name and not name.startswith("baseline"):
+                continue
             result = crawl(rp, urls, extra)
             run = result["run"]
             rows.append([name, run.returncode, round(run.tree_rss_mb), round(run.max_rss_mb),

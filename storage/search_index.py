@@ -69,7 +69,7 @@ def grams(value: str | None) -> tuple[str, str]:
 
 
 # Grams are made CHUNK characters at a time (same text): one string object per gram of a 5 M
-# character body was ~700 MB in the writer process (issue #15, a 15 MB article page).
+# character body was ~700 MB in the writer (issue #15, a 15 MB article page).
 CHUNK = 1 << 16
 
 

@@ -1,7 +1,7 @@
 """What every command accepts, validated and normalised once (issue #17).
 
 A user's first mistakes (a plain file path for ``--db``, a misspelt URL scheme, ``2023-02-30``,
-``-s ARCHIVER_EXTRACT_PROCESSES=abc``) must get one clear line and a documented exit code,
+``-s ARCHIVER_STORAGE_BATCH=abc``) must get one clear line and a documented exit code,
 never a traceback: ``UsageError`` is exit 2 (the command line is wrong), ``ArchiveError`` exit 1
 (the command was right but the archive could not be used, e.g. it is damaged).
 """
@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -293,17 +294,27 @@ def revisit_intervals(text: str) -> list[tuple[int | None, int]]:
     return result
 
 
+# Settings that no longer exist, with why; a user's scripts may still pass them (issue #21).
+REMOVED_SETTINGS = {
+    "ARCHIVER_EXTRACT_PROCESSES": "extraction runs in the crawl's process since issue #21",
+    "ARCHIVER_STORAGE_PROCESS": "storage runs on the crawl's writer thread since issue #21",
+}
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def setting(text: str) -> tuple[str, Any]:
     """``NAME=VALUE`` for ``-s``, the value checked against the type of the setting's default
-    (ours, else Scrapy's) so that ``ARCHIVER_EXTRACT_PROCESSES=abc`` fails here, not in a child
-    process halfway through a crawl (argparse type)."""
+    (ours, else Scrapy's) so that ``ARCHIVER_STORAGE_BATCH=abc`` fails here, not halfway
+    through a crawl (argparse type). A removed setting is ignored with one warning line."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    if name in REMOVED_SETTINGS:
+        # A cron job written for an older version must still archive tonight: the key tuned
+        # how, never what, so it is ignored and said once on stderr (the cron mail).
+        print(f"cppcc-archiver: warning: -s {name} is ignored: {REMOVED_SETTINGS[name]}", file=sys.stderr)
+        return name, value
     try:
         return name, _typed_setting(name, value)
     except UsageError as exc:

@@ -73,11 +73,12 @@ class DistributedColumnSpider(ColumnSpider):
         request.meta[WALK_SEEN] = sorted(walk)
         return request.replace(dont_filter=False)
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
-        # ColumnSpider.parse_listing reads and extends self.seen_listings. Between two of its
+    def _parse_listing(self, response: Response, read: Any = None) -> Iterator[Any]:
+        # ColumnSpider._parse_listing reads and extends self.seen_listings. Between two of its
         # steps nothing else runs, so it is pointed at this walk's set for exactly those steps.
+        # (A big page's parse, on the worker thread, reads no crawl state: archiver/offthread.py.)
         walk = set(response.meta.get(WALK_SEEN, ()))
-        steps = super().parse_listing(response)
+        steps = super()._parse_listing(response, read)
         while True:
             shared, self.seen_listings, self._walk = self.seen_listings, walk, walk
             try:

@@ -1,8 +1,8 @@
 """Derive an article's fields from its raw pages, counting every cleaning action in the stats.
 
-The work is done by pure functions (archiver.extract.record and what it composes), in a child
-process (``ARCHIVER_EXTRACT_PROCESSES``, see lanes.py) so that the reactor's thread goes on
-downloading; this wrapper only feeds them the item and counts what they did under
+The work is done by pure functions (archiver.extract.record and what it composes) in the crawl's
+process (issue #21: a child process for it cost more CPU and twice the memory for nothing at
+production politeness); this wrapper only feeds them the item and counts what they did under
 ``archiver/…`` so that a crawl's stats say what was removed and archivists can audit it.
 """
 
@@ -13,10 +13,11 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from archiver import offthread
+
 from archiver.cms import parse_families
 from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
-from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import extract_article
 
 logger = logging.getLogger(__name__)
@@ -28,24 +29,13 @@ WATCHED_FIELDS = ("title", "published_at", "source", "body", "speaker")
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.processes = crawler.settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
-        # Passed to every extraction explicitly: the child processes share no state (issue #16).
+        self.settings = crawler.settings
+        # Passed to every extraction explicitly: extraction is a pure function (issue #16).
         self.families = parse_families(crawler.settings.get("ARCHIVER_FAMILIES"))
-        self.deadlines = lane_deadlines(crawler)  # issue #15
-        self.lane: ProcessLane | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ExtractPipeline":
         return cls(crawler)
-
-    def open_spider(self, spider=None) -> None:
-        if self.processes > 0:
-            self.lane = ProcessLane("extraction", self.processes, **self.deadlines).start()
-
-    async def close_spider(self, spider=None) -> None:
-        if self.lane is not None:
-            await maybe_deferred_to_future(self.lane.close())
-            self.lane = None
 
     async def process_item(self, item):
         if not isinstance(item, ArticleItem):
@@ -53,10 +43,11 @@ class ExtractPipeline:
         args = (item.pages, item.family, item.listing_title, item.listing_date,
                 dict(item.overrides), self.families)
         try:
-            if self.lane is None:
-                extraction = extract_article(*args)
+            if offthread.is_big(sum(len(page.body) for page in item.pages), self.settings):
+                self.stats.inc_value("archiver/offthread/articles")
+                extraction = await maybe_deferred_to_future(offthread.run(extract_article, *args))
             else:
-                extraction = await maybe_deferred_to_future(self.lane.submit(extract_article, *args))
+                extraction = extract_article(*args)
         except Exception as exc:
             # A page the extractor chokes on is still archived: storage keeps its raw bytes and
             # reports "no title and no body"; `reprocess` can extract it once the rules are fixed.

@@ -31,7 +31,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from archiver.extract.filetext import FileText, Limits, extract_text, sniff
 from archiver.extract.files import FileResult, apply_files
 from archiver.items import ArticleItem
-from archiver.pipelines.lanes import ProcessLane
+from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.spiders.column import _describe_failure, is_redirect_home, to_page
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,6 @@ class FilesPipeline:
         self.types = tuple(settings.getlist("ARCHIVER_FILE_TYPES") or DEFAULT_TYPES)
         self.limits = Limits(max_pages=settings.getint("ARCHIVER_FILE_TEXT_MAX_PAGES", 300),
                              seconds=settings.getfloat("ARCHIVER_FILE_TEXT_SECONDS", 30.0))
-        self.processes = settings.getint("ARCHIVER_EXTRACT_PROCESSES", 1)
         self.lane: ProcessLane | None = None
 
     @classmethod
@@ -112,8 +111,9 @@ class FilesPipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None) -> None:
-        if self.processes > 0:
-            self.lane = ProcessLane("files", 1).start()
+        # Always a child (issue #21): a hostile PDF can hang in C code, and only a process can be
+        # killed; the watchdog (ARCHIVER_CHILD_CALL_TIMEOUT) does it and the crawl goes on.
+        self.lane = ProcessLane("files", 1, **lane_deadlines(self.crawler)).start()
 
     async def close_spider(self, spider=None) -> None:
         if self.lane is not None:

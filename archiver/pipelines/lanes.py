@@ -1,13 +1,13 @@
-"""Child processes for the pipelines' CPU work, driven from the reactor without threads.
+"""Child processes for work that must be killable, driven from the reactor without threads.
 
-Scrapy runs item pipelines on the reactor's thread. Extraction (lxml, regular expressions) and
-storage (SQLAlchemy, zstd, SQLite) hold the GIL, so in the crawl's own process every millisecond
-they took was a millisecond in which no response was read (issue #6: 14 ms of CPU per article
-against 4 ms for fetching alone). A ``ProcessLane`` runs module-level functions in child
-processes (``lane_child.py``): calls go down the child's stdin and results come back on its
-file descriptor 3 as length-prefixed pickles, both read and written by the reactor itself.
-(``concurrent.futures.ProcessPoolExecutor`` was tried first: its manager and feeder threads
-fought the reactor for the GIL, ~1.6 ms per call on a 2-core machine.)
+Since issue #21 one lane remains: attachment text (archiver/pipelines/files.py), because a
+hostile PDF can hang in C code, and only a process can be killed. (Extraction and storage
+lanes were measured against the crawl's own process and deleted: BENCHMARKS.md, "Runtime".)
+A ``ProcessLane`` runs module-level functions in child processes (``lane_child.py``): calls go
+down the child's stdin and results come back on its file descriptor 3 as length-prefixed
+pickles, both read and written by the reactor itself. (``concurrent.futures.ProcessPoolExecutor``
+was tried first: its manager and feeder threads fought the reactor for the GIL, ~1.6 ms per call
+on a 2-core machine.)
 
 A watchdog kills a child that has work but has not answered for a deadline (hung, stopped) and
 the lane replaces it as if it had died (issue #15). Children ignore SIGINT and SIGTERM: Ctrl-C and a service manager's stop reach the whole process

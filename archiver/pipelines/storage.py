@@ -1,8 +1,10 @@
 """Persist every item: raw exchanges always, versions when content changed, removals.
 
-The writing (work.py) runs in a writer process (see lanes.py), in batches; the reactor's thread
-counts each item's ``Tally`` into the stats once its batch has committed, the site's counts and
-notes under ``archiver/site/<slug>/`` where the site's report is made from (archiver/report.py).
+The writing (work.py) runs on one writer thread of the crawl's process, in batches; the
+reactor's thread counts each item's ``Tally`` into the stats once its batch has committed, the
+site's counts and notes under ``archiver/site/<slug>/`` where the site's report is made from
+(archiver/report.py). (A writer process was measured against it and deleted, issue #21: at production
+politeness it bought nothing and doubled the memory; BENCHMARKS.md, "Runtime".)
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from twisted.python.threadpool import ThreadPool
 
 import archiver.report as site_reports
 from archiver.items import ArticleItem, FetchItem, GoneItem, UnchangedItem
-from archiver.pipelines.lanes import ProcessLane, lane_deadlines
-from archiver.pipelines.work import Tally, WriteFailure, Writer, open_writer, write_batch_in_writer_process
+from archiver.pipelines.work import Tally, WriteFailure, Writer
 from storage.db import prepare_url
 
 logger = logging.getLogger(__name__)
@@ -56,14 +57,16 @@ class Batcher:
         self.busy = True
         self.stats.inc_value("archiver/storage/batches")
         self.stats.max_value("archiver/storage/batch_max", len(batch))
-        # The batch's identity travels with it: resent after a writer's death it is
-        # recognised and stored once (issue #15).
+        # The batch's identity is recorded with it (issue #15, work.py): the same batch written
+        # twice stores nothing twice. Since the writer is a thread (issue #21) nothing resends a
+        # batch within a run; a crawl killed after a COMMIT is made whole by the next run, which
+        # finds those articles stored (unchanged), not by a resend.
         self.send([item for item, _ in batch], uuid.uuid4().hex).addBoth(self._written, batch)
 
     def _written(self, results, batch) -> None:  # type: ignore[no-untyped-def]
         self.busy = False
         for position, (_, deferred) in enumerate(batch):
-            if isinstance(results, Failure):  # the writer died twice on this batch
+            if isinstance(results, Failure):  # write_batch raised (a bug): the batch is lost
                 deferred.callback(WriteFailure(results.getErrorMessage(), False))
             else:
                 deferred.callback(results[position])
@@ -71,19 +74,17 @@ class Batcher:
 
 
 class StoragePipeline:
-    """Writes in one dedicated writer process (``ARCHIVER_STORAGE_PROCESS``, the default) or
-    thread, so that downloads go on while SQLite commits and compresses; one writer keeps
-    SQLite's single writer uncontended and the items in order."""
+    """Writes on one dedicated thread, so that downloads go on while SQLite commits and
+    compresses (zstd and the database driver release the GIL); one writer keeps SQLite's single
+    writer uncontended and the items in order."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_url = crawler.settings.get("ARCHIVER_DB")
-        self.use_process = crawler.settings.getbool("ARCHIVER_STORAGE_PROCESS", True)
         self.batch_limit = crawler.settings.getint("ARCHIVER_STORAGE_BATCH", 50)
         busy = crawler.settings.get("ARCHIVER_SQLITE_BUSY_TIMEOUT")
         self.busy_timeout = float(busy) if busy is not None else None
-        self.lane: ProcessLane | None = None
         self.writer: Writer | None = None
         self.thread: ThreadPool | None = None
         self.batcher: Batcher | None = None
@@ -97,27 +98,16 @@ class StoragePipeline:
         from storage.db import default_url
 
         url = prepare_url(self.db_url) if self.db_url else default_url()
-        if self.use_process:
-            self.lane = ProcessLane("storage", 1, initializer=open_writer,
-                                    initargs=(url, self.busy_timeout),
-                                    **lane_deadlines(self.crawler)).start()
-            lane = self.lane
-            self.batcher = Batcher(lambda items, key: lane.submit(write_batch_in_writer_process, items, key),
-                                   self.batch_limit, self.stats)
-        else:
-            self.writer = Writer(url, self.busy_timeout)
-            self.thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
-            self.thread.start()
-            writer, thread = self.writer, self.thread
-            self.batcher = Batcher(
-                lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
-                self.batch_limit, self.stats)
+        self.writer = Writer(url, self.busy_timeout)
+        self.thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
+        self.thread.start()
+        writer, thread = self.writer, self.thread
+        self.batcher = Batcher(
+            lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
+            self.batch_limit, self.stats)
 
     async def close_spider(self, spider=None) -> None:
         # Scrapy has waited for every item by now: the writer is idle.
-        if self.lane is not None:
-            await maybe_deferred_to_future(self.lane.close())
-            self.lane = None
         if self.thread is not None:
             self.thread.stop()
             self.thread = None

@@ -1,15 +1,16 @@
-"""What the pipelines' child processes run (lanes.py): extracting an article, storing items.
+"""What the pipelines run: extracting an article (on the reactor's thread, or the parse thread
+for big pages) and storing items (on the writer thread).
 
-No Scrapy or Twisted import here, so that a child starts in a fraction of a second. Storage is
-one transaction per batch of items: an article, its version and its fetches commit together, so
-a crash at any moment leaves the archive consistent and loses nothing committed. New articles
-and lone fetches go in bulk (``storage.bulk``); every other item under its own SAVEPOINT, so an
-item that fails rolls back alone. A batch that fails as a whole is stored again item by item.
+No Scrapy or Twisted import here: pure functions and the writer, callable from any thread.
+Storage is one transaction per batch of items: an article, its version and its fetches commit
+together, so a crash at any moment leaves the archive consistent and loses nothing committed.
+New articles and lone fetches go in bulk (``storage.bulk``); every other item under its own
+SAVEPOINT, so an item that fails rolls back alone. A batch that fails as a whole is stored
+again item by item.
 """
 
 from __future__ import annotations
 
-import atexit
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ class Tally:
 
 @dataclass
 class WriteFailure:
-    """A rolled-back item, described in the writer (its exception may not survive pickling)."""
+    """A rolled-back item, described in the writer thread (the exception stays there)."""
 
     message: str
     disk_full: bool
@@ -151,21 +152,6 @@ class Writer:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-_WRITER: Writer | None = None  # the writer process's own
-
-
-def open_writer(db_url: str, busy_timeout: float | None = None) -> None:
-    """Initializer of the writer process."""
-    global _WRITER
-    _WRITER = Writer(db_url, busy_timeout)
-    atexit.register(_WRITER.close)
-
-
-def write_batch_in_writer_process(items: list, key: str | None = None) -> list[Tally | WriteFailure]:
-    assert _WRITER is not None, "open_writer did not run in this process"
-    return _WRITER.write_batch(items, key)
 
 
 def recorded_batches(session, key: str) -> dict[str, list[Tally | WriteFailure]]:

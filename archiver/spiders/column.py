@@ -21,9 +21,10 @@ from urllib.parse import parse_qsl, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.python.failure import Failure
 
-from archiver import limits
+from archiver import limits, offthread
 from archiver.cms import (
     PageRequest, canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing,
 )
@@ -244,7 +245,33 @@ class ColumnSpider(scrapy.Spider):
                 )
 
     # -- listings --------------------------------------------------------------------------
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    def parse_listing(self, response: Response) -> Any:
+        """A big listing page is parsed on the worker thread (archiver/offthread.py, issue #15):
+        the callback is then a coroutine that returns the same output once the parse is done."""
+        if response.status < 400 and offthread.is_big(len(response.body), self.settings):
+            return self._parse_listing_off_thread(response)
+        return self._parse_listing(response)
+
+    async def _parse_listing_off_thread(self, response: Response) -> list[Any]:
+        target = self.targets[response.meta["target"]]
+        self.crawler.stats.inc_value("archiver/offthread/listing_pages")
+        read = await maybe_deferred_to_future(offthread.run(self._read_listing, response, target))
+        return list(self._parse_listing(response, read))
+
+    def _read_listing(self, response: Response, target: CrawlTarget) -> tuple[Any, int]:
+        """The page decoded, cut at ARCHIVER_MAX_LISTING_CHARS and parsed: (listing, characters
+        left out). Touches no crawl state: it may run on the worker thread."""
+        text = decode_html(response.body, header_charset=_header_charset(response)).text
+        text, dropped = limits.cap(text, self.settings.getint(limits.LISTING_SETTINGS["listing_chars"]))
+        listing = parse_listing(
+            response.url, text, family=target.family, families=self.families,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            request=PageRequest(response.request.url, response.request.method, _form_of(response.request),
+                                bool(response.meta.get("api")), bool(response.meta.get("json_body"))),
+        )
+        return listing, dropped
+
+    def _parse_listing(self, response: Response, read: tuple[Any, int] | None = None) -> Iterator[Any]:
         site = response.meta["site"]
         target, report = self.targets[response.meta["target"]], self.reports[site]
         self.site_count(report.site, "requests")
@@ -266,14 +293,8 @@ class ColumnSpider(scrapy.Spider):
             yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk)
             return
         self.site_count(report.site, "listing_pages")
-        text = decode_html(response.body, header_charset=_header_charset(response)).text
-        text = self._bounded(report, target, response.url, text, "listing_chars")
-        listing = parse_listing(
-            response.url, text, family=target.family, families=self.families,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            request=PageRequest(response.request.url, response.request.method, _form_of(response.request),
-                                bool(response.meta.get("api")), bool(response.meta.get("json_body"))),
-        )
+        listing, dropped = read or self._read_listing(response, target)
+        self._bounded(report, target, response.url, "listing_chars", dropped)
         if response.meta.get("api") and listing.problems and not listing.entries:
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
         else:
@@ -286,7 +307,9 @@ class ColumnSpider(scrapy.Spider):
                                         stated_pages=listing.total_pages,
                                         stated_items=listing.total_items)
         new = 0
-        for entry in self._bounded(report, target, response.url, listing.entries, "listing_entries"):
+        entries, dropped = limits.cap(listing.entries, self.settings.getint(limits.LISTING_SETTINGS["listing_entries"]))
+        self._bounded(report, target, response.url, "listing_entries", dropped)
+        for entry in entries:
             url = canonical_url(entry.url)
             if not _same_site(url, target.listing_url):
                 continue
@@ -339,17 +362,15 @@ class ColumnSpider(scrapy.Spider):
         walkcount.end_walk(report, target.listing_url, walk, ended=ended, max_pages=max_pages,
                            stats=self.crawler.stats, name_column=several)
 
-    def _bounded(self, report: SiteReport, target: CrawlTarget, url: str, seq: Any, key: str) -> Any:
+    def _bounded(self, report: SiteReport, target: CrawlTarget, url: str, key: str, dropped: int) -> None:
         # A listing page's text (parse time and memory grow with it: issue #15, 100,000 links
         # blocked the reactor for 27 s) and its links are read up to a bound. A column read in
         # part is not complete: the next run walks it again.
-        setting = limits.LISTING_SETTINGS[key]
-        seq, dropped = limits.cap(seq, self.settings.getint(setting))
         if dropped:
+            setting = limits.LISTING_SETTINGS[key]
             self.failed_targets.add(target.listing_url)
             limits.report_limit(report, self.crawler.stats, key, f"listing {url}: {dropped} {key.split('_')[1]} "
                                 f"past {setting} ({self.settings.getint(setting)}) not read")
-        return seq
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
         return bool(target.start_url) and url == target.start_url != target.listing_url

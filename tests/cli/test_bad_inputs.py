@@ -65,12 +65,12 @@ BAD_INPUTS: list[tuple[str, list[str], int]] = [
     ("crawl-negative-delay", ["crawl", "--db", "{tmp}/c.sqlite3", "--delay", "-1", "{listing}"], USAGE),
     ("crawl-delay-word", ["crawl", "--delay", "fast", "{listing}"], USAGE),
     ("crawl-revisit-choice", ["crawl", "--revisit", "sometimes", "{listing}"], USAGE),
-    ("crawl-extract-processes-abc", ["crawl", "-s", "ARCHIVER_EXTRACT_PROCESSES=abc", "{listing}"], USAGE),
-    ("crawl-extract-processes-negative", ["crawl", "-s", "ARCHIVER_EXTRACT_PROCESSES=-2", "{listing}"], USAGE),
+    ("crawl-storage-batch-abc", ["crawl", "-s", "ARCHIVER_STORAGE_BATCH=abc", "{listing}"], USAGE),
+    ("crawl-max-listing-pages-negative", ["crawl", "-s", "ARCHIVER_MAX_LISTING_PAGES=-2", "{listing}"], USAGE),
     ("crawl-revisit-intervals-garbage", ["crawl", "-s", "ARCHIVER_REVISIT_INTERVALS=garbage", "{listing}"], USAGE),
     ("crawl-revisit-intervals-zero", ["crawl", "-s", "ARCHIVER_REVISIT_INTERVALS=7:0", "{listing}"], USAGE),
     ("crawl-setting-no-equals", ["crawl", "-s", "DOWNLOAD_DELAY", "{listing}"], USAGE),
-    ("crawl-setting-bool", ["crawl", "-s", "ARCHIVER_STORAGE_PROCESS=maybe", "{listing}"], USAGE),
+    ("crawl-setting-bool", ["crawl", "-s", "ROBOTSTXT_OBEY=maybe", "{listing}"], USAGE),
     ("crawl-setting-log-level", ["crawl", "-s", "LOG_LEVEL=LOUD", "{listing}"], USAGE),
     ("crawl-setting-batch-zero", ["crawl", "-s", "ARCHIVER_STORAGE_BATCH=0", "{listing}"], USAGE),
     ("crawl-setting-timeout-word", ["crawl", "-s", "DOWNLOAD_TIMEOUT=soon", "{listing}"], USAGE),
@@ -132,7 +132,7 @@ BAD_INPUTS: list[tuple[str, list[str], int]] = [
     ("worker-redis-one-slash", ["worker", "--redis", "rediss:/bad"], USAGE),
     ("worker-wait-negative", ["worker", "--redis", "redis://127.0.0.1:6379/0", "--wait", "-1"], USAGE),
     ("worker-db-scheme-typo", ["worker", "--redis", "redis://127.0.0.1:6379/0", "--db", "sqlte:///x"], USAGE),
-    ("worker-setting", ["worker", "--redis", "redis://127.0.0.1:6379/0", "-s", "ARCHIVER_EXTRACT_PROCESSES=abc"], USAGE),
+    ("worker-setting", ["worker", "--redis", "redis://127.0.0.1:6379/0", "-s", "ARCHIVER_STORAGE_BATCH=abc"], USAGE),
     ("worker-db-damaged", ["worker", "--redis", "redis://127.0.0.1:6379/0", "--db", DAMAGED, "--wait", "0"], FAILED),
     # demo
     ("demo-scale-zero", ["demo", "--db", "{tmp}/d.sqlite3", "--scale", "0"], USAGE),
@@ -230,3 +230,20 @@ def test_the_damaged_archive_is_named_and_nothing_wrote_into_it(outcomes, places
     # Not a byte changed by any of the commands that met it (crawl, demo, worker, db upgrade…).
     assert sha256(Path(places["damaged"])) == places["damaged_sha"]
     assert "not an SQLite database" in outcomes["export-db-not-sqlite"].stderr
+
+
+def test_a_removed_setting_is_ignored_with_one_warning_line_and_the_crawl_runs(places):
+    # Issue #21 deleted the child-process runtime modes. A cron job still passing their keys
+    # (with any value) must archive tonight, and say once why the key no longer does anything.
+    work = Path(places["tmp"]) / "removed"
+    work.mkdir()
+    proc = run_cli("crawl", "--db", str(work / "a.sqlite3"), "--delay", "0", "--no-progress",
+                   "-s", "ARCHIVER_EXTRACT_PROCESSES=2", "-s", "ARCHIVER_STORAGE_PROCESS=maybe",
+                   places["listing"], cwd=work, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert ": ok, " in proc.stdout, proc.stdout
+    warnings = [line for line in proc.stderr.splitlines() if "is ignored" in line]
+    assert [w.split(" is ignored")[0] for w in warnings] == [
+        "cppcc-archiver: warning: -s ARCHIVER_EXTRACT_PROCESSES",
+        "cppcc-archiver: warning: -s ARCHIVER_STORAGE_PROCESS"], proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]

@@ -106,6 +106,8 @@ def test_a_huge_listing_page_is_read_only_up_to_its_bounds(crawl):
     assert len(fetched) == 25, len(fetched)
     assert crawl["stats"].get("archiver/limits/listing_chars") == 1
     assert crawl["stats"].get("archiver/limits/listing_entries") == 1
+    # 475 kB: parsed on the worker thread, not the reactor's (archiver/offthread.py, issue #15).
+    assert crawl["stats"].get("archiver/offthread/listing_pages") == 1
     line = run.line(f"site_localhost_{hostile.base.rsplit(':', 1)[1]}")
     assert ": incomplete, 25 new," in line, run.stdout
     assert SHORTFALLS["listing_chars"] in line and SHORTFALLS["listing_entries"] in line, line

@@ -1,9 +1,10 @@
-"""The pipelines' child processes (archiver/pipelines/lanes.py) die mid-crawl: nothing is lost.
+"""The crawl's child process (archiver/pipelines/lanes.py: attachment text, the one lane left
+after issue #21) dies mid-crawl: nothing is lost.
 
-A crawl's extraction and writer processes are SIGKILLed while it runs; the lane starts new ones
-and sends them the calls that were not answered, so the run still ends with every article of
-the column stored exactly once, with its fields. A crawl stopped with SIGTERM (what a service
-manager sends the whole process group) leaves no child behind.
+The files process is SIGKILLed while the crawl runs; the lane starts a new one and sends it the
+calls that were not answered, so the run still ends with every article of the column stored
+exactly once, with its fields. A crawl stopped with SIGTERM (what a service manager sends the
+whole process group) leaves no child behind.
 """
 
 from __future__ import annotations
@@ -38,34 +39,34 @@ def lane_children(pid: int) -> list[int]:
 
 
 def start_crawl(rp, tmp_path: Path, *, delay: str, **popen) -> tuple[Path, str, object]:  # type: ignore[no-untyped-def]
-    """A crawl of the replica's TRS column into a fresh archive, in the background."""
+    """A crawl of the replica's TRS column into a fresh archive, in the background, with
+    attachments on (so that the files process exists, whatever the default)."""
     rp.reset()
     db_path = tmp_path / "archive.sqlite3"
     db = f"sqlite:///{db_path}"
     upgrade(db)
-    return db_path, db, start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay=delay), cwd=tmp_path, **popen)
+    args = crawl_args(db, rp.sites["trs"]["listing"], delay=delay, extra=("--set", "ARCHIVER_FILES=1"))
+    return db_path, db, start_cli(*args, cwd=tmp_path, **popen)
 
 
 @pytest.mark.timeout(180)
-def test_killed_worker_processes_are_replaced_and_the_crawl_completes(module_replica, tmp_path):
+def test_a_killed_child_process_is_replaced_and_the_crawl_completes(module_replica, tmp_path):
     rp = module_replica
     db_path, db, proc = start_crawl(rp, tmp_path, delay="0.1")
     killed: list[int] = []
     deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline and len(killed) < 2:
+    while proc.poll() is None and time.monotonic() < deadline and not killed:
         children = lane_children(proc.pid)
-        if len(children) == 2 and count_while_crawling(db_path, "snapshots") >= 3:
-            for child in children:  # the extraction process and the writer
-                os.kill(child, signal.SIGKILL)
-                killed.append(child)
+        if len(children) == 1 and count_while_crawling(db_path, "snapshots") >= 3:
+            os.kill(children[0], signal.SIGKILL)  # the files process
+            killed.append(children[0])
         time.sleep(0.05)
     proc.wait(timeout=120)
     stdout, stderr = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
     log = (tmp_path / "logs" / "crawl.log").read_text()
-    assert len(killed) == 2, "the crawl ended before its worker processes could be killed"
+    assert killed, "the crawl ended before its child process could be killed"
     assert proc.returncode == 0, stdout + stderr[-3000:]
-    for lane in ("extraction", "storage"):
-        assert f"{lane} process died" in log and "starting a new one" in log, log[-3000:]
+    assert "files process died" in log and "starting a new one" in log, log[-3000:]
     assert integrity(db_path) == "ok"
     records = export_jsonl(db, cwd=tmp_path)
     urls = [r["url"] for r in records]
@@ -82,10 +83,10 @@ def test_sigterm_to_the_process_group_stops_cleanly_and_leaves_no_child(module_r
     children: list[int] = []
     while proc.poll() is None and time.monotonic() < deadline:
         children = lane_children(proc.pid)
-        if len(children) == 2 and count_while_crawling(db_path, "snapshots") >= 2:
+        if len(children) == 1 and count_while_crawling(db_path, "snapshots") >= 2:
             break
         time.sleep(0.05)
-    assert len(children) == 2, "the crawl's worker processes never appeared"
+    assert len(children) == 1, "the crawl's child process never appeared"
     os.killpg(proc.pid, signal.SIGTERM)  # as systemd stops a service: every process of the group
     proc.wait(timeout=60)
     stdout = (tmp_path / "stdout.txt").read_text()

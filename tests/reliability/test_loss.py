@@ -195,14 +195,13 @@ def test_a_storage_error_mid_batch_fails_one_item_the_next_run_stores(module_rep
 
 @pytest.mark.timeout(240)
 def test_a_disk_full_after_the_last_listing_page_leaves_the_column_incomplete(module_replica, tmp_path):
-    from tests.reliability.test_children import storage_child
-
     rp = module_replica
     db_path, _db, proc = start_slow_crawl(rp, tmp_path)
-    if wait_until(proc, lambda: storage_child(proc.pid) and len(listing_pages_requested(rp)) >= 3):
-        # The disk fills up now, for the writer process: every file it grows past 4 kB
-        # fails with EFBIG, as with ENOSPC (Python ignores SIGXFSZ).
-        resource.prlimit(storage_child(proc.pid), resource.RLIMIT_FSIZE, (4096, 4096))
+    if wait_until(proc, lambda: len(listing_pages_requested(rp)) >= 3):
+        # The disk fills up now, for the crawl (its writer thread, and its log: that is
+        # reported once): every file it grows past 4 kB fails with EFBIG, as with ENOSPC
+        # (Python ignores SIGXFSZ). Its stdout is still under 4 kB: the summary gets out.
+        resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (4096, 4096))
     code, out, err = outcome(proc, tmp_path)
     assert code == 1, out + err[-3000:]
     assert "disk full" in site_line(out) and ": incomplete, " in site_line(out), out
