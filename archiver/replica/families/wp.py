@@ -11,6 +11,11 @@ action or a wrong nonce get WordPress's ``0`` / ``-1``. WordPress itself still s
 ``/category/ldjh/page/2/`` and the REST API ``/wp-json/wp/v2/posts?categories=5&page=2``
 (a bare JSON array; totals only in the ``X-WP-Total``/``X-WP-TotalPages`` headers).
 Articles ``/archives/{id}``; uploads ``/wp-content/uploads/YYYY/MM/…``.
+
+``wppaged`` (``extra.pagenavi``, gap14): a classic theme with the WP-PageNavi plugin instead of
+"load more": ``<div class='wp-pagenavi'><span class='pages'>第 1 页，共 3 页</span>`` then the
+current page as a ``<span>``, numbered links and ``»`` / ``最后 »`` to WordPress's own
+``/category/ldjh/page/N/`` URLs (page 1 is the bare category URL).
 """
 
 from __future__ import annotations
@@ -109,10 +114,29 @@ jQuery(function ($) {{
   }});
 }});
 </script>"""
+        if self.spec.extra.get("pagenavi"):
+            inner = self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n' + self.pagenavi(n, last)
+            return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
         more = (f'<a href="javascript:;" id="load-more" class="load-more" data-page="{n}" data-max="{last}" '
                 f'data-cat="{self.cat}">{ch.t("加载更多")}</a>' if n < last else "")
         inner = (self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}')
         return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+
+    def pagenavi(self, n: int, last: int) -> str:
+        """WP-PageNavi's default markup (Chinese strings), at most five numbers around the current."""
+        def url(k: int) -> str:
+            return self.col_path() + (f"page/{k}/" if k > 1 else "")
+
+        out = [f"<div class='wp-pagenavi' role='navigation'><span class='pages'>第 {n} 页，共 {last} 页</span>"]
+        if n > 1:
+            out.append(f'<a class="previouspostslink" rel="prev" href="{url(n - 1)}">«</a>')
+        for k in range(max(1, n - 2), min(last, n + 2) + 1):
+            out.append(f"<span aria-current='page' class='current'>{k}</span>" if k == n
+                       else f'<a class="page larger" title="页 {k}" href="{url(k)}">{k}</a>')
+        if n < last:
+            out.append(f'<a class="nextpostslink" rel="next" aria-label="下一页" href="{url(n + 1)}">»</a>'
+                       f'<a class="last" aria-label="Last Page" href="{url(last)}">最后 »</a>')
+        return "".join(out) + "</div>\n"
 
     def posts(self, req: Req, day: int, paged: int, per: int) -> tuple[list[Article], int, int]:
         total = self.store.count(day)
