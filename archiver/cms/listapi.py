@@ -25,7 +25,7 @@ from .urls import absolute_link, canonical_url
 PAGE_KEYS = ("page", "paged", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
              "pagenumber", "page_no", "cpage")
 OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin", "first")
-SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length")
+SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length", "line")
 TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "newstitle", "articletitle",
               "infotitle", "maintitle", "bt", "biaoti", "topic", "text", "label")
 URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl",
@@ -34,7 +34,8 @@ DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "re
              "docreltime", "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj",
              "created", "published", "updatetime", "ctime")
 ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
-               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts")
+               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts",
+               "totalresult")
 PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage",
                "maxnumpages")
 
@@ -53,7 +54,8 @@ def _with_query(link: str, fields: dict[str, str]) -> str:
 
 
 # ----------------------------------------------------------------------------- reading
-_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
+# `cb({...});`, and `({...})` from a server that pads with whatever `callback` was (none asked).
+_JSONP = re.compile(r"^\s*[\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
 
 
 def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *,
@@ -77,7 +79,12 @@ def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *
     entries = _entries(url, records)
     totals = _totals(data, id(records))
     listing = Listing(family, entries)
-    size = totals.get("size") or _asked_size(url, request) or len(records) or None
+    asked = _asked_size(url, request)
+    num = totals.pop("num", None)
+    if num is not None:  # EmpireCMS's `num` is the item total; elsewhere `num` is a page size
+        slot = "items" if asked and num != asked and num >= len(records) else "size"
+        totals.setdefault(slot, num)
+    size = totals.get("size") or asked or len(records) or None
     pages = totals.get("pages")
     if pages is None and totals.get("items") is not None and size:
         pages = math.ceil(totals["items"] / size)
@@ -176,6 +183,9 @@ def _totals(data: object, records_id: int) -> dict[str, int]:
             if number is None or isinstance(value, bool):
                 continue
             name = _norm(str(key))
+            if name == "num":  # ambiguous: read against the size asked (parse_api_listing)
+                found.setdefault("num", number)
+                continue
             for slot, names in (("items", ITEM_TOTALS), ("pages", PAGE_TOTALS), ("size", SIZE_KEYS),
                                 ("current", PAGE_KEYS)):
                 if name in names:
