@@ -247,6 +247,11 @@ class ColumnSpider(scrapy.Spider):
             request=PageRequest(response.request.url, response.request.method, _form_of(response.request),
                                 bool(response.meta.get("api")), bool(response.meta.get("json_body"))),
         )
+        page_no = response.meta["page_no"]
+        # The column page of a list API (an empty shell naming its API) is not one of the pages the
+        # API states: the API's first page is the walk's page 1 (ARCHIVER_MAX_LISTING_PAGES too).
+        shell = (page_no == 1 and not listing.entries and bool(listing.follow)
+                 and all(getattr(spec, "api", False) for spec in listing.follow))
         if response.meta.get("api") and listing.problems and not listing.entries:
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
         else:
@@ -257,7 +262,7 @@ class ColumnSpider(scrapy.Spider):
             self.listed_urls |= fresh
             walk = walkcount.count_page(walk, rows=len(fresh), listed=len(listing.entries),
                                         stated_pages=listing.total_pages,
-                                        stated_items=listing.total_items)
+                                        stated_items=listing.total_items, page=not shell)
         new = 0
         for entry in self._bounded(report, target, response.url, listing.entries, "listing_entries"):
             url = canonical_url(entry.url)
@@ -285,7 +290,6 @@ class ColumnSpider(scrapy.Spider):
             if key not in self.seen_listings and _same_site(url, target.listing_url):
                 self.seen_listings.add(key)
                 pending.append(spec)
-        page_no = response.meta["page_no"]
         if page_no == 1 and not listing.entries and len(pending) == 1:
             url, method, formdata = _request_spec(pending[0])
             if method == "GET" and formdata is None and response.url == target.listing_url:
@@ -295,7 +299,7 @@ class ColumnSpider(scrapy.Spider):
         # A page listing nothing (an empty shell before its list API) says nothing about what is
         # new: only a page of known articles stops an incremental walk.
         keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
-        yield from self._walk_on(target, report, pending, page_no, walk, incremental_stop=not keep_walking)
+        yield from self._walk_on(target, report, pending, page_no - shell, walk, incremental_stop=not keep_walking)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
                  walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
