@@ -126,6 +126,10 @@ SITES: dict[str, SiteSpec] = {
                  per_page=7, id_base=6410, id_stride=4, precision="second", site_code="5305000013",
                  icp="滇ICP备13001627号", gongan="滇公网安备53050202000112号", address="保山市隆阳区正阳南路7号",
                  postcode="678000", tech="保山市信息中心", extra={"cat": 5, "pagenavi": True}),
+        SiteSpec("wpfeed", "wp", "临沧市政协", "www.lcszx.gov.cn", "领导讲话", "/category/ldjh/",
+                 per_page=10, id_base=7730, id_stride=5, precision="second", site_code="5309000021",
+                 icp="滇ICP备14002238号", gongan="滇公网安备53090202000045号", address="临沧市临翔区南塘街3号",
+                 postcode="677000", tech="临沧市信息中心", extra={"cat": 5, "feed": True}),
         SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
                  per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
                  gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser
