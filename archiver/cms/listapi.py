@@ -69,7 +69,7 @@ def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *
         body = wrapped.group(1)
     if body.startswith("<"):
         if body[:200].lower().startswith(("<?xml", "<rss", "<feed")):
-            return _xml_listing(url, body, family)
+            return _xml_listing(url, body, family, request)
         return _broken(url, family, "answered HTML, not a list")
     try:
         data = json.loads(body)
@@ -258,23 +258,44 @@ def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals
     return out
 
 
-def _xml_listing(url: str, body: str, family: str) -> Listing:
-    """An RSS/XML list: repeated elements with a title and a link child."""
+_XML_CONTAINERS = ("channel", "feed", "rss", "rdf")  # a feed's own title and link name the site
+
+
+def _xml_listing(url: str, body: str, family: str, request: PageRequest | None = None) -> Listing:
+    """An RSS/XML list: the repeated elements with a title and a link child (RSS `<item>`s, not
+    the `<channel>` around them, whose own title and link name the site), and its next pages
+    asked like this one (`?paged=2`); totals when the XML states them (`<totalrecord>`)."""
     try:
         root = etree.fromstring(body.encode("utf-8"), etree.XMLParser(recover=True, resolve_entities=False))
     except etree.XMLSyntaxError:
         root = None
     if root is None:
         return _broken(url, family, "answered broken XML")
-    entries: list[ListingEntry] = []
+    rows: dict[str, list[tuple[dict, object]]] = {}
+    flat: dict[str, int] = {}
     for item in root.iter():
         if not isinstance(item.tag, str):
             continue
         kids = {etree.QName(k).localname.lower(): (k.text or k.get("href") or "").strip()
                 for k in item if isinstance(k.tag, str)}
-        title, link = _pick(kids, TITLE_KEYS), _pick(kids, URL_KEYS)
-        resolved = _resolve(url, str(link)) if link else None
-        if title and resolved and all(e.url != resolved for e in entries):
+        if len(item) == 0 and (number := _as_int((item.text or "").strip())) is not None:
+            flat.setdefault(etree.QName(item).localname, number)
+        if item is not root and etree.QName(item).localname.lower() not in _XML_CONTAINERS \
+                and _pick(kids, TITLE_KEYS) and _pick(kids, URL_KEYS):
+            rows.setdefault(etree.QName(item).localname, []).append((kids, item))
+    records = max(rows.values(), key=len) if rows else []
+    entries: list[ListingEntry] = []
+    for kids, _ in records:
+        resolved = _resolve(url, str(_pick(kids, URL_KEYS)))
+        if resolved and all(e.url != resolved for e in entries):
             date = _pick(kids, DATE_KEYS)
-            entries.append(ListingEntry(resolved, clean_title(str(title)), str(date) if date else None))
-    return Listing(family, entries)
+            entries.append(ListingEntry(resolved, clean_title(str(_pick(kids, TITLE_KEYS))), str(date) if date else None))
+    listing = Listing(family, entries)
+    totals = _totals(flat, 0)
+    size = totals.get("size") or _asked_size(url, request) or len(records) or None
+    pages = totals.get("pages")
+    if pages is None and totals.get("items") is not None and size:
+        pages = math.ceil(totals["items"] / size)
+    listing.total_pages, listing.total_items = pages, totals.get("items")
+    listing.follow = _next_pages(url, request, pages, totals, size, len(records))
+    return listing
