@@ -103,6 +103,13 @@ class SiteServer(Platform):
         inner = self.crumb(ch, "main", False) + f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
         return self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
 
+    def shell_page(self, ch: Chrome, day: int, script: str) -> str:
+        """A channel page that is an empty list for ``script`` to fill (the channel id on <body>)."""
+        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
+                 + f'<div class="pages" id="pager"></div>\n{script}')
+        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
+
     # ----- siteserverjs: axios shell ----------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
@@ -124,10 +131,7 @@ function getList(pageNum) {{
 }}
 getList(1);
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
-                 + f'<div class="pages" id="pager"></div>\n{script}')
-        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
-        return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
+        return self.shell_page(ch, day, script)
 
     def api(self, req: Req, day: int) -> Response:
         q = req.query
@@ -166,10 +170,7 @@ function loadContents(page) {{
 }}
 loadContents(1);
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
-                 + f'<div class="pages" id="pager"></div>\n{script}')
-        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
-        return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
+        return self.shell_page(ch, day, script)
 
     def post_api(self, req: Req, day: int) -> Response:
         bad = Response(400, '{"message":"请求参数错误"}'.encode(), "application/json; charset=utf-8", cacheable=False)
