@@ -150,7 +150,7 @@ class ColumnSpider(scrapy.Spider):
             if target.family and self.families is not None and target.family not in self.families:
                 self.reports[target.site].note(
                     f"registry family {target.family!r} disabled by ARCHIVER_FAMILIES: generic path used")
-            yield self.listing_request(target, target.start_url or target.listing_url, pending=[])
+            yield self.listing_request(target, _entry_spec(target.start_url) or target.listing_url, pending=[])
         for request in self.revisit_requests():
             yield request
 
@@ -290,11 +290,9 @@ class ColumnSpider(scrapy.Spider):
             if key not in self.seen_listings and _same_site(url, target.listing_url):
                 self.seen_listings.add(key)
                 pending.append(spec)
-        if page_no == 1 and not listing.entries and len(pending) == 1:
-            url, method, formdata = _request_spec(pending[0])
-            if method == "GET" and formdata is None and response.url == target.listing_url:
-                report.entry_points[target.listing_url] = url
-        if page_no == 1 and target.start_url and response.url == target.start_url and listing.entries:
+        if page_no == 1 and not listing.entries and len(pending) == 1 and response.url == target.listing_url:
+            report.entry_points[target.listing_url] = _entry_point(pending[0])
+        if page_no == 1 and target.start_url and response.url == _start_url(target) and listing.entries:
             report.entry_points[target.listing_url] = target.start_url  # still the column's list
         # A page listing nothing (an empty shell before its list API) says nothing about what is
         # new: only a page of known articles stops an incremental walk.
@@ -329,7 +327,7 @@ class ColumnSpider(scrapy.Spider):
         return seq
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
-        return bool(target.start_url) and url == target.start_url != target.listing_url
+        return bool(target.start_url) and url == _start_url(target) != target.listing_url
 
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
@@ -471,6 +469,27 @@ class ColumnSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for report in self.reports.values():
             self.ledger.settle(report, self.failed_targets)
+
+
+def _entry_point(spec: Any) -> str | dict:
+    """Where a column's list really starts, as kept in the run summary for the next run: a URL,
+    or a list API asked by POST (its form or JSON fields: `$.post`, `fetch` with a body)."""
+    url, method, formdata = _request_spec(spec)
+    if method == "GET" and formdata is None:
+        return url
+    return {"url": url, "method": method, "form": dict(formdata or {}), "json": bool(getattr(spec, "json", False))}
+
+
+def _entry_spec(start: str | dict | None) -> str | PageRequest | None:
+    if isinstance(start, dict):
+        return PageRequest(start["url"], start.get("method", "POST"), start.get("form") or {}, api=True,
+                           json=bool(start.get("json")))
+    return start
+
+
+def _start_url(target: CrawlTarget) -> str | None:
+    start = target.start_url
+    return start.get("url") if isinstance(start, dict) else start
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:

@@ -23,14 +23,18 @@ def crawled_day1(fresh_replica, tmp_path):
     return fresh_replica, db, tmp_path
 
 
-def test_repeat_crawl_with_nothing_new_costs_at_most_two_requests_per_site(crawled_day1):
-    replica, db, tmp_path = crawled_day1
-    replica.clear_log()
-    proc = crawl(db, *listings(replica), cwd=tmp_path)
-    per_site = Counter(entry["site"] for entry in replica.access_log())
-    assert set(per_site) == set(MODELLED_SITES)
-    assert max(per_site.values()) <= 2, per_site  # robots.txt + the first listing page
-    assert " 0 new" in proc.stdout and "6/6 sites ok" in proc.stdout
+def test_repeat_crawl_with_nothing_new_costs_at_most_two_requests_per_site(fresh_replica, tmp_path):
+    # Every served site, the issue #14 platforms included: a column whose page only points at its
+    # list API starts there next time, whether the API is asked by GET or by POST (gap14).
+    db = f"sqlite:///{tmp_path}/archive.sqlite3"
+    every = [site["listing"] for site in fresh_replica.sites.values()]
+    crawl(db, *every, cwd=tmp_path)
+    fresh_replica.clear_log()
+    proc = crawl(db, *every, cwd=tmp_path)
+    per_site = Counter(entry["site"] for entry in fresh_replica.access_log())
+    assert set(per_site) == set(fresh_replica.sites) and len(per_site) > len(MODELLED_SITES)
+    assert max(per_site.values()) <= 2, per_site  # robots.txt + the first listing (or list API) page
+    assert " 0 new" in proc.stdout and f"{len(every)}/{len(every)} sites ok" in proc.stdout
 
 
 def test_day_two_new_articles_found_and_revisit_all_finds_edit_and_takedown(crawled_day1):
