@@ -45,8 +45,9 @@ class SiteReport:
     # Columns whose walk ended normally (last page, or an incremental stop): a later run may
     # then stop at the first page with nothing new. A killed run leaves this empty.
     complete_columns: list[str] = field(default_factory=list)
-    # Column URL -> the list API its page merely points at (start there next time).
-    entry_points: dict[str, str] = field(default_factory=dict)
+    # Column URL -> the list API its page merely points at (start there next time): its URL, or
+    # {"url", "method", "form", "json"} for an API asked by POST.
+    entry_points: dict[str, str | dict] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     health: list[str] = field(default_factory=list)
     # What the column says of its own size (`共N页`, `共N条`, an API total, a script's page

@@ -50,7 +50,7 @@ def load_known(
 @dataclass
 class PreviousWalks:
     complete: dict[str, int] = field(default_factory=dict)  # listing URL -> articles listed
-    entry_points: dict[str, str] = field(default_factory=dict)  # listing URL -> where its list really is
+    entry_points: dict[str, str | dict] = field(default_factory=dict)  # listing URL -> where its list really is
 
 
 def previous_walks(session: Session, sites: Iterable[str]) -> PreviousWalks:

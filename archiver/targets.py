@@ -14,7 +14,7 @@ class CrawlTarget:
     family: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     full_walk: bool = True
-    start_url: str | None = None  # a list API found behind the column page by an earlier run
+    start_url: str | dict | None = None  # a list API found behind the column page by an earlier run (dict: a POST)
     render: bool = False  # the registry says its listings need a browser (archiver/render.py)
     name: str | None = None  # the registry's name and region of the site, stored (issue #17)
     region: str | None = None

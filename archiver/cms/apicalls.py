@@ -65,9 +65,14 @@ def _configs(code: str) -> list[dict[str, str]]:
         config = {"url": first, "type": "'POST'" if verb == "post" else "'GET'"}
         if "axios" in match.group(0):
             config["_axios"] = "1"
+        last = args[-1].strip() if len(args) > 2 else ""
+        if verb in ("get", "post", "getjson") and last[:1] in "\"'" and last[-1:] == last[:1]:
+            config["dataType"] = last  # $.get(url, data, success, "jsonp")
         if len(args) > 1 and args[1].strip().startswith("{"):
             options = _object(args[1].strip())
             if match.group(0).startswith("fetch") or "axios" in match.group(0):
+                if "method" in options:  # fetch(url, {method: 'POST'}): the default GET gives way
+                    config.pop("type")
                 config.update({k: v for k, v in options.items() if k in ("method", "type", "params", "data", "body")})
                 if "axios" in match.group(0) and verb == "post":
                     config["data"] = args[1].strip()

@@ -58,7 +58,8 @@ _PAIR = re.compile(
 
 # `var cid = $('meta[name=cid]').attr('content');`: the whole right-hand side is one read.
 _READ_VAR = re.compile(
-    r"""(?:\bvar|\blet|\bconst|,)\s*(\w+)\s*=\s*([^;\n]*?(?:\.data|\.attr|getAttribute)\(\s*["'][^"']*["']\s*\))"""
+    r"""(?:\bvar|\blet|\bconst|,)\s*(\w+)\s*=\s*([^;\n]*?(?:\.data|\.attr|getAttribute)\(\s*["'][^"']*["']\s*\)"""
+    r"""(?:\s*,\s*\d+\s*\))?)"""
     r"""\s*(?=;|\n|,\s*\w+\s*=)""")
 
 
@@ -69,10 +70,14 @@ def script_vars(code: str, page: dict[str, str] | None = None) -> dict[str, str]
     found: dict[str, str] = {}
     for match in _VAR.finditer(code):
         found.setdefault(match.group(1), _literal(match.group(2)))
+        if match.group(2)[0] not in "\"'" and found[match.group(1)] == match.group(2):
+            found.setdefault(NUMBER + match.group(1), "1")
     for match in _READ_VAR.finditer(code) if page else ():  # var cid = $('meta[name=cid]').attr('content')
-        value = _page_value(match.group(2).strip(), page)
+        value, _ = _term(match.group(2), page, False)  # `parseInt(x.getAttribute('data-id'), 10)` too
         if value is not None:
-            found.setdefault(match.group(1), value)
+            found.setdefault(match.group(1), str(value))
+            if isinstance(value, int):
+                found.setdefault(NUMBER + match.group(1), "1")
     for match in _OBJECT_VAR.finditer(code):
         body = block(code, match.end() - 1)
         for pair in _PAIR.finditer(body or ""):
@@ -158,44 +163,89 @@ def block(code: str, open_at: int, limit: int = 5000) -> str | None:
 _WRAPPER = re.compile(r"(?:encodeURI(?:Component)?|escape|String|parseInt|Number)\((.*)\)", re.S)
 
 
+NUMBER = "@num:"  # env keys marking a script variable assigned a number (`var pageNo = 1`)
+
+
 def evaluate(expr: str, env: dict[str, str], *, page_unknowns: bool = False) -> str | None:
     """The string a `"a" + b + 'c'` expression builds, or None when a part is unknown.
 
-    With `page_unknowns`, exactly one unknown page-like identifier becomes PAGE.
+    `+` and `-` follow JavaScript, left to right: two numbers add (`pageNo + 1` is 2 when `var
+    pageNo = 1`), a string makes the rest concatenation. With `page_unknowns`, exactly one
+    unknown page-like identifier becomes PAGE (never in arithmetic: `n + 1` stays unknown).
     """
-    expr = _SELECTED.sub(OPTION, expr.strip().rstrip(";"))
-    pieces: list[str] = []
+    value, _ = _evaluate(_SELECTED.sub(OPTION, expr.strip().rstrip(";")), env, page_unknowns)
+    return None if value is None else str(value)
+
+
+def _evaluate(expr: str, env: dict[str, str], page_unknowns: bool) -> tuple[str | int | None, bool]:
+    """evaluate() keeping JavaScript's type of the result (int or str) and whether PAGE is in it."""
+    acc: str | int | None = None
     paged = False
-    for token in split_top(expr, "+"):
-        token = token.strip()
-        while token.startswith("(") and token.endswith(")"):
-            token = token[1:-1].strip()
-        wrapped = _WRAPPER.fullmatch(token)
-        if wrapped:
-            inner = evaluate(wrapped.group(1), env, page_unknowns=page_unknowns and not paged)
-            if inner is None:
-                return None
-            paged = paged or PAGE in inner
-            pieces.append(inner)
-            continue
-        read = _page_value(token, env)
-        if read is not None:
-            pieces.append(read)
-            continue
-        if not token:
-            return None
-        if token[0] in "\"'`":
-            pieces.append(_literal(token))
-        elif re.fullmatch(r"-?\d+", token):
-            pieces.append(token)
-        elif token in env:
-            pieces.append(env[token])
-        elif page_unknowns and not paged and _PAGE_NAME.match(token):
-            pieces.append(PAGE)
-            paged = True
+    for sign, token in _terms(expr):
+        value, paged_here = _term(token, env, page_unknowns and not paged)
+        if value is None:
+            return None, False
+        paged = paged or paged_here
+        if acc is None:
+            acc = -value if sign == "-" and isinstance(value, int) else value
+            if sign == "-" and not isinstance(value, int):
+                return None, False
+        elif isinstance(acc, int) and isinstance(value, int):
+            acc = acc + value if sign == "+" else acc - value
+        elif sign == "+" and not (acc == PAGE and isinstance(value, int) or value == PAGE and isinstance(acc, int)):
+            acc = f"{acc}{value}"
         else:
-            return None
-    return "".join(pieces)
+            return None, False  # a string minus something, or arithmetic on the page number
+    return acc, paged
+
+
+def _terms(expr: str) -> list[tuple[str, str]]:
+    """`a + b - 1` -> [("+", "a"), ("+", "b"), ("-", "1")], split outside quotes and brackets."""
+    out, start, sign = [], 0, "+"
+    for i, ch, depth in _scan(expr):
+        if ch in "+-" and depth == 0:
+            if expr[start:i].strip() or ch == "+":
+                out.append((sign, expr[start:i]))
+                sign = ch
+            else:  # a leading minus: a negative number
+                sign = "-" if sign == "+" else "+"
+            start = i + 1
+    out.append((sign, expr[start:]))
+    return out
+
+
+def _term(token: str, env: dict[str, str], page_unknowns: bool) -> tuple[str | int | None, bool]:
+    """One operand: (its value, a number when JavaScript would hold one; whether it is PAGE)."""
+    token = token.strip()
+    while token.startswith("(") and token.endswith(")") and block(token, 0) == token[1:-1]:
+        token = token[1:-1].strip()
+    if len(_terms(token)) > 1:  # a parenthesised sum: `(pageNo + 1)`
+        return _evaluate(token, env, page_unknowns)
+    wrapped = _WRAPPER.fullmatch(token)
+    if wrapped:
+        numeric = token.startswith(("parseInt", "Number"))
+        inner, paged = _evaluate(split_top(wrapped.group(1), ",")[0] if numeric else wrapped.group(1), env,
+                                 page_unknowns)
+        if inner is None:
+            return None, False
+        if numeric and re.fullmatch(r"-?\d+", str(inner)):
+            return int(inner), False
+        return str(inner), paged
+    if not token:
+        return None, False
+    read = _page_value(token, env)
+    if read is not None:  # jQuery's .data() answers numbers for numeric attributes
+        return (int(read) if ".data(" in token and re.fullmatch(r"-?\d{1,15}", read) else read), False
+    if token[0] in "\"'`":
+        return _literal(token), False
+    if re.fullmatch(r"\d+", token):
+        return int(token), False
+    if token in env:
+        value = env[token]
+        return (int(value) if NUMBER + token in env and re.fullmatch(r"-?\d+", value) else value), False
+    if page_unknowns and _PAGE_NAME.match(token):
+        return PAGE, True
+    return None, False
 
 
 # `$("#list").data("channel-ids")`, `btn.data('cat')`, `$(this).attr("data-cat")`,
@@ -251,9 +301,11 @@ def handler_targets(
         params, body = funcs[name]
         args = [evaluate(a, env) for a in split_top(raw_args, ",")] if raw_args.strip() else []
         bound = dict(env)
-        for param, arg in zip(params, args):
+        for param, arg, raw in zip(params, args, split_top(raw_args, ",")):
             if arg is not None:
                 bound[param] = arg
+                if re.fullmatch(r"-?\d+", arg) and raw.strip()[:1] not in "\"'":
+                    bound[NUMBER + param] = "1"  # `toPage(pageNo + 1)`: a number, as in the caller
         found.extend(handler_targets(body, bound, funcs, depth + 1))
     return found
 

@@ -25,7 +25,7 @@ from .urls import absolute_link, canonical_url
 PAGE_KEYS = ("page", "paged", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p",
              "pagenumber", "page_no", "cpage")
 OFFSET_KEYS = ("start", "offset", "startrecord", "from", "skip", "begin", "first")
-SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length")
+SIZE_KEYS = ("pagesize", "size", "limit", "rows", "perpage", "page_size", "pagecount_per", "num", "length", "line")
 TITLE_KEYS = ("title", "posttitle", "name", "subject", "headline", "doctitle", "newstitle", "articletitle",
               "infotitle", "maintitle", "bt", "biaoti", "topic", "text", "label")
 URL_KEYS = ("url", "link", "href", "permalink", "docurl", "pageurl", "articleurl", "linkurl", "detailurl",
@@ -34,7 +34,8 @@ DATE_KEYS = ("pubdate", "postdate", "publishdate", "publishtime", "pubtime", "re
              "docreltime", "date", "time", "createtime", "createdate", "inputtime", "addtime", "showtime", "fbsj",
              "created", "published", "updatetime", "ctime")
 ITEM_TOTALS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount", "totalelements", "totalnum",
-               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts")
+               "totalsize", "totalrow", "totalrows", "rowcount", "records", "count", "totalitems", "foundposts",
+               "totalresult")
 PAGE_TOTALS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "pagesum", "allpage", "maxpage",
                "maxnumpages")
 
@@ -53,7 +54,8 @@ def _with_query(link: str, fields: dict[str, str]) -> str:
 
 
 # ----------------------------------------------------------------------------- reading
-_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
+# `cb({...});`, and `({...})` from a server that pads with whatever `callback` was (none asked).
+_JSONP = re.compile(r"^\s*[\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
 
 
 def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *,
@@ -67,7 +69,7 @@ def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *
         body = wrapped.group(1)
     if body.startswith("<"):
         if body[:200].lower().startswith(("<?xml", "<rss", "<feed")):
-            return _xml_listing(url, body, family)
+            return _xml_listing(url, body, family, request)
         return _broken(url, family, "answered HTML, not a list")
     try:
         data = json.loads(body)
@@ -77,7 +79,12 @@ def parse_api_listing(url: str, text: str, request: PageRequest | None = None, *
     entries = _entries(url, records)
     totals = _totals(data, id(records))
     listing = Listing(family, entries)
-    size = totals.get("size") or _asked_size(url, request) or len(records) or None
+    asked = _asked_size(url, request)
+    num = totals.pop("num", None)
+    if num is not None:  # EmpireCMS's `num` is the item total; elsewhere `num` is a page size
+        slot = "items" if asked and num != asked and num >= len(records) else "size"
+        totals.setdefault(slot, num)
+    size = totals.get("size") or asked or len(records) or None
     pages = totals.get("pages")
     if pages is None and totals.get("items") is not None and size:
         pages = math.ceil(totals["items"] / size)
@@ -176,6 +183,9 @@ def _totals(data: object, records_id: int) -> dict[str, int]:
             if number is None or isinstance(value, bool):
                 continue
             name = _norm(str(key))
+            if name == "num":  # ambiguous: read against the size asked (parse_api_listing)
+                found.setdefault("num", number)
+                continue
             for slot, names in (("items", ITEM_TOTALS), ("pages", PAGE_TOTALS), ("size", SIZE_KEYS),
                                 ("current", PAGE_KEYS)):
                 if name in names:
@@ -248,23 +258,44 @@ def _next_pages(url: str, request: PageRequest | None, pages: int | None, totals
     return out
 
 
-def _xml_listing(url: str, body: str, family: str) -> Listing:
-    """An RSS/XML list: repeated elements with a title and a link child."""
+_XML_CONTAINERS = ("channel", "feed", "rss", "rdf")  # a feed's own title and link name the site
+
+
+def _xml_listing(url: str, body: str, family: str, request: PageRequest | None = None) -> Listing:
+    """An RSS/XML list: the repeated elements with a title and a link child (RSS `<item>`s, not
+    the `<channel>` around them, whose own title and link name the site), and its next pages
+    asked like this one (`?paged=2`); totals when the XML states them (`<totalrecord>`)."""
     try:
         root = etree.fromstring(body.encode("utf-8"), etree.XMLParser(recover=True, resolve_entities=False))
     except etree.XMLSyntaxError:
         root = None
     if root is None:
         return _broken(url, family, "answered broken XML")
-    entries: list[ListingEntry] = []
+    rows: dict[str, list[tuple[dict, object]]] = {}
+    flat: dict[str, int] = {}
     for item in root.iter():
         if not isinstance(item.tag, str):
             continue
         kids = {etree.QName(k).localname.lower(): (k.text or k.get("href") or "").strip()
                 for k in item if isinstance(k.tag, str)}
-        title, link = _pick(kids, TITLE_KEYS), _pick(kids, URL_KEYS)
-        resolved = _resolve(url, str(link)) if link else None
-        if title and resolved and all(e.url != resolved for e in entries):
+        if len(item) == 0 and (number := _as_int((item.text or "").strip())) is not None:
+            flat.setdefault(etree.QName(item).localname, number)
+        if item is not root and etree.QName(item).localname.lower() not in _XML_CONTAINERS \
+                and _pick(kids, TITLE_KEYS) and _pick(kids, URL_KEYS):
+            rows.setdefault(etree.QName(item).localname, []).append((kids, item))
+    records = max(rows.values(), key=len) if rows else []
+    entries: list[ListingEntry] = []
+    for kids, _ in records:
+        resolved = _resolve(url, str(_pick(kids, URL_KEYS)))
+        if resolved and all(e.url != resolved for e in entries):
             date = _pick(kids, DATE_KEYS)
-            entries.append(ListingEntry(resolved, clean_title(str(title)), str(date) if date else None))
-    return Listing(family, entries)
+            entries.append(ListingEntry(resolved, clean_title(str(_pick(kids, TITLE_KEYS))), str(date) if date else None))
+    listing = Listing(family, entries)
+    totals = _totals(flat, 0)
+    size = totals.get("size") or _asked_size(url, request) or len(records) or None
+    pages = totals.get("pages")
+    if pages is None and totals.get("items") is not None and size:
+        pages = math.ceil(totals["items"] / size)
+    listing.total_pages, listing.total_items = pages, totals.get("items")
+    listing.follow = _next_pages(url, request, pages, totals, size, len(records))
+    return listing

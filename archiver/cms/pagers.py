@@ -142,7 +142,9 @@ def _page_of_label(label: str, current: int | None = None) -> int | None | str:
         return "next"
     if label.startswith(("尾页", "末页", "最后一页", "最后页")) or label in (">|", "»|", "last", "Last"):
         return "last"
-    if any(label.startswith(w) for w in PAGER_WORDS) or label in ("<", "‹", "«", "<<", "prev", "previous"):
+    if label.startswith(("上一页", "上页", "前页")) or low in ("<", "‹", "prev", "previous"):
+        return "prev"
+    if any(label.startswith(w) for w in PAGER_WORDS) or label in ("«", "<<"):
         return "other"
     return None
 
@@ -169,14 +171,14 @@ def _anchor_pages(doc: html.HtmlElement) -> list[tuple[int | None, str]]:
     return out
 
 
-# "The page after the current one" and "the last page", resolved once those are known.
-_NEXT, _LAST = -1, -2
+# "The page after (before) the current one" and "the last page", resolved once those are known.
+_NEXT, _LAST, _PREV = -1, -2, -3
 
 
 def _number(kind: int | str | None) -> int | None:
     if isinstance(kind, int):
         return kind
-    return {"next": _NEXT, "last": _LAST}.get(kind or "")
+    return {"next": _NEXT, "last": _LAST, "prev": _PREV}.get(kind or "")
 
 
 def _handler_pages(doc: html.HtmlElement, env: dict[str, str], funcs) -> list[tuple[int | None, str]]:
@@ -276,8 +278,11 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
             templates: list[tuple[str, int]] | None, text: str, guess: bool) -> list[str]:
     here = canonical_url(url)
     total = out.total_pages
-    after = {_NEXT: current + 1 if current else None, _LAST: total}
-    resolved = [(after.get(n, n) if n is not None else None, link) for n, link in seen]
+    after = {_NEXT: current + 1 if current else None, _LAST: total, _PREV: current - 1 if current else None}
+    # 上一页 on page 1 and 下一页 on the last (`toPage(pageNo ± 1)`, which the page function
+    # refuses) are no page at all.
+    resolved = [(after.get(n, n) if n is not None else None, link) for n, link in seen
+                if n not in (_NEXT, _PREV) or after[n] is None or 1 <= after[n] <= (total or after[n])]
     found: dict[str, None] = {}
     template = None
     if templates is not None:

@@ -11,7 +11,9 @@ table, JSON or a registry entry. Nothing here writes anywhere.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from archiver.cms import detect_family, extract_page, parse_listing
 from archiver.discover import navigation, rank, sitemap
@@ -154,11 +156,16 @@ def _sample(fetcher: PoliteFetcher, candidate: Candidate) -> None:
         candidate.error, candidate.challenged = str(exc), isinstance(exc, Challenge)
         return
     listing = parse_listing(page.url, page.text, content_type=page.content_type)
-    if not listing.entries and listing.follow and listing.follow[0].method == "GET":
-        # Columns whose page is filled by a script from a list API (the post family): the
-        # walker follows the API, and so does the sample (one more request).
+    if not listing.entries and listing.follow and (listing.follow[0].method == "GET" or listing.follow[0].api):
+        # Columns whose page is filled by a script from a list API (the post family; form and
+        # JSON POSTs too): the walker follows the API, and so does the sample (one more request).
+        spec = listing.follow[0]
+        body, ctype = None, ""
+        if spec.method == "POST":
+            body, ctype = ((json.dumps(spec.formdata or {}).encode(), "application/json") if spec.json else
+                           (urlencode(spec.formdata or {}).encode(), "application/x-www-form-urlencoded"))
         try:
-            api = fetcher.get(listing.follow[0].url)
+            api = fetcher.get(spec.url, body, ctype)
         except FetchError as exc:
             candidate.error = f"list API {exc}"
             return

@@ -71,10 +71,11 @@ class PoliteFetcher:
             time.sleep(pause)
         self._last = time.monotonic()
 
-    def _raw(self, url: str, limit: int = MAX_BYTES) -> Page:
+    def _raw(self, url: str, limit: int = MAX_BYTES, body: bytes | None = None, content_type: str = "") -> Page:
         self._wait()
         self.requests += 1
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+        headers = {"User-Agent": self.user_agent, **({"Content-Type": content_type} if content_type else {})}
+        request = urllib.request.Request(url, data=body, headers=headers)
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
                 body = response.read(limit + 1)
@@ -111,13 +112,14 @@ class PoliteFetcher:
         self.allowed(self.origin)
         return list(self._robots.site_maps() or [])
 
-    def get(self, url: str, *, limit: int = MAX_BYTES) -> Page:
-        """The page, or FetchError: offsite redirect, robots.txt, challenge, HTTP error."""
+    def get(self, url: str, body: bytes | None = None, content_type: str = "", *, limit: int = MAX_BYTES) -> Page:
+        """The page, or FetchError: offsite redirect, robots.txt, challenge, HTTP error. With
+        `body`: a POST (a list API that takes a form or JSON, issue #14)."""
         if not same_site(self.origin, url):
             raise FetchError(f"{url} is on another site than {self.origin}: not fetched")
         if not self.allowed(url):
             raise FetchError(f"{url}: robots.txt disallows it for our User-Agent; not fetched")
-        page = self._raw(url, limit)
+        page = self._raw(url, limit, body, content_type)
         if page.status in CHALLENGE_STATUSES:
             raise Challenge(f"{url}: HTTP {page.status} anti-crawler challenge; reported, not circumvented "
                              "(ask the site's webmaster to allow the archiver)")

@@ -78,6 +78,8 @@ SOURCES_BY_SITE = {
     "empire": ["州政协办公室", "民族日报"], "wp": ["州政协办公室"], "phpcms": ["市政协办公室", "铜仁日报"],
     "phpcmsapi": ["市政协办公室"], "siteserver": ["市政协办公室", "咸阳日报"], "siteserverjs": ["市政协办公室"],
     "rendered": ["滁州市政协"], "nospeech": ["县政协办公室"],
+    "empireapi": ["州政协办公室", "甘南日报"], "dedeapi": ["区政协办公室", ""], "siteserverapi": ["市政协办公室"],
+    "jeecmsdyn": ["市政协办公室", "商洛日报"], "wppaged": ["市政协办公室"], "wpfeed": ["市政协办公室"],
 }
 EDITORS = ["杨玉娟", "张玉兰", "陈晓静", "周立新", "刘丽", "黄雪梅", "罗永平"]
 REVIEWERS = ["叶玲玲", "王建国", "赵德明"]

@@ -1,5 +1,6 @@
 """The replica sites: one per CMS family for the six modelled families, and the platforms added for
-issue #14 (JEECMS, DedeCMS, EmpireCMS, WordPress, PHPCMS, SiteServer; see docs/REPLICA-PLATFORMS.md), each
+issue #14 (JEECMS, DedeCMS, EmpireCMS, WordPress, PHPCMS, SiteServer and their variants; see
+docs/REPLICA-PLATFORMS.md), each
 with its own identity and chrome data."""
 
 from __future__ import annotations
@@ -103,6 +104,32 @@ SITES: dict[str, SiteSpec] = {
                  per_page=6, id_base=9150, id_stride=3, precision="minute", site_code="6105000024",
                  icp="陕ICP备13001154号", gongan="陕公网安备61050202000089号", address="渭南市临渭区朝阳大街6号",
                  postcode="714000", tech="渭南市信息中心", extra={"api": True}),
+        # gap14: the remaining pager and list API forms of issue #14, as variants of the platforms above.
+        SiteSpec("empireapi", "empire", "甘南州政协", "www.gnzzx.gov.cn", "领导讲话", "/ldjh/",
+                 per_page=8, id_base=2260, id_stride=5, precision="second", site_code="6230000011",
+                 icp="陇ICP备11002417号", gongan="甘公网安备62300102000046号", address="合作市当周街68号",
+                 postcode="747000", tech="甘南州信息中心", extra={"classid": 5, "api": True}),
+        SiteSpec("dedeapi", "dede", "广安区政协", "www.gaqzx.gov.cn", "领导讲话", "/a/ldjh/",
+                 charset="gbk", declared="gb2312", per_page=7, id_base=5120, id_stride=2, precision="minute",
+                 site_code="5116020008", icp="蜀ICP备12008731号", gongan="川公网安备51160202000019号",
+                 address="广安市广安区建设路3号", postcode="638000", tech="广安区政务服务中心",
+                 extra={"tid": 5, "api": True}),
+        SiteSpec("siteserverapi", "siteserver", "宝鸡市政协", "www.bjzx.gov.cn", "领导讲话", "/channels/12.html",
+                 per_page=6, id_base=8210, id_stride=3, precision="minute", site_code="6103000017",
+                 icp="陕ICP备12003318号", gongan="陕公网安备61030202000064号", address="宝鸡市渭滨区经二路88号",
+                 postcode="721000", tech="宝鸡市信息中心", extra={"api": "post"}),
+        SiteSpec("jeecmsdyn", "jeecms", "商洛市政协", "www.slszx.gov.cn", "领导讲话", "/ldjh/index.jspx",
+                 per_page=8, id_base=11730, id_stride=3, precision="second", site_code="6110000009",
+                 icp="陕ICP备14005512号", gongan="陕公网安备61100202000027号", address="商洛市商州区北新街1号",
+                 postcode="726000", tech="商洛市大数据中心", extra={"channel": 12, "dynamic": True}),
+        SiteSpec("wppaged", "wp", "保山市政协", "www.bsszx.gov.cn", "领导讲话", "/category/ldjh/",
+                 per_page=7, id_base=6410, id_stride=4, precision="second", site_code="5305000013",
+                 icp="滇ICP备13001627号", gongan="滇公网安备53050202000112号", address="保山市隆阳区正阳南路7号",
+                 postcode="678000", tech="保山市信息中心", extra={"cat": 5, "pagenavi": True}),
+        SiteSpec("wpfeed", "wp", "临沧市政协", "www.lcszx.gov.cn", "领导讲话", "/category/ldjh/",
+                 per_page=10, id_base=7730, id_stride=5, precision="second", site_code="5309000021",
+                 icp="滇ICP备14002238号", gongan="滇公网安备53090202000045号", address="临沧市临翔区南塘街3号",
+                 postcode="677000", tech="临沧市信息中心", extra={"cat": 5, "feed": True}),
         SiteSpec("rendered", "rendered", "滁州市政协", "www.czszx.gov.cn", "领导讲话", "/zxgz/ldjh/list.html",
                  per_page=8, id_base=73310, id_stride=7, site_code="3411000037", icp="皖ICP备05001372号",
                  gongan="皖公网安备34110202000139号", extra={"opt_in": True}),  # issue #14: needs a browser

@@ -177,7 +177,7 @@ class ColumnSpider(scrapy.Spider):
             if target.family and self.families is not None and target.family not in self.families:
                 self.site_note(target.site, f"registry family {target.family!r} disabled by ARCHIVER_FAMILIES: "
                                             "generic path used")
-            yield self.listing_request(target, target.start_url or target.listing_url, pending=[])
+            yield self.listing_request(target, _entry_spec(target.start_url) or target.listing_url, pending=[])
         for request in self.revisit_requests():
             yield request
 
@@ -295,6 +295,11 @@ class ColumnSpider(scrapy.Spider):
         self.site_count(report.site, "listing_pages")
         listing, dropped = read or self._read_listing(response, target)
         self._bounded(report, target, response.url, "listing_chars", dropped)
+        page_no = response.meta["page_no"]
+        # The column page of a list API (an empty shell naming its API) is not one of the pages the
+        # API states: the API's first page is the walk's page 1 (ARCHIVER_MAX_LISTING_PAGES too).
+        shell = (page_no == 1 and not listing.entries and bool(listing.follow)
+                 and all(getattr(spec, "api", False) for spec in listing.follow))
         if response.meta.get("api") and listing.problems and not listing.entries:
             walk = walkcount.count_page(walk, failure=listing.problems[0])  # an API that answered HTML
         else:
@@ -305,7 +310,7 @@ class ColumnSpider(scrapy.Spider):
             self.listed_urls |= fresh
             walk = walkcount.count_page(walk, rows=len(fresh), listed=len(listing.entries),
                                         stated_pages=listing.total_pages,
-                                        stated_items=listing.total_items)
+                                        stated_items=listing.total_items, page=not shell)
         new = 0
         entries, dropped = limits.cap(listing.entries, self.settings.getint(limits.LISTING_SETTINGS["listing_entries"]))
         self._bounded(report, target, response.url, "listing_entries", dropped)
@@ -335,17 +340,14 @@ class ColumnSpider(scrapy.Spider):
             if key not in self.seen_listings and _same_site(url, target.listing_url):
                 self.seen_listings.add(key)
                 pending.append(spec)
-        page_no = response.meta["page_no"]
-        if page_no == 1 and not listing.entries and len(pending) == 1:
-            url, method, formdata = _request_spec(pending[0])
-            if method == "GET" and formdata is None and response.url == target.listing_url:
-                report.entry_points[target.listing_url] = url
-        if page_no == 1 and target.start_url and response.url == target.start_url and listing.entries:
+        if page_no == 1 and not listing.entries and len(pending) == 1 and response.url == target.listing_url:
+            report.entry_points[target.listing_url] = _entry_point(pending[0])
+        if page_no == 1 and target.start_url and response.url == _start_url(target) and listing.entries:
             report.entry_points[target.listing_url] = target.start_url  # still the column's list
         # A page listing nothing (an empty shell before its list API) says nothing about what is
         # new: only a page of known articles stops an incremental walk.
         keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
-        yield from self._walk_on(target, report, pending, page_no, walk, incremental_stop=not keep_walking)
+        yield from self._walk_on(target, report, pending, page_no - shell, walk, incremental_stop=not keep_walking)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
                  walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
@@ -373,7 +375,7 @@ class ColumnSpider(scrapy.Spider):
                                 f"past {setting} ({self.settings.getint(setting)}) not read")
 
     def _is_stale_entry_point(self, target: CrawlTarget, url: str) -> bool:
-        return bool(target.start_url) and url == target.start_url != target.listing_url
+        return bool(target.start_url) and url == _start_url(target) != target.listing_url
 
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
@@ -517,6 +519,27 @@ class ColumnSpider(scrapy.Spider):
         self.reports, self.reports_final = self.site_reports(), True
         for report in self.reports.values():
             self.ledger.settle(report, self.failed_targets)
+
+
+def _entry_point(spec: Any) -> str | dict:
+    """Where a column's list really starts, as kept in the run summary for the next run: a URL,
+    or a list API asked by POST (its form or JSON fields: `$.post`, `fetch` with a body)."""
+    url, method, formdata = _request_spec(spec)
+    if method == "GET" and formdata is None:
+        return url
+    return {"url": url, "method": method, "form": dict(formdata or {}), "json": bool(getattr(spec, "json", False))}
+
+
+def _entry_spec(start: str | dict | None) -> str | PageRequest | None:
+    if isinstance(start, dict):
+        return PageRequest(start["url"], start.get("method", "POST"), start.get("form") or {}, api=True,
+                           json=bool(start.get("json")))
+    return start
+
+
+def _start_url(target: CrawlTarget) -> str | None:
+    start = target.start_url
+    return start.get("url") if isinstance(start, dict) else start
 
 
 def _request_spec(spec: Any) -> tuple[str, str, dict | None]:

@@ -26,9 +26,10 @@ def new_walk() -> dict[str, Any]:
 
 
 def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_pages: int | None = None,
-               stated_items: int | None = None, failure: str | None = None) -> dict[str, Any]:
+               stated_items: int | None = None, failure: str | None = None, page: bool = True) -> dict[str, Any]:
     """The walk after one more listing page (a new dict: meta values are shared between requests).
-    `rows`: articles new to the run; `listed`: all the page lists."""
+    `rows`: articles new to the run; `listed`: all the page lists; `page=False`: the column page
+    of a list API, not one of the pages the API states (its size claims still count)."""
     out = {**walk, "failures": list(walk.get("failures", []))}
     if failure is not None:
         out["failed"] += 1
@@ -36,7 +37,7 @@ def count_page(walk: dict[str, Any], *, rows: int = 0, listed: int = 0, stated_p
         if len(out["failures"]) < 3:
             out["failures"].append(failure)
         return out
-    out["pages"] += 1
+    out["pages"] += 1 if page else 0
     out["failing"] = 0
     out["rows"] += rows
     out["repeats"] = out.get("repeats", 0) + 1 if listed and not rows else 0

@@ -8,10 +8,19 @@ option values are the (relative) page URLs, ``onchange='location.href=this.optio
 A 友情链接 select of other governments' sites sits in the footer. Articles
 ``/a/ldjh/YYYY/MMDD/{aid}.html``; the info row uses ``<small>`` labels and the hit counter
 ``/plus/count.php?view=yes&aid=…``; the body is a table inside ``div.content``.
+
+``dedeapi`` (``extra.api``, gap14): the column page ``/a/ldjh/`` is an empty list filled by
+``$.get("/plus/ajaxlist.php", {tid: tid, PageNo: PageNo, pagesize: pagesize}, fn, "jsonp")`` — a
+``plus/`` script in the Dede manner, answering **always as JSONP**: ``$_GET['callback'] . '(' .
+json_encode($arr) . ')'``, so a request without ``callback`` gets ``({...})``. ``json_encode`` of
+the iconv'd GBK rows escapes every Chinese character (``\\u5e02``); Dede's own names:
+``TotalResult``, ``TotalPage``, ``PageNo``, records ``aid``, ``title``, ``arcurl``
+(root-relative), ``pubdate`` (a Unix time, as Dede stores it).
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from archiver.replica.chrome import Chrome, esc
@@ -22,6 +31,7 @@ from archiver.replica.model import Article, Block, Response
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/a/(ldjh|zxyw)/(?:index\.html|list_(\d+)_(\d+)\.html)?$")
 ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(\d+)\.html$")
+AJAX = "/plus/ajaxlist.php"
 MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica lists the last only
 
 
@@ -49,7 +59,12 @@ class Dede(Platform):
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
+        api = self.spec.extra.get("api")
+        if api and p == AJAX:
+            return self.ajax_list(req, day)
         m = LIST_RE.match(p)
+        if m and api and m.group(1) == "ldjh":
+            return self.html(self.shell(day)) if not m.group(2) else None
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if not m.group(2) else None
         if m:
@@ -79,6 +94,46 @@ class Dede(Platform):
                         for a in self.store.page(day, n - 1, self.spec.per_page))
         inner = self.crumb(ch, "main", False) + f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
         return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+
+    # ----- dedeapi: $.get JSONP ---------------------------------------------------------
+    def shell(self, day: int) -> str:
+        ch = Chrome()
+        script = f"""<script language="javascript" type="text/javascript">
+var tid = {self.tid}, PageNo = 1, pagesize = {self.spec.per_page};
+function loadArc() {{
+  $.get("{AJAX}", {{tid: tid, PageNo: PageNo, pagesize: pagesize}}, function (data) {{
+    var s = "";
+    $.each(data.list, function (i, v) {{
+      var d = new Date(v.pubdate * 1000);
+      s += '<li><a href="' + v.arcurl + '" class="title">' + v.title + '</a><span class="info"><small>日期：</small>' + d.toLocaleDateString() + '</span></li>';
+    }});
+    $("#arclist").append(s);
+    if (PageNo >= data.TotalPage) {{ $("#more").hide(); }}
+  }}, "jsonp");
+}}
+$(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc(); }}); }});
+</script>"""
+        inner = (self.crumb(ch, "main", False) + '<div class="listbox"><ul class="e2" id="arclist"></ul></div>\n'
+                 + f'<div class="dede_pages"><a href="javascript:;" id="more">{ch.t("点击加载更多")}</a></div>\n{script}')
+        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+
+    def ajax_list(self, req: Req, day: int) -> Response:
+        q = req.query
+        try:
+            no, size = max(1, int(q.get("PageNo") or 1)), min(50, max(1, int(q.get("pagesize") or 10)))
+            tid = int(q.get("tid") or 0)
+        except ValueError:
+            no, size, tid = 1, 10, 0
+        total = self.store.count(day) if tid == self.tid else 0
+        no, pages, claimed = self.api_window(req, no, size, total)
+        rows = [{"aid": a.num, "typeid": tid, "title": a.title, "arcurl": self.article_path(a),
+                 "pubdate": int(a.published.timestamp())} for a in self.store.page(day, no - 1, size)] if total else []
+        data = {"TotalResult": total if claimed == pages else claimed * size, "TotalPage": claimed,
+                "PageNo": no, "list": rows}
+        cb = q.get("callback", "")
+        cb = cb if re.fullmatch(r"[\w.$]*", cb) else ""
+        return Response(body=f"{cb}({json.dumps(data)})".encode(), content_type="text/javascript; charset=gb2312",
+                        cacheable=False)
 
     def info_row(self, a: Article, ch: Chrome) -> str:
         ch.t(f"时间:{a.published:%Y-%m-%d %H:%M}")

@@ -7,10 +7,19 @@ numbers (labels 1-based), above the text ``共20条 每页8条 页次：1/3``; n
 A 友情链接 select of offsite URLs sits in the footer. Articles ``/ldjh/YYYY-MM-DD/{id}.html``,
 uploads ``/d/file/ldjh/YYYY-MM-DD/…``; info row ``发布时间：… 来源：… 点击：<script
 src=/e/public/ViewClick/?classid=5&id=…&addclick=1>``; body ``div#text``.
+
+``empireapi`` (``extra.api``, gap14): the column is the static ``/ldjh/`` page, an empty list that
+a "加载更多" script fills by ``$.post("/e/extend/list/index.php", {classid: classid, page: page,
+line: line}, fn, "json")``, the kind of ``e/extend`` script integrators add to Empire. It keeps
+Empire's habits: ``page`` counts from 0, records carry Empire's field names (``title``,
+``titleurl`` root-relative, ``newstime``) and the total is Empire's ``num`` (with ``line`` the
+page size: ``num`` is *not* a page size here). A GET gets Empire's ``ErrorUrl`` message page
+(HTTP 200 HTML): this API needs a form POST.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from archiver.replica.chrome import Chrome, esc
@@ -20,6 +29,8 @@ from archiver.replica.model import Article, Block, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST = "/e/action/ListInfo/"
+EXTEND = "/e/extend/list/index.php"
+ERROR_URL = "<html><head><meta charset=\"utf-8\"><title>信息提示</title></head><body>您来自的链接不存在</body></html>"
 ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d{4}-\d{2}-\d{2})/(\d+)\.html$")
 MAX_OPTIONS = 200
 
@@ -36,6 +47,8 @@ class Empire(Platform):
         return self.spec.extra["classid"]
 
     def col_path(self, column: str = "main") -> str:
+        if column == "main" and self.spec.extra.get("api"):
+            return f"/{DIRS[column]}/"
         return f"{LIST}?classid={self.classid if column == 'main' else self.classid + 1}"
 
     def article_path(self, a: Article, page: int = 0) -> str:
@@ -46,6 +59,13 @@ class Empire(Platform):
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
+        if self.spec.extra.get("api"):
+            if p == EXTEND:
+                return self.extend_list(req, day)
+            if p in ("/ldjh/", "/ldjh/index.html"):
+                return self.html(self.shell(day))
+        elif p in ("/ldjh/", "/ldjh/index.html"):
+            return None
         if p in (LIST, LIST.rstrip("/"), LIST + "index.php"):
             try:
                 cid, page = int(req.query.get("classid") or 0), int(req.query.get("page") or 0)
@@ -75,6 +95,48 @@ class Empire(Platform):
                         for a in self.store.page(day, n - 1, per))
         inner = self.crumb(ch, "main", False) + f'<ul class="news_list">\n{items}</ul>\n' + pager
         return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+
+    # ----- empireapi: $.post "load more" ------------------------------------------------
+    def shell(self, day: int) -> str:
+        ch = Chrome()
+        script = f"""<script type="text/javascript">
+var classid = {self.classid}, page = 0, line = {self.spec.per_page};
+function getList() {{
+  $.post("{EXTEND}", {{classid: classid, page: page, line: line}}, function (res) {{
+    var html = "";
+    for (var i = 0; i < res.list.length; i++) {{
+      var r = res.list[i];
+      html += '<li><span>' + r.newstime.substr(0, 10) + '</span><a href="' + r.titleurl + '" target="_blank">' + r.title + '</a></li>';
+    }}
+    $("#newslist").append(html);
+    if ((page + 1) * line >= res.num) {{ $("#loadmore").hide(); }}
+  }}, "json");
+}}
+$(function () {{
+  getList();
+  $("#loadmore").click(function () {{ page++; getList(); }});
+}});
+</script>"""
+        inner = (self.crumb(ch, "main", False) + '<ul class="news_list" id="newslist"></ul>\n'
+                 + f'<div class="loadmore"><a href="javascript:;" id="loadmore">{ch.t("加载更多")}</a></div>\n{script}')
+        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+
+    def extend_list(self, req: Req, day: int) -> Response:
+        f = req.form
+        if req.method != "POST":
+            return self.html(ERROR_URL)
+        try:
+            cid, page, line = int(f.get("classid") or 0), max(0, int(f.get("page") or 0)), int(f.get("line") or 10)
+        except ValueError:
+            return self.html(ERROR_URL)
+        line = min(50, max(1, line))
+        total = self.store.count(day) if cid == self.classid else 0
+        no, pages, claimed = self.api_window(req, page + 1, line, total)
+        rows = [{"id": a.num, "classid": cid, "title": a.title, "titleurl": self.article_path(a),
+                 "newstime": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in self.store.page(day, no - 1, line)] if total else []
+        data = {"num": total if claimed == pages else claimed * line, "page": page, "list": rows}
+        return Response(body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json; charset=utf-8",
+                        cacheable=False)
 
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else "来源：本站原创"

@@ -14,6 +14,12 @@ Two templates, as sites really build them on JEECMS:
   called as JSONP (``callback=…``); the channel id comes from a ``data-`` attribute, ``first``
   is an offset; the answer ``{"body":[…],"message":"成功","code":200}`` has no total: the list
   ends with a short page. Record URLs are protocol-relative (``//host/ldjh/1.jhtml``).
+- ``jeecmsdyn`` (``extra.dynamic``, gap14): the column served dynamically, ``/ldjh/index.jspx``,
+  page N ``?pageNo=N`` (JEECMS's page parameter). The site's pager is script only: ``var pageNo
+  = 1, pageCount = 3;`` and ``function toPage(n)`` whose body builds ``'/ldjh/index.jspx?pageNo='
+  + n``; its links are ``javascript:toPage(1)``, ``javascript:prevPage()``/``nextPage()`` (which
+  call ``toPage(pageNo ± 1)``) and ``javascript:toPage(pageCount)``; the text reads
+  ``第1页/共3页``, nothing else states a size.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
 ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d+)\.jhtml$")
 API = "/api/content/list.jspx"
+DYN = "/ldjh/index.jspx"
 
 
 class Jeecms(Platform):
@@ -40,6 +47,8 @@ class Jeecms(Platform):
     body_open, body_close = '<div class="content" id="text">', "</div>"
 
     def col_path(self, column: str = "main") -> str:
+        if column == "main" and self.spec.extra.get("dynamic"):
+            return DYN
         return f"/{DIRS[column]}/index.jhtml"
 
     def article_path(self, a: Article, page: int = 0) -> str:
@@ -52,7 +61,16 @@ class Jeecms(Platform):
         p = req.path
         if p == API:
             return self.api(req, day)
+        dynamic = self.spec.extra.get("dynamic")
+        if p == DYN and dynamic:
+            try:
+                n = self.real_page(req, int(req.query.get("pageNo") or 1), day)
+            except ValueError:
+                return None
+            return self.html(self.dyn_listing(req, n, day)) if n else None
         m = LIST_RE.match(p)
+        if m and dynamic and m.group(1) == "ldjh":
+            return None
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if (m.group(2) or "1") == "1" else None
         if m:
@@ -86,6 +104,26 @@ class Jeecms(Platform):
                  '<input id="pageNo" size="2"/><input type="button" value="go" onclick="goPage()" /></div>')
         inner = (self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
                  + pager)
+        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+
+    # ----- dynamic pager (jeecmsdyn) ---------------------------------------------------
+    def dyn_listing(self, req: Req, n: int, day: int) -> str:
+        ch = Chrome()
+        last, _ = self.stated(req, day)
+        links = [("首页", "toPage(1)"), ("上一页", "prevPage()"), ("下一页", "nextPage()"), ("尾页", "toPage(pageCount)")]
+        pager = (f'<div class="page">{ch.t(f"第{n}页/共{last}页")} '
+                 + " ".join(f'<a href="javascript:{js}">{ch.t(text)}</a>' for text, js in links)
+                 + f"""</div>
+<script type="text/javascript">
+var pageNo = {n}, pageCount = {last};
+function toPage(n) {{
+  if (n < 1 || n > pageCount) {{ return; }}
+  location.href = '{self.host(req)}{DYN}?pageNo=' + n;
+}}
+function prevPage() {{ toPage(pageNo - 1); }}
+function nextPage() {{ toPage(pageNo + 1); }}
+</script>""")
+        inner = self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n' + pager
         return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
 
     # ----- API list (jeecmsapi) ---------------------------------------------------------

@@ -13,6 +13,13 @@ rule); contents ``/contents/12/{id}.html``; uploads ``/upload/images/YYYY/M/…`
   with ``axios.get(apiUrl, {params: {…}})`` (URL in a ``var apiUrl``, channel from the ``<body
   data-channel-id>``); the answer ``{"code":0,"data":{"list":[{"title","navigationUrl",
   "addDate"}],"total":20,"totalPage":4,"currentPage":1}}`` carries **root-relative** URLs.
+- ``siteserverapi`` (``extra.api == "post"``, gap14): the channel page is an empty ``<ul>`` filled
+  by ``fetch(listUrl, {method: 'POST', headers: {'Content-Type': 'application/json'}, body:
+  JSON.stringify({siteId: 1, channelId: …, page: n, perPage: 6})})``, the way SSCMS's own
+  controllers take a ``[FromBody]`` request. The endpoint reads **only a JSON body**: a form
+  post or a GET gets ``400 {"message":"请求参数错误"}``. Answer in SSCMS's content shape:
+  ``{"value":[{"id","channelId","title","linkUrl":"","navigationUrl","addDate"}],"count":20}``
+  (``linkUrl`` empty for a normal content, as SSCMS stores it; no page count).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ CHANNELS = {"main": 12, "zxyw": 13}
 LIST_RE = re.compile(r"^/channels/(\d+)(?:_(\d+))?\.html$")
 ART_RE = re.compile(r"^/contents/(\d+)/(\d+)\.html$")
 API = "/api/plugins/contents/list"
+POST_API = "/api/v1/stl/contents/list"
 
 
 class SiteServer(Platform):
@@ -54,6 +62,8 @@ class SiteServer(Platform):
         p = req.path
         if p == API:
             return self.api(req, day)
+        if p == POST_API and self.spec.extra.get("api") == "post":
+            return self.post_api(req, day)
         m = LIST_RE.match(p)
         if m and int(m.group(1)) == CHANNELS["zxyw"]:
             return self.html(self.second_listing(day)) if not m.group(2) else None
@@ -61,7 +71,8 @@ class SiteServer(Platform):
             if m.group(2) == "1":
                 return None
             if self.spec.extra.get("api"):
-                return self.html(self.shell(day)) if not m.group(2) else None
+                shell = self.post_shell if self.spec.extra["api"] == "post" else self.shell
+                return self.html(shell(day)) if not m.group(2) else None
             n = self.real_page(req, int(m.group(2) or 1), day)
             return self.html(self.listing(req, n, day)) if n else None
         m = ART_RE.match(p)
@@ -92,6 +103,13 @@ class SiteServer(Platform):
         inner = self.crumb(ch, "main", False) + f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
         return self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
 
+    def shell_page(self, ch: Chrome, day: int, script: str) -> str:
+        """A channel page that is an empty list for ``script`` to fill (the channel id on <body>)."""
+        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
+                 + f'<div class="pages" id="pager"></div>\n{script}')
+        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
+
     # ----- siteserverjs: axios shell ----------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
@@ -113,10 +131,7 @@ function getList(pageNum) {{
 }}
 getList(1);
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
-                 + f'<div class="pages" id="pager"></div>\n{script}')
-        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
-        return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
+        return self.shell_page(ch, day, script)
 
     def api(self, req: Req, day: int) -> Response:
         q = req.query
@@ -131,6 +146,49 @@ getList(1);
         data = {"code": 0, "data": {"list": rows, "total": total if claimed == pages else claimed * size,
                                     "totalPage": claimed, "currentPage": num}}
         return Response(body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json; charset=utf-8")
+
+    # ----- siteserverapi: fetch with a JSON body ----------------------------------------
+    def post_shell(self, day: int) -> str:
+        ch = Chrome()
+        script = f"""<script type="text/javascript">
+var listUrl = '{POST_API}';
+var channelId = parseInt(document.body.getAttribute('data-channel-id'), 10);
+var perPage = {self.spec.per_page};
+function loadContents(page) {{
+  fetch(listUrl, {{
+    method: 'POST',
+    headers: {{ 'Content-Type': 'application/json' }},
+    body: JSON.stringify({{ siteId: 1, channelId: channelId, page: page, perPage: perPage }})
+  }}).then(function (r) {{ return r.json(); }}).then(function (res) {{
+    var html = '';
+    res.value.forEach(function (c) {{
+      html += '<li><a href="' + (c.linkUrl || c.navigationUrl) + '" target="_blank">' + c.title + '</a><span>' + c.addDate.substr(0, 10) + '</span></li>';
+    }});
+    document.getElementById('contents').innerHTML = html;
+    renderPager(page, Math.ceil(res.count / perPage), loadContents);
+  }});
+}}
+loadContents(1);
+</script>"""
+        return self.shell_page(ch, day, script)
+
+    def post_api(self, req: Req, day: int) -> Response:
+        bad = Response(400, '{"message":"请求参数错误"}'.encode(), "application/json; charset=utf-8", cacheable=False)
+        if req.method != "POST":
+            return bad
+        try:
+            q = json.loads(req.body.decode("utf-8"))
+            page, per, channel = max(1, int(q.get("page") or 1)), min(50, max(1, int(q.get("perPage") or 30))), int(q["channelId"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return bad
+        total = self.store.count(day) if channel == CHANNELS["main"] else 0
+        page, pages, claimed = self.api_window(req, page, per, total)
+        rows = [{"id": a.num, "channelId": channel, "siteId": 1, "title": a.title, "linkUrl": "",
+                 "navigationUrl": self.article_path(a), "addDate": f"{a.published:%Y-%m-%d %H:%M:%S}"}
+                for a in self.store.page(day, page - 1, per)] if total else []
+        data = {"value": rows, "count": total if claimed == pages else claimed * per}
+        return Response(body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json; charset=utf-8",
+                        cacheable=False)
 
     def info_row(self, a: Article, ch: Chrome) -> str:
         ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")
