@@ -87,7 +87,8 @@ def _add(args, found, fetcher, command: str) -> int:
     else:
         print(report.as_table(found))
     if not found.proposed:
-        why = found.problem or "no column to register"
+        # the last note says why nothing is proposed (table users saw them all above)
+        why = found.problem or "no column to register" + (f": {found.notes[-1]}" if found.notes else "")
         print(f"{command}: {why}; nothing written", file=sys.stderr)
         if args.format == "json":
             print(report.as_json(found))

@@ -9,6 +9,8 @@ import tomllib
 
 import pytest
 
+from archiver.discover import MAX_DIRECTORIES, MAX_SAMPLED, sitemap
+from archiver.replica.homepage import DECOY
 from archiver.replica.testing import ReplicaProcess
 from tests.clirun import export_jsonl, run_cli, speech_gold
 
@@ -53,7 +55,7 @@ def test_add_then_crawl_archives_the_column_completely(replica, sites_file, tmp_
 
 @pytest.fixture(scope="module")
 def faulty():
-    with ReplicaProcess(scale=5, sites=["trs", "hanweb"]) as rp:
+    with ReplicaProcess(scale=5, sites=["trs", "hanweb", "nospeech"]) as rp:
         yield rp
 
 
@@ -108,6 +110,53 @@ def test_a_challenged_column_is_reported_and_nothing_written(faulty, sites_file,
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"HTTP {status} anti-crawler challenge" in proc.stdout + proc.stderr
     assert "nothing written" in proc.stderr and not sites_file.exists()
+
+
+def test_a_speech_named_column_without_speeches_is_reported_and_nothing_written(faulty, sites_file):
+    """The homepage's only speech-named column (讲话) lists photo news about speeches, the
+    meeting column one speech: nothing is proposed (the meeting column is not swapped in), the
+    report names the column and why, and `sites add` writes nothing."""
+    faulty.clear_faults()
+    faulty.fault("trs", None, "homepage", shape="decoy")
+    data = json.loads(sites("discover", faulty.url("trs"), "--format", "json", sites_file=sites_file).stdout)
+    proc = sites("add", faulty.url("trs"), sites_file=sites_file)
+    faulty.clear_faults()
+    named = [c for c in data["candidates"] if c["label"] == DECOY[1]]
+    assert named and named[0]["articles"] and not named[0]["speech_titles"]  # read, and not speeches
+    assert any(c["kind"] == "meeting" and c["speech_titles"] for c in data["candidates"])  # the bait
+    assert data["proposed"] == [] and not data["speech_column"]
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and "nothing written" in proc.stderr
+    assert f"“{DECOY[1]}” is named for speeches but none of the" in proc.stderr
+    assert not sites_file.exists()
+
+
+def requests_bound() -> int:
+    """robots.txt, the homepage, its directories, the sampled columns, the sitemaps, one article."""
+    return 2 + MAX_DIRECTORIES + MAX_SAMPLED + sitemap.MAX_FILES + 1
+
+
+@pytest.mark.parametrize("slug", ["trs", "nospeech"])
+def test_sites_add_on_hundreds_of_columns_is_bounded_and_finds_the_right_columns(faulty, tmp_path, slug):
+    """500 and 1,000 column links cost the same requests (counted in the replica's log), and
+    the right column(s) are still written: the speech column where it exists, the meeting
+    columns with speeches where it does not."""
+    right = {"trs": [faulty.sites["trs"]["listing"]],
+             "nospeech": [faulty.sites["nospeech"]["listing"], faulty.url("nospeech", "/lm/cwhy/index.html")]}
+    counts = []
+    for count in (500, 1000):
+        sites_file = tmp_path / f"{count}.toml"
+        faulty.clear_faults()
+        faulty.fault(slug, None, "homepage", shape="columns", count=count)
+        faulty.clear_log()
+        proc = sites("add", faulty.url(slug), "--slug", "many", sites_file=sites_file)
+        counts.append(len(faulty.access_log(site=slug)))
+        faulty.clear_faults()
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert f"{MAX_SAMPLED} best named were sampled" in proc.stdout
+        entry = tomllib.loads(sites_file.read_text("utf-8"))["site"][0]
+        assert entry["columns"] == right[slug] and entry["verified"] is True
+    assert counts[0] == counts[1] <= requests_bound(), counts
 
 
 def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_file):
