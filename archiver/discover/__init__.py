@@ -38,6 +38,7 @@ class Candidate:
     speech_titles: list[str] = field(default_factory=list)
     error: str = ""
     challenged: bool = False  # the column answered an anti-crawler challenge (HTTP 412/521)
+    rendered: bool = False  # its first page was read through a browser (`sites add --render`)
     entries: list = field(default_factory=list, repr=False)  # the first page's, for check_column
 
     @property
@@ -180,6 +181,24 @@ def _sample(fetcher: PoliteFetcher, candidate: Candidate) -> None:
             candidate.error = f"list API {exc}"
             return
         listing = parse_listing(api.url, api.text, content_type=api.content_type)
+    _read(candidate, listing)
+
+
+def render_column(candidate: Candidate, fetcher: PoliteFetcher) -> None:
+    """Read the column's first page again through a browser (its list is built by its own
+    scripts): `sites add --render`; the entry then says `render = true` for the crawl."""
+    from archiver.discover import browser
+
+    try:
+        html = browser.rendered_page(fetcher, candidate.url)
+    except FetchError as exc:
+        candidate.error, candidate.challenged = str(exc), isinstance(exc, Challenge)
+        return
+    candidate.rendered = True
+    _read(candidate, parse_listing(candidate.url, html))
+
+
+def _read(candidate: Candidate, listing) -> None:
     candidate.family = listing.family
     candidate.articles = len(listing.entries)
     candidate.pages = listing.total_pages or (1 + len(listing.follow))
@@ -207,7 +226,9 @@ def check_column(candidate: Candidate, fetcher: PoliteFetcher) -> Check:
     check = Check(candidate.url, candidate.articles)
     entries = candidate.entries
     if candidate.error or not entries:
-        check.problem = candidate.error or "the walker reads no article list from the column's first page"
+        check.problem = candidate.error or ("the walker reads no article list from the column's first page"
+                                            + ("" if candidate.rendered else
+                                               " (if its scripts build the list: sites add --render)"))
         return check
     speech = set(candidate.speech_titles)
     entry = next((e for e in entries if e.title in speech), entries[0])

@@ -65,15 +65,16 @@ class PoliteFetcher:
         self._robots: urllib.robotparser.RobotFileParser | None = None
         self._opener = urllib.request.build_opener(_NoOffsite(origin))
 
-    def _wait(self) -> None:
+    def pace(self) -> None:
+        """Wait out the delay since the last request and count this one (a browser visit too)."""
         pause = self._last + self.delay - time.monotonic()
         if pause > 0:
             time.sleep(pause)
         self._last = time.monotonic()
+        self.requests += 1
 
     def _raw(self, url: str, limit: int = MAX_BYTES) -> Page:
-        self._wait()
-        self.requests += 1
+        self.pace()
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:

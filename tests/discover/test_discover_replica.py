@@ -20,6 +20,7 @@ from archiver.replica.homepage import placement
 from archiver.replica.sites import SITES
 from archiver.replica.testing import ReplicaProcess
 from tests.clirun import export_jsonl, run_cli
+from tests.runner.test_rendered import require_browser
 
 SERVED = list(SITES)  # every replica site, not a chosen few (test_every_platform_is_served)
 BROWSER = {slug for slug in SERVED if SITES[slug].family == "rendered"}  # its list needs scripts run
@@ -61,14 +62,23 @@ def test_every_platform_is_served():
     assert set(DETECTED) <= families
 
 
-@pytest.mark.parametrize("slug", [s for s in SERVED if s not in BROWSER])
+@pytest.mark.parametrize("slug", SERVED)
 def test_sites_add_then_crawl_archives_the_column_completely(homepages, tmp_path, slug):
     """As a user: `sites add HOMEPAGE`, then `crawl --site SLUG` from the registry it wrote;
-    every live article of the right column(s) is archived."""
+    every live article of the right column(s) is archived. A list built by scripts needs
+    `sites add --render` (headless Chromium), and the entry then renders in the crawl too."""
     env = {"ARCHIVER_SITES": str(tmp_path / "sites.toml")}
-    run_cli("sites", "add", homepages.url(slug), "--slug", "added", "--delay", "0", env=env, check=True)
+    add = ("sites", "add", homepages.url(slug), "--slug", "added", "--delay", "0")
+    if slug in BROWSER:
+        require_browser()
+        plain = run_cli(*add, env=env)
+        assert plain.returncode == 1 and "sites add --render" in plain.stderr and "nothing written" in plain.stderr
+        assert not (tmp_path / "sites.toml").exists()
+        add += ("--render",)
+    run_cli(*add, env=env, check=True)
     entry = tomllib.loads((tmp_path / "sites.toml").read_text("utf-8"))["site"][0]
     assert homepages.sites[slug]["listing"] in entry["columns"] and entry["verified"] is True
+    assert entry.get("render", False) is (slug in BROWSER)
     db = f"sqlite:///{tmp_path}/a.sqlite3"
     run_cli("crawl", "--db", db, "--delay", "0", "--no-progress", "--site", "added", cwd=tmp_path, env=env,
             check=True)
