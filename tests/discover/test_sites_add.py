@@ -5,7 +5,9 @@ completely; bad homepages are reported in one line and nothing is written."""
 from __future__ import annotations
 
 import json
+import statistics
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,8 @@ from archiver.discover import MAX_DIRECTORIES, MAX_SAMPLED, sitemap
 from archiver.replica.homepage import DECOY
 from archiver.replica.testing import ReplicaProcess
 from tests.clirun import export_jsonl, run_cli, speech_gold
+
+BUNDLED = Path(__file__).resolve().parents[2] / "archiver" / "sites" / "sites.toml"
 
 
 @pytest.fixture
@@ -193,3 +197,31 @@ def test_api_listed_columns_are_proposed_added_and_archived_completely(replica, 
     got = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
     gold = speech_gold(replica, site=slug)
     assert gold and set(gold) <= got, sorted(set(gold) - got)[:5]
+
+
+def test_the_entry_goes_to_the_users_file_never_the_bundled_registry(replica, tmp_path):
+    """`--sites-file` wins over `$ARCHIVER_SITES`; without either, the file under
+    `$XDG_CONFIG_HOME`; the bundled registry is never touched."""
+    bundled = BUNDLED.read_bytes()
+    chosen, env_file = tmp_path / "chosen.toml", tmp_path / "env.toml"
+    home = replica.url("hanweb")
+    run_cli("sites", "add", home, "--slug", "jinhua", "--delay", "0", "--sites-file", str(chosen),
+            env={"ARCHIVER_SITES": str(env_file)}, check=True)
+    assert tomllib.loads(chosen.read_text("utf-8"))["site"][0]["slug"] == "jinhua" and not env_file.exists()
+    config = tmp_path / "xdg"
+    proc = run_cli("sites", "add", home, "--slug", "jinhua", "--delay", "0",
+                   env={"ARCHIVER_SITES": "", "XDG_CONFIG_HOME": str(config)}, check=True)
+    default = config / "cppcc-archiver" / "sites.toml"
+    assert str(default) in proc.stdout and tomllib.loads(default.read_text("utf-8"))["site"][0]["verified"]
+    assert BUNDLED.read_bytes() == bundled
+
+
+def test_discovery_keeps_the_delay_between_requests(faulty, sites_file):
+    faulty.clear_faults()
+    faulty.clear_log()
+    run_cli("sites", "discover", faulty.url("trs"), "--delay", "0.4", "--format", "json",
+            env={"ARCHIVER_SITES": str(sites_file)}, check=True)
+    times = [e["t"] for e in faulty.access_log(site="trs")]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    # logged on arrival, so one slow connection can shorten the next gap: the median holds the delay
+    assert len(times) > 5 and statistics.median(gaps) >= 0.38 and min(gaps) >= 0.2, gaps
