@@ -143,8 +143,9 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
                             "(its list may need a browser: render = true, or a family module)")
     elif (misnamed := result.misnamed) is not None:
         result.notes.append(f"the column “{misnamed.label}” is named for speeches but none of the "
-                            f"{len(misnamed.titles)} titles it lists is speech-like (e.g. “{misnamed.titles[0]}”): "
-                            "nothing proposed; look at it and at the meeting columns yourself")
+                            f"{len(misnamed.titles)} titles it lists is speech-like "
+                            f"(e.g. “{misnamed.titles[0]}”): nothing proposed; look at it and at the "
+                            "meeting columns yourself")
     elif not result.speech_column:
         result.notes.append("no speech column: no column named 领导讲话/主席讲话/重要讲话/讲话 lists speeches"
                             + ("; proposing the meeting columns whose titles are speeches" if result.proposed else ""))

@@ -77,5 +77,6 @@ def test_the_readme_states_the_bundled_registrys_size():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
-    stated = re.search(r"\*\*The bundled registry\*\* \(`archiver/sites/sites\.toml`\): (\d+) committees", readme)
+    stated = re.search(r"\*\*The bundled registry\*\* \(`archiver/sites/sites\.toml`\): (\d+) committees",
+                       readme)
     assert stated and int(stated.group(1)) == len(load_registry_file(None))
