@@ -24,6 +24,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--sites-file", metavar="FILE", default=None,
                         help="add: the registry file to write (default $ARCHIVER_SITES, else "
                         "~/.config/cppcc-archiver/sites.toml)")
+    parser.add_argument("--render", action="store_true",
+                        help="add: when the column's list is built by its own scripts, read it through "
+                        "headless Chromium for the check and write render = true (issue #14)")
     parser.add_argument("--delay", type=float, default=None, metavar="SECONDS",
                         help="discover/add: seconds between two requests (default: the crawl's delay)")
 
@@ -87,12 +90,21 @@ def _add(args, found, fetcher, command: str) -> int:
     else:
         print(report.as_table(found))
     if not found.proposed:
-        why = found.problem or "no column to register"
+        # the last note says why nothing is proposed (table users saw them all above)
+        why = found.problem or "no column to register" + (f": {found.notes[-1]}" if found.notes else "")
         print(f"{command}: {why}; nothing written", file=sys.stderr)
         if args.format == "json":
             print(report.as_json(found))
         return EXIT_FAILED
-    check = check_column(found.proposed[0], fetcher)
+    column = found.proposed[0]
+    if args.render and not column.articles and not column.error:
+        from archiver.discover import browser, render_column
+
+        if (why := browser.unavailable()) is not None:
+            print(f"{command}: --render: cannot render here: {why}; nothing written", file=sys.stderr)
+            return EXIT_FAILED
+        render_column(column, fetcher)
+    check = check_column(column, fetcher)
     if args.format == "json":
         print(report.as_json(found, check))
     else:

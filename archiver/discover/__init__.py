@@ -40,6 +40,7 @@ class Candidate:
     speech_titles: list[str] = field(default_factory=list)
     error: str = ""
     challenged: bool = False  # the column answered an anti-crawler challenge (HTTP 412/521)
+    rendered: bool = False  # its first page was read through a browser (`sites add --render`)
     entries: list = field(default_factory=list, repr=False)  # the first page's, for check_column
 
     @property
@@ -66,18 +67,31 @@ class Discovery:
         return any(c.kind == "speech" and c.speech_titles for c in self.candidates)
 
     @property
+    def misnamed(self) -> Candidate | None:
+        """A column named 领导讲话 / 主席讲话 / 重要讲话 / 讲话 whose listed titles are none of them
+        speeches (photo news about speeches, bios), when no column lists speeches as such."""
+        if self.speech_column:
+            return None
+        return next((c for c in self.candidates if rank.SPEECH_NAME.match(c.label) and c.articles
+                     and not c.error and not c.speech_titles), None)
+
+    @property
     def proposed(self) -> list[Candidate]:
         """The columns to register: the best speech column; else a speech-named column whose list
         the walker cannot read or that answers an anti-crawler challenge (proposed, but `sites
         add`'s check fails on it: a refused speech column is never swapped for the meeting
-        columns); else every meeting column whose titles include speeches (sites without a
-        speech column keep them there)."""
+        columns); else nothing when a speech-named column lists no speech (`misnamed`: which
+        column holds the speeches is for a person to decide, not the meeting columns' one
+        speech-like title); else every meeting column whose titles include speeches (sites
+        without a speech column keep them there)."""
         good = [c for c in self.candidates if c.speech_titles and not c.error]
         if self.speech_column:
             return [next(c for c in good if c.kind == "speech")]
         top = self.candidates[0] if self.candidates else None
         if top is not None and top.kind == "speech" and not top.articles and (top.challenged or not top.error):
             return [top]
+        if self.misnamed is not None:
+            return []
         meetings = [c for c in good if c.kind == "meeting"]
         return meetings or good[:1]
 
@@ -129,10 +143,15 @@ def discover(homepage: str, *, delay: float = DOWNLOAD_DELAY, fetcher: PoliteFet
     elif result.proposed and not result.proposed[0].articles:
         result.notes.append(f"the column “{result.proposed[0].label}” lists no article the walker can read "
                             "(its list may need a browser: render = true, or a family module)")
+    elif (misnamed := result.misnamed) is not None:
+        result.notes.append(f"the column “{misnamed.label}” is named for speeches but none of the "
+                            f"{len(misnamed.titles)} titles it lists is speech-like "
+                            f"(e.g. “{misnamed.titles[0]}”): nothing proposed; look at it and at the "
+                            "meeting columns yourself")
     elif not result.speech_column:
         result.notes.append("no speech column: no column named 领导讲话/主席讲话/重要讲话/讲话 lists speeches"
                             + ("; proposing the meeting columns whose titles are speeches" if result.proposed else ""))
-    if named and not result.proposed:
+    if named and not result.proposed and result.misnamed is None:
         result.notes.append("no sampled column lists speech-like titles (…在…上的讲话, 工作报告, 致辞)")
     return result
 
@@ -170,6 +189,24 @@ def _sample(fetcher: PoliteFetcher, candidate: Candidate) -> None:
             candidate.error = f"list API {exc}"
             return
         listing = parse_listing(api.url, api.text, content_type=api.content_type)
+    _read(candidate, listing)
+
+
+def render_column(candidate: Candidate, fetcher: PoliteFetcher) -> None:
+    """Read the column's first page again through a browser (its list is built by its own
+    scripts): `sites add --render`; the entry then says `render = true` for the crawl."""
+    from archiver.discover import browser
+
+    try:
+        html = browser.rendered_page(fetcher, candidate.url)
+    except FetchError as exc:
+        candidate.error, candidate.challenged = str(exc), isinstance(exc, Challenge)
+        return
+    candidate.rendered = True
+    _read(candidate, parse_listing(candidate.url, html))
+
+
+def _read(candidate: Candidate, listing) -> None:
     candidate.family = listing.family
     candidate.articles = len(listing.entries)
     candidate.pages = listing.total_pages or (1 + len(listing.follow))
@@ -197,7 +234,9 @@ def check_column(candidate: Candidate, fetcher: PoliteFetcher) -> Check:
     check = Check(candidate.url, candidate.articles)
     entries = candidate.entries
     if candidate.error or not entries:
-        check.problem = candidate.error or "the walker reads no article list from the column's first page"
+        check.problem = candidate.error or ("the walker reads no article list from the column's first page"
+                                            + ("" if candidate.rendered else
+                                               " (if its scripts build the list: sites add --render)"))
         return check
     speech = set(candidate.speech_titles)
     entry = next((e for e in entries if e.title in speech), entries[0])

@@ -65,15 +65,16 @@ class PoliteFetcher:
         self._robots: urllib.robotparser.RobotFileParser | None = None
         self._opener = urllib.request.build_opener(_NoOffsite(origin))
 
-    def _wait(self) -> None:
+    def pace(self) -> None:
+        """Wait out the delay since the last request and count this one (a browser visit too)."""
         pause = self._last + self.delay - time.monotonic()
         if pause > 0:
             time.sleep(pause)
         self._last = time.monotonic()
+        self.requests += 1
 
     def _raw(self, url: str, limit: int = MAX_BYTES, body: bytes | None = None, content_type: str = "") -> Page:
-        self._wait()
-        self.requests += 1
+        self.pace()
         headers = {"User-Agent": self.user_agent, **({"Content-Type": content_type} if content_type else {})}
         request = urllib.request.Request(url, data=body, headers=headers)
         try:

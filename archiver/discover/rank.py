@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 
+# The names a speech column goes by (a column with one of these names whose titles are not
+# speeches is the site's speech column read wrong, or a misnamed one: never silently replaced).
+SPEECH_NAME = re.compile(r"^(领导讲话|主席讲话|重要讲话|讲话)$")
 # (label pattern, score, kind): the first match wins.
 LABELS: tuple[tuple[re.Pattern[str], int, str], ...] = (
-    (re.compile(r"^(领导讲话|主席讲话|重要讲话|讲话)$"), 10, "speech"),
+    (SPEECH_NAME, 10, "speech"),
     (re.compile(r"讲话|致辞|报告"), 8, "speech"),
     (re.compile(r"全体会议|全会"), 5, "meeting"),
     (re.compile(r"常委会议|常委会"), 5, "meeting"),

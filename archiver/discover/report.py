@@ -69,6 +69,8 @@ def registry_entry(found: Discovery, *, slug: str, name: str, region: str, verif
              f"region = {json.dumps(region, ensure_ascii=False)}"]
     if len(families) == 1 and (family := families.pop()) not in ("", "generic"):
         lines.append(f"family = {json.dumps(family)}")
+    if any(c.rendered for c in found.proposed):
+        lines.append("render = true")  # the check read the list through a browser: so must the crawl
     lines += [f"homepage = {json.dumps(found.homepage, ensure_ascii=False)}", f"columns = [{columns}]",
               f"source = {json.dumps('discovered from the homepage by cppcc-archiver sites discover', ensure_ascii=False)}",
               f"verified = {'true' if verified_on else 'false'}"]

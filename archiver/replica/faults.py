@@ -56,8 +56,9 @@ Site options (stay on until cleared; ``path``/``times`` ignored):
 ``homepage``        issue #22: ``/`` is a ``shape=frameset``, a ``script`` redirect (both to
                     another domain with ``target=offsite``), an ``offsite``
                     302, or the portal with ``columns`` (``count``, default 500) extra 栏目
-                    (archiver/replica/homepage.py); ``shape=sitemap``: the speech column is listed
-                    only by the sitemaps (``sitemap=index|plain|broken|huge``, replica/sitemap.py).
+                    (archiver/replica/homepage.py); ``shape=decoy``: the speech column unlinked,
+                    a 讲话 column of photo news instead; ``shape=sitemap``: the speech column is
+                    listed only by the sitemaps (``sitemap=index|plain|broken|huge``, replica/sitemap.py).
 ``revised_files``   issue #19: the speeches published as files (archiver/replica/files.py) are
                     served revised: each file's text gains a line (other bytes, same links).
 ==================  ===========================================================================

@@ -15,7 +15,9 @@ The ``homepage`` site option (faults.py) changes ``/``: ``shape=frameset`` (a fr
 frame is the portal), ``script`` (a script redirect to it; with ``target=offsite`` both point
 at another domain instead), ``offsite`` (302 to another domain),
 ``columns`` (``count`` extra meeting-like 栏目 in the tree, default 500), ``sitemap`` (the speech column
-linked from nowhere but the site's sitemaps: archiver/replica/sitemap.py).
+linked from nowhere but the site's sitemaps: archiver/replica/sitemap.py), ``decoy`` (the speech
+column linked from nowhere; the menu's only speech-named column, 讲话 at ``/lm/jh/``, lists photo
+news about speeches, ``…出席…并讲话``, and no speech: a column named right whose titles are wrong).
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ def _news(i: int) -> tuple[str, list[str]]:
     return title, [title + "。"]
 
 
+DECOY = ("jh", "讲话")  # shape=decoy's speech-named column (code, label)
+
+
 def columns(spec) -> dict[str, tuple[str, object, int]]:
     """code -> (label, title maker, count): the portal's own columns for this site."""
     nospeech = spec.extra.get("portal") == "nospeech"
@@ -94,7 +99,7 @@ def route(fam, req, day: int) -> Response | None:
     """The portal's answer for ``req``, or None for the family's own pages."""
     spec = fam.spec
     shape = (req.options.get("homepage") or {}).get("shape")
-    hidden = shape == "sitemap"  # the speech column is in the sitemaps only
+    hidden = shape in ("sitemap", "decoy")  # the speech column is in the sitemaps only, or nowhere
     listed = sitemap.route(fam, req, day, columns(spec))
     if listed is not None:
         return listed
@@ -111,7 +116,7 @@ def route(fam, req, day: int) -> Response | None:
         if shape == "offsite":
             return Response(302, b"", headers=[("Location", OFFSITE)], cacheable=False)
         return fam.html(home(spec, int((req.options.get("homepage") or {}).get("count", 500))
-                             if shape == "columns" else 0, hidden=hidden))
+                             if shape == "columns" else 0, hidden=hidden, decoy=shape == "decoy"))
     if req.path == PORTAL:
         return fam.html(home(spec, 0))
     parts = req.path.split("/")
@@ -121,6 +126,8 @@ def route(fam, req, day: int) -> Response | None:
     own = columns(spec)
     if code == "xxgk" and leaf == "index.html":
         return fam.html(xxgk(spec, hidden=hidden))
+    if shape == "decoy":
+        own[DECOY[0]] = (DECOY[1], _activity, 12)
     if code.startswith("hy") and code[2:].isdigit():
         own[code] = ("会议专题", _meeting("qthy", False), 3)
     if code not in own:
@@ -148,12 +155,13 @@ def _page(spec, title: str, inner: str) -> str:
             f'{esc(spec.icp)}</div></body></html>')
 
 
-def home(spec, extra: int, *, hidden: bool = False) -> str:
+def home(spec, extra: int, *, hidden: bool = False, decoy: bool = False) -> str:
     nospeech = spec.extra.get("portal") == "nospeech"
     where = "none" if nospeech or hidden else placement(spec)
     speech = f'<li><a href="{spec.listing_path}">{esc(spec.column_name)}</a></li>'
     menu = ('<li><a href="/">首页</a></li><li><a href="/lm/zxdt/index.html">政协动态</a></li>'
             + (speech if where == "menu" else "")
+            + (f'<li><a href="/lm/{DECOY[0]}/index.html">{DECOY[1]}</a></li>' if decoy else "")
             + '<li><a href="/lm/ldxx/index.html">领导信息</a></li><li><a href="/lm/ldhd/index.html">领导活动</a></li>'
               '<li><a href="/lm/xxgk/index.html">信息公开</a></li>')
     in_tree = where == "tree" or nospeech and not hidden

@@ -7,7 +7,17 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
+from archiver.replica.testing import ReplicaProcess
 from tests.clirun import export_jsonl, run_cli, speech_gold
+
+
+@pytest.fixture(scope="module")
+def replica_rw():
+    """A small private replica whose faults the tests below set and clear."""
+    with ReplicaProcess(scale=5, sites=["trs"]) as rp:
+        yield rp
 
 
 def registry(tmp_path, homepage: str):
@@ -60,10 +70,23 @@ def test_homepage_entries_are_discovered_then_cached_then_rediscovered(fresh_rep
     assert last_summary(tmp_path)["discovered"]["cached"] is False
 
 
-def test_a_homepage_without_speech_columns_is_reported_not_crawled(fresh_replica, tmp_path):
-    rp = fresh_replica
-    rp.fault("trs", None, "robots", disallow=["/ldjh/", "/lm/"])
+@pytest.mark.parametrize("mode,params,says", [
+    ("robots", {"disallow": ["/ldjh/", "/lm/"]}, "robots.txt disallows"),
+    # the only speech-named column (讲话) lists photo news: not swapped for 全体会议's one speech
+    ("homepage", {"shape": "decoy"}, "is named for speeches but none of the"),
+])
+def test_a_homepage_without_speech_columns_is_reported_not_crawled(replica_rw, tmp_path, mode, params, says):
+    rp = replica_rw
+    rp.clear_faults()
+    rp.fault("trs", None, mode, **params)
+    rp.clear_log()
     proc = crawl(tmp_path, registry(tmp_path, rp.url("trs")), "--site", "jingzhou")
-    assert proc.returncode == 1
+    paths = [e["path"] for e in rp.access_log(site="trs")]
+    rp.clear_faults()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "jingzhou: failed" in proc.stdout and "not crawled" in proc.stdout
+    assert says in proc.stdout, proc.stdout
     assert "Traceback" not in proc.stderr
+    # the meeting column was sampled, none of its articles crawled
+    assert not any(p.startswith("/lm/qthy/") and p != "/lm/qthy/index.html" for p in paths)
+    assert paths.count("/") == 1  # read for discovery, not walked as a listing

@@ -70,3 +70,13 @@ def test_the_users_registry_adds_to_the_bundled_one(tmp_path, monkeypatch):
     with pytest.raises(RegistryError, match="columns must be"):
         append_entry(path, '[[site]]\nslug = "x"\nname = "x"\nregion = "x"\n')
     assert path.read_text("utf-8").count("[[site]]") == 1
+
+
+def test_the_readme_states_the_bundled_registrys_size():
+    """The README's figure is the registry's (it drifted each time entries were added)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    stated = re.search(r"\*\*The bundled registry\*\* \(`archiver/sites/sites\.toml`\): (\d+) committees",
+                       readme)
+    assert stated and int(stated.group(1)) == len(load_registry_file(None))

@@ -5,12 +5,18 @@ completely; bad homepages are reported in one line and nothing is written."""
 from __future__ import annotations
 
 import json
+import statistics
 import tomllib
+from pathlib import Path
 
 import pytest
 
+from archiver.discover import MAX_DIRECTORIES, MAX_SAMPLED, sitemap
+from archiver.replica.homepage import DECOY
 from archiver.replica.testing import ReplicaProcess
 from tests.clirun import export_jsonl, run_cli, speech_gold
+
+BUNDLED = Path(__file__).resolve().parents[2] / "archiver" / "sites" / "sites.toml"
 
 
 @pytest.fixture
@@ -53,7 +59,7 @@ def test_add_then_crawl_archives_the_column_completely(replica, sites_file, tmp_
 
 @pytest.fixture(scope="module")
 def faulty():
-    with ReplicaProcess(scale=5, sites=["trs", "hanweb"]) as rp:
+    with ReplicaProcess(scale=5, sites=["trs", "hanweb", "nospeech"]) as rp:
         yield rp
 
 
@@ -110,6 +116,53 @@ def test_a_challenged_column_is_reported_and_nothing_written(faulty, sites_file,
     assert "nothing written" in proc.stderr and not sites_file.exists()
 
 
+def test_a_speech_named_column_without_speeches_is_reported_and_nothing_written(faulty, sites_file):
+    """The homepage's only speech-named column (讲话) lists photo news about speeches, the
+    meeting column one speech: nothing is proposed (the meeting column is not swapped in), the
+    report names the column and why, and `sites add` writes nothing."""
+    faulty.clear_faults()
+    faulty.fault("trs", None, "homepage", shape="decoy")
+    data = json.loads(sites("discover", faulty.url("trs"), "--format", "json", sites_file=sites_file).stdout)
+    proc = sites("add", faulty.url("trs"), sites_file=sites_file)
+    faulty.clear_faults()
+    named = [c for c in data["candidates"] if c["label"] == DECOY[1]]
+    assert named and named[0]["articles"] and not named[0]["speech_titles"]  # read, and not speeches
+    assert any(c["kind"] == "meeting" and c["speech_titles"] for c in data["candidates"])  # the bait
+    assert data["proposed"] == [] and not data["speech_column"]
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and "nothing written" in proc.stderr
+    assert f"“{DECOY[1]}” is named for speeches but none of the" in proc.stderr
+    assert not sites_file.exists()
+
+
+def requests_bound() -> int:
+    """robots.txt, the homepage, its directories, the sampled columns, the sitemaps, one article."""
+    return 2 + MAX_DIRECTORIES + MAX_SAMPLED + sitemap.MAX_FILES + 1
+
+
+@pytest.mark.parametrize("slug", ["trs", "nospeech"])
+def test_sites_add_on_hundreds_of_columns_is_bounded_and_finds_the_right_columns(faulty, tmp_path, slug):
+    """500 and 1,000 column links cost the same requests (counted in the replica's log), and
+    the right column(s) are still written: the speech column where it exists, the meeting
+    columns with speeches where it does not."""
+    right = {"trs": [faulty.sites["trs"]["listing"]],
+             "nospeech": [faulty.sites["nospeech"]["listing"], faulty.url("nospeech", "/lm/cwhy/index.html")]}
+    counts = []
+    for count in (500, 1000):
+        sites_file = tmp_path / f"{count}.toml"
+        faulty.clear_faults()
+        faulty.fault(slug, None, "homepage", shape="columns", count=count)
+        faulty.clear_log()
+        proc = sites("add", faulty.url(slug), "--slug", "many", sites_file=sites_file)
+        counts.append(len(faulty.access_log(site=slug)))
+        faulty.clear_faults()
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert f"{MAX_SAMPLED} best named were sampled" in proc.stdout
+        entry = tomllib.loads(sites_file.read_text("utf-8"))["site"][0]
+        assert entry["columns"] == right[slug] and entry["verified"] is True
+    assert counts[0] == counts[1] <= requests_bound(), counts
+
+
 def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_file):
     faulty.clear_faults()
     faulty.fault("trs", None, "homepage", shape="columns", count=500)
@@ -144,3 +197,31 @@ def test_api_listed_columns_are_proposed_added_and_archived_completely(replica, 
     got = {r["url"] for r in export_jsonl(db, cwd=tmp_path)}
     gold = speech_gold(replica, site=slug)
     assert gold and set(gold) <= got, sorted(set(gold) - got)[:5]
+
+
+def test_the_entry_goes_to_the_users_file_never_the_bundled_registry(replica, tmp_path):
+    """`--sites-file` wins over `$ARCHIVER_SITES`; without either, the file under
+    `$XDG_CONFIG_HOME`; the bundled registry is never touched."""
+    bundled = BUNDLED.read_bytes()
+    chosen, env_file = tmp_path / "chosen.toml", tmp_path / "env.toml"
+    home = replica.url("hanweb")
+    run_cli("sites", "add", home, "--slug", "jinhua", "--delay", "0", "--sites-file", str(chosen),
+            env={"ARCHIVER_SITES": str(env_file)}, check=True)
+    assert tomllib.loads(chosen.read_text("utf-8"))["site"][0]["slug"] == "jinhua" and not env_file.exists()
+    config = tmp_path / "xdg"
+    proc = run_cli("sites", "add", home, "--slug", "jinhua", "--delay", "0",
+                   env={"ARCHIVER_SITES": "", "XDG_CONFIG_HOME": str(config)}, check=True)
+    default = config / "cppcc-archiver" / "sites.toml"
+    assert str(default) in proc.stdout and tomllib.loads(default.read_text("utf-8"))["site"][0]["verified"]
+    assert BUNDLED.read_bytes() == bundled
+
+
+def test_discovery_keeps_the_delay_between_requests(faulty, sites_file):
+    faulty.clear_faults()
+    faulty.clear_log()
+    run_cli("sites", "discover", faulty.url("trs"), "--delay", "0.4", "--format", "json",
+            env={"ARCHIVER_SITES": str(sites_file)}, check=True)
+    times = [e["t"] for e in faulty.access_log(site="trs")]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    # logged on arrival, so one slow connection can shorten the next gap: the median holds the delay
+    assert len(times) > 5 and statistics.median(gaps) >= 0.38 and min(gaps) >= 0.2, gaps
