@@ -96,32 +96,43 @@ def _add(args, found, fetcher, command: str) -> int:
         if args.format == "json":
             print(report.as_json(found))
         return EXIT_FAILED
-    column = found.proposed[0]
-    if args.render and not column.articles and not column.error:
+    # Every proposed column is checked (its first page, one article): only the columns whose
+    # check passed are written verified; the best-ranked one must pass, or nothing is written (a
+    # refused speech column is never swapped for a meeting column).
+    if args.render and any(not c.articles and not c.error for c in found.proposed):
         from archiver.discover import browser, render_column
 
         if (why := browser.unavailable()) is not None:
             print(f"{command}: --render: cannot render here: {why}; nothing written", file=sys.stderr)
             return EXIT_FAILED
-        render_column(column, fetcher)
-    check = check_column(column, fetcher)
+        for column in found.proposed:
+            if not column.articles and not column.error:
+                render_column(column, fetcher)
+    checks = [(column, check_column(column, fetcher)) for column in found.proposed]
+    check = checks[0][1]
     if args.format == "json":
         print(report.as_json(found, check))
     else:
-        print(f"check: {check.listing_url}: {check.articles} articles on the first page")
-        if check.article_url:
-            print(f"check: article {check.article_url}")
-            for key, value in check.fields.items():
-                print(f"  {key:<11}{value}")
+        for _, each in checks:
+            print(f"check: {each.listing_url}: {each.articles} articles on the first page")
+            if each.article_url:
+                print(f"check: article {each.article_url}")
+                for key, value in each.fields.items():
+                    print(f"  {key:<11}{value}")
     if not check.ok:
         print(f"{command}: check failed: {check.problem}; nothing written", file=sys.stderr)
         return EXIT_FAILED
+    for column, each in checks[1:]:
+        if not each.ok:
+            print(f"{command}: {column.url} left out: check failed: {each.problem}", file=sys.stderr)
+    passed = [column for column, each in checks if each.ok]
     slug, name, region = _names(args, found)
     if not name:
         print(f"{command}: the homepage has no title: give --name (and --region)", file=sys.stderr)
         return EXIT_USAGE
     entry = report.registry_entry(found, slug=slug, name=name, region=region,
-                                  verified_on=date.today().isoformat(), check=check)
+                                  verified_on=date.today().isoformat(), check=check,
+                                  columns=passed)
     path = args.sites_file or user_registry_path()
     try:
         append_entry(path, entry)

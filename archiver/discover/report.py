@@ -61,15 +61,17 @@ def default_slug(url: str) -> str:
 
 
 def registry_entry(found: Discovery, *, slug: str, name: str, region: str, verified_on: str | None = None,
-                   check: Check | None = None) -> str:
-    """One `[[site]]` table for a registry file (tomllib reads it back: tested)."""
-    columns = ", ".join(json.dumps(c.url, ensure_ascii=False) for c in found.proposed)
-    families = {c.family for c in found.proposed}
+                   check: Check | None = None, columns: list | None = None) -> str:
+    """One `[[site]]` table for a registry file (tomllib reads it back: tested). ``columns``: the
+    candidates to write (`sites add` writes only those its check passed); default, the proposed."""
+    chosen = found.proposed if columns is None else columns
+    columns = ", ".join(json.dumps(c.url, ensure_ascii=False) for c in chosen)
+    families = {c.family for c in chosen}
     lines = ["[[site]]", f"slug = {json.dumps(slug)}", f"name = {json.dumps(name, ensure_ascii=False)}",
              f"region = {json.dumps(region, ensure_ascii=False)}"]
     if len(families) == 1 and (family := families.pop()) not in ("", "generic"):
         lines.append(f"family = {json.dumps(family)}")
-    if any(c.rendered for c in found.proposed):
+    if any(c.rendered for c in chosen):
         lines.append("render = true")  # the check read the list through a browser: so must the crawl
     lines += [f"homepage = {json.dumps(found.homepage, ensure_ascii=False)}", f"columns = [{columns}]",
               f"source = {json.dumps('discovered from the homepage by cppcc-archiver sites discover', ensure_ascii=False)}",

@@ -135,9 +135,10 @@ def test_a_speech_named_column_without_speeches_is_reported_and_nothing_written(
     assert not sites_file.exists()
 
 
-def requests_bound() -> int:
-    """robots.txt, the homepage, its directories, the sampled columns, the sitemaps, one article."""
-    return 2 + MAX_DIRECTORIES + MAX_SAMPLED + sitemap.MAX_FILES + 1
+def requests_bound(columns: int = 1) -> int:
+    """robots.txt, the homepage, its directories, the sampled columns, the sitemaps, one article
+    per proposed column (each is checked)."""
+    return 2 + MAX_DIRECTORIES + MAX_SAMPLED + sitemap.MAX_FILES + columns
 
 
 @pytest.mark.parametrize("slug", ["trs", "nospeech"])
@@ -160,7 +161,7 @@ def test_sites_add_on_hundreds_of_columns_is_bounded_and_finds_the_right_columns
         assert f"{MAX_SAMPLED} best named were sampled" in proc.stdout
         entry = tomllib.loads(sites_file.read_text("utf-8"))["site"][0]
         assert entry["columns"] == right[slug] and entry["verified"] is True
-    assert counts[0] == counts[1] <= requests_bound(), counts
+    assert counts[0] == counts[1] <= requests_bound(len(right[slug])), counts
 
 
 def test_five_hundred_columns_cost_a_bounded_number_of_requests(faulty, sites_file):
@@ -225,3 +226,20 @@ def test_discovery_keeps_the_delay_between_requests(faulty, sites_file):
     gaps = [b - a for a, b in zip(times, times[1:])]
     # logged on arrival, so one slow connection can shorten the next gap: the median holds the delay
     assert len(times) > 5 and statistics.median(gaps) >= 0.38 and min(gaps) >= 0.2, gaps
+
+
+def test_a_proposed_column_whose_check_fails_is_left_out_of_the_entry(faulty, sites_file):
+    """Every proposed column is checked (its first page and one article) before it is written
+    verified: on the site without a speech column both meeting columns are proposed; when the
+    second one's articles answer 404 it is left out, named on stderr, and only the column whose
+    check passed is written."""
+    faulty.clear_faults()
+    for n in range(1, 9):  # the column's articles (its listing page stays up)
+        faulty.fault("nospeech", f"/lm/cwhy/{n}.html", "status", status=404)
+    proc = sites("add", faulty.url("nospeech"), "--slug", "checked", sites_file=sites_file)
+    faulty.clear_faults()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cwhy = faulty.url("nospeech", "/lm/cwhy/index.html")
+    assert f"{cwhy} left out: check failed" in proc.stderr
+    entry = tomllib.loads(sites_file.read_text("utf-8"))["site"][0]
+    assert entry["columns"] == [faulty.sites["nospeech"]["listing"]] and entry["verified"] is True
