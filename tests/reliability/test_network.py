@@ -12,13 +12,11 @@ import pytest
 
 from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import (
-    crawl_args, paths_requested, registry_file, rows, run_measured,
+    crawl_args, ordinary_paths, paths_requested, registry_file, rows, run_measured,
 )
 
 RETRY_TIMES = 2  # -s RETRY_TIMES=2: three attempts in all
-# The faulty articles: the first seven single-page articles of the listing that are not file
-# speeches (those are issue #19's tests), read off the gold: their paths hold dates that follow the
-# site's scale and special articles, so they are never pinned here.
+# The faulty articles, by index into ordinary_paths(gold, 7) (helpers: read off the gold).
 HANG = 0  # headers, then nothing for 20 s
 TRICKLE = 1  # the body 64 bytes a second
 DROP = 2  # connection closed without a byte
@@ -42,8 +40,7 @@ def runs(module_replica, tmp_path_factory):
     })
     rp.reset()
     gold = speech_gold(rp, site="trs")
-    path = [g["path"] for g in gold.values() if len(g["pages"]) == 1 and not g["key"].startswith("file-")][:7]
-    assert len(path) == 7, "the replica's trs site has too few ordinary articles for the faults"
+    path = ordinary_paths(gold, 7)
     rp.fault("trs", path[HANG], "hang", delay=20)
     rp.fault("trs", path[TRICKLE], "trickle", chunk=64, interval=1)
     rp.fault("trs", path[DROP], "drop")
