@@ -20,8 +20,14 @@ from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, start_cli
 
 
-def lane_children(pid: int) -> list[int]:
-    """Pids of the `archiver.pipelines.lane_child` processes whose parent is ``pid``."""
+# The lanes these tests are about. The files pipeline (issue #19, on by default) starts a third,
+# "files", for attachment text: the tests pick children by lane, and SIGTERM must leave none.
+CORE_LANES = ("extraction", "storage")
+
+
+def lane_children(pid: int, lanes: tuple[str, ...] | None = CORE_LANES) -> list[int]:
+    """Pids of the `archiver.pipelines.lane_child` processes of ``lanes`` (None: any) whose
+    parent is ``pid``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -32,7 +38,9 @@ def lane_children(pid: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and b"archiver.pipelines.lane_child" in cmdline:
+        args = cmdline.split(b"\0")
+        if ppid == pid and b"archiver.pipelines.lane_child" in args and (
+                lanes is None or args[args.index(b"archiver.pipelines.lane_child") + 1].decode() in lanes):
             found.append(int(entry.name))
     return sorted(found)
 
@@ -86,6 +94,8 @@ def test_sigterm_to_the_process_group_stops_cleanly_and_leaves_no_child(module_r
             break
         time.sleep(0.05)
     assert len(children) == 2, "the crawl's worker processes never appeared"
+    children = lane_children(proc.pid, None)
+    assert len(children) == 3, children  # with the files lane's child
     os.killpg(proc.pid, signal.SIGTERM)  # as systemd stops a service: every process of the group
     proc.wait(timeout=60)
     stdout = (tmp_path / "stdout.txt").read_text()
