@@ -1,5 +1,6 @@
-"""Speeches published as files on every modelled family (issue #19, "Must reach"): one default
-crawl (files on, no flag) of the six families' replica sites over real HTTP; on each site the
+"""Speeches published as files on every replica family (issue #19, "Must reach"): one default
+crawl (files on, no flag) over real HTTP of the six modelled families' sites and the issue #14
+platforms (walked by the generic path); on each site the
 PDF, DOCX, WPS and scanned-image articles are stored with their files hashed as served, verified,
 searchable by a phrase only in the attachment, and in a WARC that `warcio check` passes.
 test_files_crawl.py covers one site in depth (bad inputs, revisits, reprocess)."""
@@ -16,20 +17,21 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replica.files import FILE_PHRASE
-from archiver.replica.sites import MODELLED_SITES
+from archiver.replica.sites import MODELLED_SITES, NEW_SITES
 from archiver.replica.testing import ReplicaProcess
-from tests.clirun import crawl, export_jsonl, modelled_listings, run_cli
+from tests.clirun import crawl, export_jsonl, run_cli
 
 KINDS = ("file-pdf", "file-docx", "file-wps", "file-scan")
+SITES = MODELLED_SITES + NEW_SITES
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("families")
     # scale 12: the largest site's special articles, so every site serves few generic ones
-    with ReplicaProcess(scale=12, sites=list(MODELLED_SITES)) as rp:
+    with ReplicaProcess(scale=12, sites=list(SITES)) as rp:
         db = f"sqlite:///{tmp / 'a.sqlite3'}"
-        proc = crawl(db, *modelled_listings(rp), cwd=tmp, check=False)
+        proc = crawl(db, *(rp.sites[s]["listing"] for s in SITES), cwd=tmp, check=False)
         gold = {(g["site"], g["key"]): g for g in rp.gold(boilerplate=False) if g["key"] in KINDS}
         served = {f["url"]: hashlib.sha256(urllib.request.urlopen(f["url"]).read()).hexdigest()
                   for g in gold.values() for f in g["attachments"] + g["images"]}
@@ -39,7 +41,7 @@ def crawled(tmp_path_factory):
 def test_every_family_stores_its_file_speeches_hashed_as_served_and_verified(crawled):
     db, tmp, proc, gold, served = crawled
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
-    assert {site for site, _ in gold} == set(MODELLED_SITES)
+    assert {site for site, _ in gold} == set(SITES) and len(gold) == 4 * len(SITES)
     records = {r["url"]: r for r in export_jsonl(db, cwd=tmp)}
     wrong = {}
     for (site, key), g in gold.items():
@@ -65,7 +67,7 @@ def test_every_family_stores_its_file_speeches_hashed_as_served_and_verified(cra
 def test_every_family_is_searchable_by_a_phrase_only_in_its_attachment(crawled):
     db, tmp, _, gold, _ = crawled
     for ext in ("pdf", "docx"):
-        out = run_cli("search", "--db", db, FILE_PHRASE[ext], "--format", "jsonl", "--limit", "100",
+        out = run_cli("search", "--db", db, FILE_PHRASE[ext], "--format", "jsonl", "--limit", "500",
                       cwd=tmp, check=True)
         hits = {h["url"]: h for h in map(json.loads, out.stdout.splitlines())}
         want = {g["url"] for (_, key), g in gold.items() if key == f"file-{ext}"}
