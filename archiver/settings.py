@@ -123,7 +123,7 @@ ITEM_PIPELINES = {
 }
 
 # Attachments and images linked from articles (issue #19, archiver/pipelines/files.py).
-ARCHIVER_FILES = False  # opt-in for now (issue #19): -s ARCHIVER_FILES=1
+ARCHIVER_FILES = True
 ARCHIVER_FILE_MAX_BYTES = 50 * 1024 * 1024
 ARCHIVER_FILE_TEXT_MAX_PAGES = 300  # PDF pages read for text; the status says when cut
 ARCHIVER_FILE_TEXT_SECONDS = 30.0  # per file, in the extraction child

@@ -90,7 +90,7 @@ def crawl(scale: int, sites: list[str], rounds: int, keep: str | None) -> str:
     work = Path(keep or tempfile.mkdtemp(prefix="bench-attach-"))
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    results: dict[str, list[tuple[float, int, int, int]]] = {"on": [], "off": []}
+    results: dict[str, list[tuple[float, int, int, int, int]]] = {"on": [], "off": []}
     with ReplicaProcess(scale=scale, sites=sites) as rp:
         listings = [rp.sites[s]["listing"] for s in sites]
         for n in range(rounds):
@@ -107,18 +107,21 @@ def crawl(scale: int, sites: list[str], rounds: int, keep: str | None) -> str:
                 con = sqlite3.connect(db)
                 articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
                 files = con.execute("SELECT count(*) FROM fetches WHERE kind IN ('attachment', 'image')").fetchone()[0]
+                # What the archive holds, exactly: the SQLite file's size also counts free pages.
+                stored = con.execute("SELECT coalesce(sum(compressed_size), 0) FROM bodies").fetchone()[0]
                 con.close()
-                results[setting].append((seconds, articles, db.stat().st_size, files))
+                results[setting].append((seconds, articles, db.stat().st_size, files, stored))
     rows = []
     for setting, runs in results.items():
         seconds = statistics.median(r[0] for r in runs)
-        articles, size, files = runs[0][1], statistics.median(r[2] for r in runs), runs[0][3]
+        articles, size, files, stored = runs[0][1], statistics.median(r[2] for r in runs), runs[0][3], runs[0][4]
         rows.append([setting, articles, files, f"{seconds:.1f}", f"{articles / seconds:.1f}",
-                     f"{size / 1e6:.2f}", f"{size / max(articles, 1) / 1000:.1f}"])
+                     f"{size / 1e6:.2f}", f"{size / max(articles, 1) / 1000:.1f}",
+                     f"{stored / max(articles, 1) / 1000:.1f}"])
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return md_table(["files", "articles", "file fetches", "crawl s (median)", "articles/s", "archive MB",
-                     "kB per article"], rows)
+                     "kB per article", "bodies kB per article (zstd)"], rows)
 
 
 def main() -> None:

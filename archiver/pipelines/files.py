@@ -96,7 +96,7 @@ def read_file(data: bytes, url: str, declared: str | None, limits: Limits) -> Fi
 class FilesPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVER_FILES", False):
+        if not settings.getbool("ARCHIVER_FILES", True):
             raise NotConfigured("ARCHIVER_FILES is off")
         self.crawler = crawler
         self.stats = crawler.stats

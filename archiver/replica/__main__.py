@@ -18,7 +18,6 @@ import threading
 
 from archiver.replica.control import make_control_server
 from archiver.replica.server import State, make_site_server
-from archiver.replica.specials import FILES_ENV
 from archiver.replica.sites import DEFAULT_SCALE, SITES
 
 
@@ -39,11 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port-base", type=int, default=0,
                     help="serve the sites on ports N, N+1, … when free (the demo: stable URLs); default: any free port")
     ap.add_argument("--no-stdin", action="store_true", help="never stop because stdin reached EOF")
-    ap.add_argument("--files", action="store_true",
-                    help="every site also carries speeches published as files (issue #19)")
     args = ap.parse_args(argv)
-    if args.files:
-        os.environ[FILES_ENV] = "1"  # read by specials() in this process
     only = [s for s in args.sites.split(",") if s] or None
     state = State(args.scale, args.day, only)
     servers = {}

@@ -5,7 +5,6 @@ for each speech form, date format and data trap the spec lists (see docs/REPLICA
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import lru_cache
 
@@ -264,25 +263,15 @@ def _platform_base(site: str) -> int:
     return SITES[site].id_base + 3001  # clear of generic ids (below id_base) and new ones (+5000)
 
 
-# Speeches published as files (issue #19, archiver/replica/files.py) on every site, when the
-# replica is started with --files: off by default, so that the columns the other tests and
-# benchmarks pin (paths of generic articles, counts) stay as they were.
-FILES_ENV = "ARCHIVER_REPLICA_FILES"
-
-
-def specials(site: str) -> tuple[Article, ...]:
-    return _specials(site, os.environ.get(FILES_ENV) == "1")
-
-
 @lru_cache(maxsize=None)
-def _specials(site: str, with_files: bool) -> tuple[Article, ...]:
+def specials(site: str) -> tuple[Article, ...]:
     table = {"trs": _trs, "hanweb": _hanweb, "legacy": _legacy, "datepath": _datepath,
              "post": _post, "detail": _detail}
-    files = tuple(file_articles(site)) if with_files else ()
+    # Every site also carries speeches published as files (issue #19, archiver/replica/files.py).
     if site in PLATFORM_PEOPLE:
-        return tuple(_platform(site, _platform_base(site))) + files
+        return tuple(_platform(site, _platform_base(site))) + tuple(file_articles(site))
     own = tuple(table[site]()) if site in table else ()  # newer sites: generic articles otherwise
-    return own + files
+    return own + tuple(file_articles(site))
 
 
 def secondary(site: str) -> tuple[Article, ...]:

@@ -38,11 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class ReplicaProcess:
     def __init__(self, scale: int | None = None, day: int = 1, sites: list[str] | None = None,
-                 host: str = "127.0.0.1", startup_timeout: float = 30.0, port_base: int = 0,
-                 files: bool = False) -> None:
+                 host: str = "127.0.0.1", startup_timeout: float = 30.0, port_base: int = 0) -> None:
         self.args = [sys.executable, "-m", "archiver.replica", "--day", str(day), "--host", host]
-        if files:  # speeches published as files on every site (issue #19)
-            self.args.append("--files")
         if port_base:
             self.args += ["--port-base", str(port_base)]
         if scale is not None:

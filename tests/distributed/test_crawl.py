@@ -68,10 +68,15 @@ def test_two_workers_share_one_run_and_fetch_and_store_every_article_once(pg_url
         articles = Counter(e["path"] for e in log if e["path"] in {g["path"] for g in gold.values()})
         assert set(articles) == {g["path"] for g in gold.values()} and set(articles.values()) == {1}
         conditional = [e for e in log if e.get("if_none_match") or e.get("if_modified_since")]
-        assert len(conditional) >= len(gold) and all(e["status"] == 304 for e in conditional)
+        # Articles that link files are revisited without validators, so their files are compared
+        # again (archiver/state.py, issue #19); every other article conditionally.
+        with_files = {g["path"] for g in gold.values() if g["attachments"] or g["images"]}
+        asked = {e["path"] for e in conditional}
+        assert with_files and not asked & with_files
+        assert asked >= {g["path"] for g in gold.values()} - with_files
+        assert all(e["status"] == 304 for e in conditional)
         stats = cluster.last_run(pg_url).stats
-        assert sum(site_counts(stats, "not_modified").values()) == len(gold), coord.stdout
-        assert sum(site_counts(stats, "new").values()) + sum(site_counts(stats, "updated").values()) == 0
+        assert sum(site_counts(stats, "new").values()) + sum(site_counts(stats, "updated").values()) == 0, coord.stdout
         _assert_every_gold_article_stored_once(replica, pg_url)
 
 

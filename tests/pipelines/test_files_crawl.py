@@ -18,8 +18,6 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replica.files import FILE_PHRASE, REVISION_LINE
 from archiver.replica.testing import ReplicaProcess
-
-FILES_ON = ("-s", "ARCHIVER_FILES=1")  # attachments are opt-in for now
 from tests.clirun import crawl, export_jsonl, run_cli
 
 SITE = "trs"
@@ -41,9 +39,9 @@ def _by_url(records: list[dict]) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("files")
-    with ReplicaProcess(scale=20, sites=[SITE], files=True) as rp:
+    with ReplicaProcess(scale=20, sites=[SITE]) as rp:
         db = tmp / "a.sqlite3"
-        proc = crawl(f"sqlite:///{db}", rp.sites[SITE]["listing"], cwd=tmp, extra=FILES_ON)
+        proc = crawl(f"sqlite:///{db}", rp.sites[SITE]["listing"], cwd=tmp)
         yield rp, db, tmp, proc
 
 
@@ -128,14 +126,14 @@ def test_warc_holds_the_file_records_and_passes_warcio_check(crawled):
 
 
 def test_revisit_notices_a_changed_and_a_removed_file_and_reprocess_rereads(tmp_path):
-    with ReplicaProcess(scale=20, sites=[SITE], files=True) as rp:
+    with ReplicaProcess(scale=20, sites=[SITE]) as rp:
         db, listing = tmp_path / "a.sqlite3", rp.sites[SITE]["listing"]
-        crawl(f"sqlite:///{db}", listing, cwd=tmp_path, extra=FILES_ON)
+        crawl(f"sqlite:///{db}", listing, cwd=tmp_path)
         gold = _gold(rp)
         rp.fault(SITE, None, "revised_files")
         docx_path = gold["file-docx"]["attachments"][0]["url"].split(rp.sites[SITE]["base"], 1)[1]
         rp.fault(SITE, docx_path, "status", status=404)
-        proc = crawl(f"sqlite:///{db}", listing, cwd=tmp_path, extra=("--revisit", "all", *FILES_ON), check=False)
+        proc = crawl(f"sqlite:///{db}", listing, cwd=tmp_path, extra=("--revisit", "all"), check=False)
         records = _by_url(export_jsonl(f"sqlite:///{db}", cwd=tmp_path))
         pdf, docx = records[gold["file-pdf"]["url"]], records[gold["file-docx"]["url"]]
         assert pdf["version"] == 2 and REVISION_LINE in pdf["attachments"][0]["text"]

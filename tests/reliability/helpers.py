@@ -176,6 +176,15 @@ def article_state(db_path) -> dict[str, tuple[int, int, int]]:
     }
 
 
+def ordinary_paths(gold: dict[str, dict], n: int) -> list[str]:
+    """Paths of the first ``n`` single-page articles of a site's gold (listing order) that are not
+    file speeches (issue #19 has its own tests), for faults: read off the gold, never pinned, as
+    the dates in the paths follow the site's scale and its special articles."""
+    paths = [g["path"] for g in gold.values() if len(g["pages"]) == 1 and not g["key"].startswith("file-")][:n]
+    assert len(paths) == n, f"the site has fewer than {n} ordinary articles: raise its scale"
+    return paths
+
+
 def paths_requested(log: list[dict], path: str) -> list[dict]:
     return [e for e in log if e["path"] == path]
 

@@ -23,12 +23,10 @@ import pytest
 from archiver.replica.faults import gzip_bomb
 from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import (
-    HTML, LocalSite, article_html, crawl_args, last_run_stats, listing_html, paths_requested, rows,
-    run_measured,
+    HTML, LocalSite, article_html, crawl_args, last_run_stats, listing_html, ordinary_paths,
+    paths_requested, rows, run_measured,
 )
 
-BOMB = "/ldjh/202505/t20250530_1064137.shtml"
-SMALL_BOMB = "/ldjh/202404/t20240422_1064130.shtml"
 MB = 1024 * 1024
 PARAGRAPHS = [
     "各位委员，同志们：",
@@ -61,8 +59,9 @@ def crawl(module_replica, tmp_path_factory):
     db_path = tmp / "archive.sqlite3"
     db = f"sqlite:///{db_path}"
     rp.reset()
-    rp.fault("trs", BOMB, "gzip_bomb", size_mb=256)
-    rp.fault("trs", SMALL_BOMB, "gzip_bomb", size_mb=17)
+    bomb, small_bomb = ordinary_paths(speech_gold(rp, site="trs"), 2)
+    rp.fault("trs", bomb, "gzip_bomb", size_mb=256)
+    rp.fault("trs", small_bomb, "gzip_bomb", size_mb=17)
     rp.fault("trs", None, "wrong_charset")  # after the bombs: the first matching rule wins
     rp.fault("hanweb", None, "wrong_charset")
     routes = {
@@ -81,7 +80,8 @@ def crawl(module_replica, tmp_path_factory):
     for site in ("trs", "hanweb", "legacy"):
         gold.update(speech_gold(rp, site=site))
     return {"run": run, "faults": rp.faults(), "db": db, "db_path": db_path, "tmp": tmp, "rp": rp, "local": local,
-            "log": rp.access_log(), "gold": gold, "records": export_jsonl(db, cwd=tmp)}
+            "log": rp.access_log(), "gold": gold, "records": export_jsonl(db, cwd=tmp),
+            "bombs": (bomb, small_bomb)}
 
 
 DOUBLING_MB = (512, 1024)
@@ -131,7 +131,7 @@ def errors_for(crawl, url: str) -> list[str]:
 def test_gzip_bombs_are_refused_with_bounded_memory(crawl, doubling):
     rp = crawl["rp"]
     stored = {r["url"] for r in crawl["records"]}
-    for path in (BOMB, SMALL_BOMB):
+    for path in crawl["bombs"]:
         url = rp.url("trs", path)
         assert url not in stored
         errors = errors_for(crawl, url)
@@ -174,7 +174,7 @@ def test_misdeclared_encodings_give_the_gold_text(crawl):
     by_url = {r["url"]: r for r in crawl["records"]}
     rp = crawl["rp"]
     expected = {u: g for u, g in crawl["gold"].items()
-                if u not in (rp.url("trs", BOMB), rp.url("trs", SMALL_BOMB))}
+                if u not in {rp.url("trs", path) for path in crawl["bombs"]}}
     assert set(expected) <= set(by_url)
     # Compared with runs of white space folded: the legacy site pads names ("罗  军"), which is
     # the extractor's business (tests/cms), not the decoder's.

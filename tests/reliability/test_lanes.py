@@ -21,8 +21,9 @@ from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, start_cli
 
 
-def lane_children(pid: int) -> list[int]:
-    """Pids of the `archiver.pipelines.lane_child` processes whose parent is ``pid``."""
+def lane_children(pid: int, lanes: tuple[str, ...] | None = None) -> list[int]:
+    """Pids of the `archiver.pipelines.lane_child` processes of ``lanes`` (None: any) whose
+    parent is ``pid``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -33,7 +34,9 @@ def lane_children(pid: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and b"archiver.pipelines.lane_child" in cmdline:
+        args = cmdline.split(b"\0")
+        if ppid == pid and b"archiver.pipelines.lane_child" in args and (
+                lanes is None or args[args.index(b"archiver.pipelines.lane_child") + 1].decode() in lanes):
             found.append(int(entry.name))
     return sorted(found)
 

@@ -12,17 +12,18 @@ import pytest
 
 from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import (
-    crawl_args, paths_requested, registry_file, rows, run_measured,
+    crawl_args, ordinary_paths, paths_requested, registry_file, rows, run_measured,
 )
 
 RETRY_TIMES = 2  # -s RETRY_TIMES=2: three attempts in all
-HANG = "/ldjh/201911/t20191122_1064102.shtml"  # headers, then nothing for 20 s
-TRICKLE = "/ldjh/201810/t20181015_1064095.shtml"  # the body 64 bytes a second
-DROP = "/ldjh/201709/t20170907_1064088.shtml"  # connection closed without a byte
-TRUNCATE = "/ldjh/201607/t20160731_1064081.shtml"  # half the body, full Content-Length
-UNAVAILABLE = "/ldjh/201506/t20150623_1064074.shtml"  # 503 + Retry-After: 2, twice
-TOO_MANY = "/ldjh/201405/t20140516_1064067.shtml"  # 429 + Retry-After: 1, once
-NOT_FOUND = "/ldjh/201304/t20130408_1064060.shtml"  # 404 once (back on the next run)
+# The faulty articles, by index into ordinary_paths(gold, 7) (helpers: read off the gold).
+HANG = 0  # headers, then nothing for 20 s
+TRICKLE = 1  # the body 64 bytes a second
+DROP = 2  # connection closed without a byte
+TRUNCATE = 3  # half the body, full Content-Length
+UNAVAILABLE = 4  # 503 + Retry-After: 2, twice
+TOO_MANY = 5  # 429 + Retry-After: 1, once
+NOT_FOUND = 6  # 404 once (back on the next run)
 LISTING_2 = "/ldjh/index_1.shtml"  # 500 once
 FAILED = (HANG, TRICKLE, DROP, TRUNCATE, NOT_FOUND)
 
@@ -38,13 +39,15 @@ def runs(module_replica, tmp_path_factory):
         "nowhere": ("http://nonexistent.invalid/ldjh/index.shtml", "trs"),
     })
     rp.reset()
-    rp.fault("trs", HANG, "hang", delay=20)
-    rp.fault("trs", TRICKLE, "trickle", chunk=64, interval=1)
-    rp.fault("trs", DROP, "drop")
-    rp.fault("trs", TRUNCATE, "truncate", fraction=0.5)
-    rp.fault("trs", UNAVAILABLE, "status", times=2, status=503, retry_after=2)
-    rp.fault("trs", TOO_MANY, "status", times=1, status=429, retry_after=1)
-    rp.fault("trs", NOT_FOUND, "status", times=1, status=404)
+    gold = speech_gold(rp, site="trs")
+    path = ordinary_paths(gold, 7)
+    rp.fault("trs", path[HANG], "hang", delay=20)
+    rp.fault("trs", path[TRICKLE], "trickle", chunk=64, interval=1)
+    rp.fault("trs", path[DROP], "drop")
+    rp.fault("trs", path[TRUNCATE], "truncate", fraction=0.5)
+    rp.fault("trs", path[UNAVAILABLE], "status", times=2, status=503, retry_after=2)
+    rp.fault("trs", path[TOO_MANY], "status", times=1, status=429, retry_after=1)
+    rp.fault("trs", path[NOT_FOUND], "status", times=1, status=404)
     rp.fault("trs", LISTING_2, "status", times=1, status=500)
     args = crawl_args(db, "--all", extra=("--registry", str(registry), "-s", "DOWNLOAD_TIMEOUT=2",
                                          "-s", f"RETRY_TIMES={RETRY_TIMES}"))
@@ -58,7 +61,7 @@ def runs(module_replica, tmp_path_factory):
         "db": db, "db_path": db_path, "tmp": tmp, "base": rp.sites["trs"]["base"],
         "first": first, "first_log": first_log, "first_articles": first_articles,
         "second": second, "second_log": rp.access_log("trs"),
-        "gold": speech_gold(rp, site="trs"),
+        "gold": gold, "path": path,
     }
 
 
@@ -68,7 +71,7 @@ def fetch_rows(runs, path: str) -> list[tuple]:
 
 
 def test_hang_after_headers_and_slow_body_time_out_with_bounded_retries(runs):
-    for path in (HANG, TRICKLE):
+    for path in (runs["path"][HANG], runs["path"][TRICKLE]):
         attempts = paths_requested(runs["first_log"], path)
         assert len(attempts) == RETRY_TIMES + 1, (path, attempts)
         (run_id, kind, status, error, body), = [r for r in fetch_rows(runs, path) if r[0] == 1]
@@ -81,39 +84,40 @@ def test_the_crawl_goes_on_and_the_summary_counts_the_errors(runs):
     first = runs["first"]
     gold = set(runs["gold"])
     stored = runs["first_articles"]
-    assert stored == gold - {runs["base"] + p for p in FAILED}
+    failed = {runs["base"] + runs["path"][k] for k in FAILED}
+    assert stored == gold - failed
     line = first.line("replica_trs")
     # Five listed articles not archived: the site is short of them, never `ok` (issue #15).
-    assert line.startswith("replica_trs: incomplete, 15 new,") and f", {len(FAILED)} errors," in line, first.stdout
+    assert line.startswith(f"replica_trs: incomplete, {len(gold) - len(FAILED)} new,") and f", {len(FAILED)} errors," in line, first.stdout
     assert "Traceback" not in first.stderr
 
 
 def test_dropped_and_truncated_responses_are_never_stored_as_complete(runs):
-    for path in (DROP, TRUNCATE):
+    for path in (runs["path"][DROP], runs["path"][TRUNCATE]):
         attempts = paths_requested(runs["first_log"], path)
         assert len(attempts) == RETRY_TIMES + 1, (path, attempts)
         first_run = [r for r in fetch_rows(runs, path) if r[0] == 1]
         assert first_run and all(kind == "article-error" and body is None and error
                                  for _, kind, _, error, body in first_run), first_run
         assert runs["base"] + path not in runs["first_articles"]
-    errors = {r[3] for r in fetch_rows(runs, TRUNCATE) if r[0] == 1}
+    errors = {r[3] for r in fetch_rows(runs, runs["path"][TRUNCATE]) if r[0] == 1}
     assert any("DataLoss" in e or "ResponseFailed" in e for e in errors), errors
 
 
 def test_5xx_and_429_are_retried_after_retry_after_and_404_is_not_retried(runs):
     log = runs["first_log"]
-    unavailable = paths_requested(log, UNAVAILABLE)
+    unavailable = paths_requested(log, runs["path"][UNAVAILABLE])
     assert [e["status"] for e in unavailable] == [503, 503, 200]
     assert all(b["t"] - a["t"] >= 2.0 for a, b in zip(unavailable, unavailable[1:])), unavailable
-    too_many = paths_requested(log, TOO_MANY)
+    too_many = paths_requested(log, runs["path"][TOO_MANY])
     assert [e["status"] for e in too_many] == [429, 200]
     assert too_many[1]["t"] - too_many[0]["t"] >= 1.0
     listing = paths_requested(log, LISTING_2)
     assert [e["status"] for e in listing] == [500, 200]
-    assert {runs["base"] + UNAVAILABLE, runs["base"] + TOO_MANY} <= runs["first_articles"]
+    assert {runs["base"] + runs["path"][UNAVAILABLE], runs["base"] + runs["path"][TOO_MANY]} <= runs["first_articles"]
 
-    assert [e["status"] for e in paths_requested(log, NOT_FOUND)] == [404]
-    (_, kind, status, error, _), = [r for r in fetch_rows(runs, NOT_FOUND) if r[0] == 1]
+    assert [e["status"] for e in paths_requested(log, runs["path"][NOT_FOUND])] == [404]
+    (_, kind, status, error, _), = [r for r in fetch_rows(runs, runs["path"][NOT_FOUND]) if r[0] == 1]
     assert (kind, status, error) == ("article-error", 404, "http-404")
 
 
@@ -134,10 +138,10 @@ def test_the_next_run_after_the_faults_are_cleared_stores_every_article_once(run
     assert len(urls) == len(set(urls))
     assert set(runs["gold"]) <= set(urls)
     by_url = {r["url"]: r for r in records}
-    for path in FAILED:
+    for path in (runs["path"][k] for k in FAILED):
         record, gold = by_url[runs["base"] + path], runs["gold"][runs["base"] + path]
         assert record["versions"] == 1 and record["title"] == gold["title"]
         assert record["body"] == gold["body"], path
     # Only what was missing was fetched as new (the rest answered 304 or was not due).
     fetched = {e["path"] for e in runs["second_log"] if e["status"] == 200 and e["path"].endswith(".shtml")}
-    assert set(FAILED) <= fetched
+    assert {runs["path"][k] for k in FAILED} <= fetched

@@ -29,12 +29,12 @@ def two_days(tmp_path_factory):
     """One site crawled on day 1, then on day 2 with every article revisited."""
     tmp = tmp_path_factory.mktemp("webarchive")
     db = f"sqlite:///{tmp}/archive.sqlite3"
-    with ReplicaProcess(scale=12, sites=[SITE], files=True) as rp:
+    with ReplicaProcess(scale=12, sites=[SITE]) as rp:
         listing = rp.sites[SITE]["listing"]
-        crawl(db, listing, cwd=tmp, extra=("-s", "ARCHIVER_FILES=1"))
+        crawl(db, listing, cwd=tmp)
         day1 = speech_gold(rp, day=1)
         rp.set_day(2)
-        crawl(db, listing, cwd=tmp, extra=("--revisit", "all", "-s", "ARCHIVER_FILES=1"))
+        crawl(db, listing, cwd=tmp, extra=("--revisit", "all"))
         day2 = speech_gold(rp, day=2, status=None)
     yield tmp, db, day1, day2
 
