@@ -28,6 +28,7 @@ from archiver.cms import (
     PageRequest, canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing,
 )
 from archiver.extract.encoding import decode_html
+from archiver.challenge import CHALLENGE_STATUSES, RobotsChallenged, challenge_note
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from archiver.report import SiteReport
 from archiver.spiders import walkcount
@@ -42,7 +43,6 @@ ARTICLE_PRIORITY, CONTINUATION_PRIORITY = 1, 2
 # Statuses handed to our callbacks instead of being dropped; 3xx stay with the redirect
 # middleware so that a redirect to the home page can be seen in `redirect_urls`.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 504, 521]
-CHALLENGE_STATUSES = (412, 521)
 GONE_STATUSES = {404: "http-404", 410: "http-410"}
 # What an article's continuation requests inherit from its first page's request.
 ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
@@ -225,7 +225,7 @@ class ColumnSpider(scrapy.Spider):
         yield FetchItem(site=site, page=to_page(response), run_id=self.run_id, kind="listing")
         if response.status in CHALLENGE_STATUSES:
             report.challenged = True
-            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            report.note(challenge_note(response.status, response.url))
             return
         if response.status >= 400 and self._is_stale_entry_point(target, response.url):
             yield self.listing_request(target, target.listing_url, pending=[])
@@ -336,6 +336,9 @@ class ColumnSpider(scrapy.Spider):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
         report = self.reports[site]
+        if isinstance(failure.value, RobotsChallenged):  # nothing was sent: robots.txt said it all
+            self._challenged_by_robots(report, failure.value)
+            return
         report.requests += 1
         report.listing_errors += 1
         error = _describe_failure(failure)
@@ -371,7 +374,7 @@ class ColumnSpider(scrapy.Spider):
         if response.status in CHALLENGE_STATUSES:
             report.challenged = True
             self._article_failed(meta)
-            report.note(f"HTTP {response.status} anti-crawler challenge at {response.url}; not circumvented")
+            report.note(challenge_note(response.status, response.url))
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="challenged")
             return
         if response.status != 200:
@@ -447,6 +450,9 @@ class ColumnSpider(scrapy.Spider):
         request = failure.request
         site = request.meta["site"]
         report = self.reports[site]
+        if isinstance(failure.value, RobotsChallenged):  # a revisit: the site is challenged, not broken
+            self._challenged_by_robots(report, failure.value)
+            return
         report.requests += 1
         report.errors += 1
         self._article_failed(request.meta)
@@ -459,6 +465,12 @@ class ColumnSpider(scrapy.Spider):
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-incomplete", error=error)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id,
                         kind="article-error", error=error)
+
+    @staticmethod
+    def _challenged_by_robots(report: SiteReport, exc: RobotsChallenged) -> None:
+        if not report.challenged:
+            report.challenged = True
+            report.note(str(exc))
 
     def _article_failed(self, meta: Mapping[str, Any]) -> None:
         if meta.get("target"):
