@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,7 +113,8 @@ def setup_logging(settings: Settings, log_file: str | None) -> None:
 
 
 def judge_health(report: SiteReport, previous: PreviousWalks, targets: list[CrawlTarget]) -> None:
-    """Add what is wrong with a site that answered: nothing listed, a shrunk column."""
+    """Add what is wrong with a site that answered: nothing listed, a shrunk column.
+    ``targets``: the site's own columns (all the run's targets are filtered here, at O(targets))."""
     if report.challenged or report.listing_pages == 0:
         return
     if report.listed == 0:
@@ -196,8 +198,11 @@ def conclude_run(sessions, prepared: PreparedRun, reports: list[SiteReport], *,
                  discovery: dict[str, dict] | None = None) -> int:
     """Judge each site's health, record the run's outcome, print the summary; the exit code."""
     reports = with_discovery(reports, discovery or {})
+    by_site: dict[str, list[CrawlTarget]] = defaultdict(list)
+    for target in prepared.targets:  # once: every report scanning every target was O(sites^2)
+        by_site[target.site].append(target)
     for report in reports:
-        judge_health(report, prepared.previous, prepared.targets)
+        judge_health(report, prepared.previous, by_site[report.site])
     reason = finish_reason or "finished"
     interrupted = reason != "finished"
     mark_cut_short(reports, reason)
