@@ -64,6 +64,9 @@ class CrawlResult:
     reports: list[SiteReport]
 
 
+NO_DELAY = 0.001  # seconds: what --delay 0 means (see build_settings)
+
+
 def build_settings(request: CrawlRequest) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
@@ -76,6 +79,11 @@ def build_settings(request: CrawlRequest) -> Settings:
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
     for name, value in request.settings.items():
         settings.set(name, value, priority="cmdline")
+    if settings.getfloat("DOWNLOAD_DELAY") < NO_DELAY:
+        # One request at a time per host holds at --delay 0 too. Scrapy's downloader (2.19)
+        # hands a slot's queued requests out in a loop that only stops after one when a delay
+        # is set: with none, a host got two or three requests at once (issue #21).
+        settings.set("DOWNLOAD_DELAY", NO_DELAY, priority="cmdline")
     if "CONCURRENT_REQUESTS" not in request.settings:
         settings.set("CONCURRENT_REQUESTS", concurrency_for(request.targets, settings), priority="cmdline")
     render.configure(settings, request.targets)  # the browser only when some site needs it
