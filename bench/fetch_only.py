@@ -32,6 +32,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from archiver import settings as archiver_settings
+from archiver.runner import NO_DELAY
 
 SETTINGS = {
     "USER_AGENT": archiver_settings.USER_AGENT,
@@ -44,7 +45,7 @@ SETTINGS = {
     # And its CONCURRENT_ITEMS: with Scrapy's default of 100, every response started 100 asyncio
     # tasks and a quarter of the baseline's CPU went there.
     "CONCURRENT_ITEMS": archiver_settings.CONCURRENT_ITEMS,
-    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_DELAY": NO_DELAY,  # what the crawl's --delay 0 is: one request at a time per host
     "DOWNLOAD_DELAY_JITTER": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "COOKIES_ENABLED": False,
