@@ -2,6 +2,8 @@
 
 - robots.txt that cannot be read (5xx, 429, network error) means "try later", not "allow
   everything" (Scrapy's default): every request to that host is skipped with a clear reason.
+  A robots.txt behind a 412/521 anti-crawler challenge is the site being ``challenged``, in the
+  words a challenged page gets (issue #21): reported, never circumvented.
 - A ``charset`` naming no text encoding is ignored (issue #15).
 - Retries wait before trying again, exponentially, honouring ``Retry-After`` (Scrapy's default
   retries immediately, which hammers a server that just said it is overloaded).
@@ -28,6 +30,7 @@ from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from archiver.challenge import CHALLENGE_STATUSES, RobotsChallenged
 from archiver.extract.encoding import decode_html, normalize_charset
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,16 @@ class RobotsUnreachable:
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
+
+    def allowed(self, url, user_agent) -> bool:
+        return False
+
+
+class RobotsChallenge:
+    """Stands in for a parser when robots.txt answered a challenge: nothing is allowed."""
+
+    def __init__(self, status: int, url: str) -> None:
+        self.status, self.url = status, url
 
     def allowed(self, url, user_agent) -> bool:
         return False
@@ -72,9 +85,16 @@ class RobotsTryLaterMiddleware(RobotsTxtMiddleware):
         if isinstance(rp, RobotsUnreachable):
             self._stats.inc_value("archiver/robots/unreachable_skipped")
             raise IgnoreRequest(f"robots.txt unreachable ({rp.reason}); try later")
+        if isinstance(rp, RobotsChallenge):
+            self._stats.inc_value("archiver/robots/challenged_skipped")
+            raise RobotsChallenged(rp.status, rp.url)
         super().process_request_2(rp, request)
 
     async def _parse_robots(self, response, netloc, request) -> None:
+        if response.status in CHALLENGE_STATUSES:
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            self._resolve(netloc, RobotsChallenge(response.status, response.url))
+            return
         if response.status >= 500 or response.status == 429:
             self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             self._resolve(netloc, RobotsUnreachable(f"HTTP {response.status}"))

@@ -76,6 +76,11 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # callbacks yield one item, or one item and a page of article requests, so 100 tasks per response
 # were ~150,000 asyncio tasks per 1,000 articles and a fifth of the reactor's time (issue #6).
 CONCURRENT_ITEMS = 8
+# Scrapy re-reads and parses a callback's source (inspect + ast) to warn about `return value` in
+# generators; its cache is keyed on bound methods, which die at once, so it re-parsed
+# parse_listing for ~1 response in 6: 9% of a 3,000-site nightly's CPU (issue #21). A lint
+# check, not a crawl's job.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Hand the downloader the request of the least busy site, not the newest: a listing page yields
 # twenty requests for one site, and Scrapy's default queue let them fill all CONCURRENT_REQUESTS
 # slots while the other sites waited (one request at a time per site means the others idle).

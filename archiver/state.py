@@ -51,6 +51,9 @@ def load_known(
 class PreviousWalks:
     complete: dict[str, int] = field(default_factory=dict)  # listing URL -> articles listed
     entry_points: dict[str, str | dict] = field(default_factory=dict)  # listing URL -> where its list really is
+    # Sites whose last run did not end ok for want of answers (timeouts, 5xx, a walk cut short):
+    # the slowest of a run, started first (issue #21).
+    struggled: set[str] = field(default_factory=set)
 
 
 def previous_walks(session: Session, sites: Iterable[str]) -> PreviousWalks:
@@ -75,6 +78,8 @@ def previous_walks(session: Session, sites: Iterable[str]) -> PreviousWalks:
                     decided.add(site)  # killed mid-run: walk again
                 continue
             decided.add(site)
+            if entry.get("outcome") not in (None, "ok", "challenged"):
+                found.struggled.add(site)
             for column in entry.get("complete_columns", []):
                 found.complete[column] = entry.get("listed", 0)
             for column, url in (entry.get("entry_points") or {}).items():

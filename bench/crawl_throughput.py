@@ -12,6 +12,10 @@ Against the replica sites (``--scale`` articles per site, six sites), politeness
    discarding the responses; and ``cppcc-archiver crawl --delay 0 LISTING…`` into a fresh SQLite
    archive. Each runs in a child process measured for wall time, CPU time of its whole process
    tree and peak RSS (``wait4`` plus psutil sampling, see bench/_common.py).
+   With ``--recipe``, a third run each round: the same URLs through the spider a user would
+   write instead (Scrapy + trafilatura + SQLite, ``bench/fetch_only.py --recipe``), so that CPU
+   per archived article is measured side by side, in one run, for all three (issue #21:
+   ours <= 2x fetch-only, <= 0.35x the recipe).
 2. The same crawl again on the unchanged replica (default ``--revisit due``): requests per site.
 
 The share is the ratio of the median wall times, end to end (start-up included) and over the
@@ -113,10 +117,14 @@ def count_articles(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
-def fetch_only(url_file: Path, workdir: Path, name: str):
+def fetch_only(url_file: Path, workdir: Path, name: str, recipe: Path | None = None):
+    cmd = [sys.executable, str(ROOT / "bench" / "fetch_only.py"), str(url_file)]
+    if recipe is not None:
+        db = workdir / f"{name}.sqlite3"
+        db.unlink(missing_ok=True)
+        cmd += ["--recipe", str(recipe), str(db)]
     with open(workdir / f"{name}.out", "w") as out:
-        result = run_measured([sys.executable, str(ROOT / "bench" / "fetch_only.py"), str(url_file)],
-                              stdout=out, stderr=subprocess.STDOUT, env=bench_env())
+        result = run_measured(cmd, stdout=out, stderr=subprocess.STDOUT, env=bench_env())
     report = json.loads((workdir / f"{name}.out").read_text().strip().splitlines()[-1])
     return result, report
 
@@ -135,6 +143,9 @@ def main() -> int:
     ap.add_argument("--replicas", type=int, default=1, metavar="N",
                     help="serve N copies of the six replica sites (other ports, other URLs) and crawl "
                     "all 6N columns: the way to a 10,000+ article crawl (default 1)")
+    ap.add_argument("--recipe", action="store_true",
+                    help="also run the Scrapy + trafilatura + SQLite recipe on the same URLs each round "
+                    "(issue #21: CPU per article side by side)")
     ap.add_argument("--keep", metavar="DIR", help="keep the archive, logs and URL list here")
     ap.add_argument("--profile", metavar="FILE",
                     help="run the warm-up crawl under cProfile, stats to FILE (slows it down; for "
@@ -163,11 +174,15 @@ def main() -> int:
             print("warning: the crawl made non-GET requests; fetch-only replays GETs only", file=sys.stderr)
         url_file = workdir / "urls.txt"
         url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+        article_file = workdir / "articles.txt"
+        with sqlite3.connect(warm) as conn:
+            article_file.write_text("".join(u + "\n" for (u,) in conn.execute("SELECT url FROM articles")))
 
-        runs: dict[str, list] = {"crawl": [], "fetch": []}
+        kinds = ("fetch", "crawl", "recipe") if args.recipe else ("fetch", "crawl")
+        runs: dict[str, list] = {kind: [] for kind in kinds}
         rows = []
         for n in range(1, args.rounds + 1):
-            order = ("fetch", "crawl") if n % 2 else ("crawl", "fetch")
+            order = kinds[(n - 1) % len(kinds):] + kinds[:(n - 1) % len(kinds)]  # each goes first in turn
             for kind in order:
                 rp.clear_log()
                 cpu0 = rp.cpu_seconds()
@@ -177,6 +192,10 @@ def main() -> int:
                     result = crawl(db, listings, workdir, f"crawl{n}", extra)
                     label, statuses = "crawl + extract + store", ""
                     articles = count_articles(db)
+                elif kind == "recipe":
+                    result, report = fetch_only(url_file, workdir, f"recipe{n}", recipe=article_file)
+                    label, statuses = "Scrapy + trafilatura + SQLite", json.dumps(report["statuses"])
+                    articles = report["stored"]
                 else:
                     result, report = fetch_only(url_file, workdir, f"fetch{n}")
                     label, statuses = "fetch only", json.dumps(report["statuses"])
@@ -195,6 +214,7 @@ def main() -> int:
 
     stored = [a for _, _, a in runs["crawl"]]
     arts = stored[-1]
+    cpu_ms = {kind: 1000 * median([r.cpu for r, _, _ in runs[kind]]) / arts for kind in kinds}
     print(f"### Throughput ({arts} articles stored per crawl, {len(urls)} listing+article URLs)\n")
     print(md_table(["round", "run", "exit", "requests", "articles stored", "process s", "request window s",
                     "CPU s (process tree)", "replica CPU s", "peak RSS MB (largest process)",
@@ -211,7 +231,9 @@ def main() -> int:
           f"{'met' if win >= 0.8 else 'NOT met'} in the window).")
     print(f"\n### CPU per article stored and memory, per process (median / max over the rounds, {arts} articles)\n")
     cpu_rows = []
-    for kind, label in (("crawl", "crawl"), ("fetch", "fetch only")):
+    for kind, label in (("crawl", "crawl"), ("fetch", "fetch only"), ("recipe", "recipe")):
+        if kind not in runs:
+            continue
         roles = sorted({role for r, _, _ in runs[kind] for role in r.process_cpu})
         for role in roles:
             values = [r.process_cpu[role] for r, _, _ in runs[kind] if role in r.process_cpu]
@@ -220,6 +242,11 @@ def main() -> int:
         cpu_rows.append([label, "whole tree (wait4)", f"{1000 * median([r.cpu for r, _, _ in runs[kind]]) / arts:.2f}",
                          f"{max(r.tree_rss_mb for r, _, _ in runs[kind]):.0f} (sum)"])
     print(md_table(["run", "process", "CPU ms per article", "peak RSS MB"], cpu_rows))
+    ratios = f"ours {cpu_ms['crawl']:.2f} ms, fetch-only {cpu_ms['fetch']:.2f} ms: {cpu_ms['crawl'] / cpu_ms['fetch']:.2f}x (target <= 2x)"
+    if "recipe" in cpu_ms:
+        ratios += (f"; recipe {cpu_ms['recipe']:.2f} ms: ours {cpu_ms['crawl'] / cpu_ms['recipe']:.2f}x of it "
+                   f"(target <= 0.35x; the recipe stored {runs['recipe'][-1][2]} of the {arts})")
+    print(f"\nCPU per article stored, whole process tree, medians: {ratios}.")
     print("\n(Per process: psutil, sampled every 100 ms, so the last moments of a process are missing; "
           "the whole tree is exact. Start-up is included: at small scales it weighs.)")
     if len(set(stored)) > 1:

@@ -57,6 +57,35 @@ def last_run(db_path: str) -> tuple[dict, dict]:
     return json.loads(stats or "{}"), json.loads(summary or "{}")
 
 
+def request_causes(log: list[dict], sites: dict, previous: dict) -> dict[str, int]:
+    """Requests of the healthy sites by cause (issue #21: <= 2 per site when nothing is new):
+    robots.txt, the column's first page, the rest of a column walked in full because the previous
+    run did not finish it, and anything else (the waste to look for)."""
+    complete = {c for r in previous.values() for c in r.get("complete_columns", [])}
+    first_paths = {slug: {SITES[s.template].listing_path} | {
+        u.split(str(SUFFIX), 1)[1].split("/", 1)[1].join(["/", ""])
+        for u in (r.get("entry_points") or {}).values()}
+        for slug, s in sites.items() for r in [next((v for k, v in previous.items() if k.startswith(f"site_{slug}_")), {})]}
+    walked_in_full = {slug for slug, s in sites.items()
+                      if not any(c.split("/")[2].startswith(s.host) for c in complete)}
+    out: dict[str, int] = defaultdict(int)
+    seen_first: set[str] = set()
+    for e in log:
+        s = sites[e["site"]]
+        if s.fault:
+            continue
+        if e["path"] == "/robots.txt":
+            out["robots.txt"] += 1
+        elif e["path"] in first_paths[e["site"]] and e["site"] not in seen_first:
+            seen_first.add(e["site"])
+            out["column, first page"] += 1
+        elif e["site"] in walked_in_full:
+            out["column walked in full (not complete before)"] += 1
+        else:
+            out[f"other: {e['path'].split('?')[0][:40]}"] += 1
+    return dict(out)
+
+
 def schedule(log: list[dict], sites: dict, delay: float, concurrency: int, t0: float) -> dict:
     per: dict[str, list[dict]] = defaultdict(list)
     for e in log:
@@ -114,6 +143,10 @@ def main() -> int:
           f"(site 1: {sites[0].articles:,}), --delay {args.delay}, settings {args.settings or 'default'}\n")
     rows, figures = [], {}
     for phase in args.phases.split(","):
+        try:
+            previous = last_run(db_path)[1]
+        except (sqlite3.Error, TypeError):  # a fresh archive: no run yet
+            previous = {}
         state.log.clear()
         t0 = time.time()
         with open(tmp / f"{phase}.out", "w") as out:
@@ -151,6 +184,11 @@ def main() -> int:
               f"(slowest site {sched['slowest_site']}, capacity {sched['capacity_bound']:.1f} s), "
               f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         print("   processes (CPU s): " + ", ".join(f"{k} {v:.1f}" for k, v in run.process_cpu.items()), flush=True)
+        causes = request_causes(list(state.log), by_slug, previous)
+        fig["requests_by_cause"] = causes
+        print("   healthy sites' requests by cause: " + ", ".join(
+            f"{k} {v} ({v / max(len(healthy), 1):.3f}/site)" for k, v in sorted(causes.items(), key=lambda kv: -kv[1])[:8]),
+            flush=True)
         if sched["starved"]:
             print(f"   starved: {sched['starved'][:10]}", flush=True)
     print()

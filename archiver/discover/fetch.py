@@ -17,12 +17,12 @@ import urllib.robotparser
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from archiver.challenge import CHALLENGE_STATUSES
 from archiver.cms import same_site
 from archiver.settings import DOWNLOAD_DELAY, USER_AGENT
 
 TIMEOUT = 30
 MAX_BYTES = 5_000_000  # a homepage or column page; anything larger is not one
-CHALLENGE_STATUSES = (412, 521)
 
 
 class FetchError(Exception):

@@ -110,9 +110,10 @@ def fault_rules(site: VirtualSite) -> list[dict]:
     if site.fault == "down":
         return [{"site": site.slug, "path": None, "mode": "status", "status": 503}]
     if site.fault == "challenge":
-        # On the column page: a challenge on robots.txt too is reported today as "robots.txt
-        # unreachable (HTTP 521)" (see the closing note of issue #21).
-        return [{"site": site.slug, "path": listing, "mode": "challenge", "status": 412 if site.index % 2 else 521}]
+        # Half on the column page (412), half already on robots.txt (521): both are reported
+        # `challenged`, in the same words.
+        path, status = (listing, 412) if site.index % 2 else ("/robots.txt", 521)
+        return [{"site": site.slug, "path": path, "mode": "challenge", "status": status}]
     return []
 
 

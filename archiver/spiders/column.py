@@ -13,6 +13,7 @@ not from the listings, with conditional requests.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any, AsyncIterator, Iterator, Mapping
@@ -29,6 +30,7 @@ from archiver.cms import (
     PageRequest, canonical_url, continuation_urls, is_soft_404, parse_families, parse_listing,
 )
 from archiver.extract.encoding import decode_html
+from archiver.challenge import CHALLENGE_STATUSES, RobotsChallenged, challenge_note
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 import archiver.report as site_reports
 from archiver.report import SiteReport
@@ -44,7 +46,6 @@ ARTICLE_PRIORITY, CONTINUATION_PRIORITY = 1, 2
 # Statuses handed to our callbacks instead of being dropped; 3xx stay with the redirect
 # middleware so that a redirect to the home page can be seen in `redirect_urls`.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 504, 521]
-CHALLENGE_STATUSES = (412, 521)
 GONE_STATUSES = {404: "http-404", 410: "http-410"}
 # What an article's continuation requests inherit from its first page's request.
 ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
@@ -168,6 +169,12 @@ class ColumnSpider(scrapy.Spider):
         self.ledger.stored(url)
 
     @cached_property
+    def _columns_per_site(self) -> Counter[str]:
+        # Counted once: counting per finished walk was O(sites x columns), seconds of a
+        # 3,000-site nightly's reactor (issue #21).
+        return Counter(t.site for t in self.targets.values())
+
+    @cached_property
     def families(self) -> frozenset[str] | None:
         """The family modules this run may use (ARCHIVER_FAMILIES; None: all; issue #16)."""
         return parse_families(self.settings.get("ARCHIVER_FAMILIES"))
@@ -278,8 +285,7 @@ class ColumnSpider(scrapy.Spider):
         yield FetchItem(site=site, page=to_page(response), run_id=self.run_id, kind="listing")
         if response.status in CHALLENGE_STATUSES:
             self.site_challenged(report.site)
-            self.site_note(site, f"HTTP {response.status} anti-crawler challenge at {response.url}; "
-                                 "not circumvented")
+            self.site_note(site, challenge_note(response.status, response.url))
             return
         if response.status >= 400 and self._is_stale_entry_point(target, response.url):
             yield self.listing_request(target, target.listing_url, pending=[])
@@ -360,7 +366,7 @@ class ColumnSpider(scrapy.Spider):
             yield request
             return
         ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"
-        several = sum(t.site == target.site for t in self.targets.values()) > 1
+        several = self._columns_per_site[target.site] > 1
         walkcount.end_walk(report, target.listing_url, walk, ended=ended, max_pages=max_pages,
                            stats=self.crawler.stats, name_column=several)
 
@@ -386,6 +392,9 @@ class ColumnSpider(scrapy.Spider):
             yield self.listing_request(target, target.listing_url, pending=[])
             return
         report = self.reports[site]
+        if isinstance(failure.value, RobotsChallenged):  # nothing was sent: robots.txt said it all
+            self._challenged_by_robots(report, failure.value)
+            return
         self.site_count(report.site, "requests")
         self.site_count(report.site, "listing_errors")
         error = _describe_failure(failure)
@@ -421,8 +430,7 @@ class ColumnSpider(scrapy.Spider):
         if response.status in CHALLENGE_STATUSES:
             self.site_challenged(report.site)
             self._article_failed(meta)
-            self.site_note(site, f"HTTP {response.status} anti-crawler challenge at {response.url}; "
-                                 "not circumvented")
+            self.site_note(site, challenge_note(response.status, response.url))
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-error", error="challenged")
             return
         if response.status != 200:
@@ -498,6 +506,9 @@ class ColumnSpider(scrapy.Spider):
         request = failure.request
         site = request.meta["site"]
         report = self.reports[site]
+        if isinstance(failure.value, RobotsChallenged):  # a revisit: the site is challenged, not broken
+            self._challenged_by_robots(report, failure.value)
+            return
         self.site_count(report.site, "requests")
         self.site_count(report.site, "errors")
         self._article_failed(request.meta)
@@ -510,6 +521,12 @@ class ColumnSpider(scrapy.Spider):
             yield FetchItem(site=site, page=page, run_id=self.run_id, kind="article-incomplete", error=error)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id,
                         kind="article-error", error=error)
+
+    def _challenged_by_robots(self, report: SiteReport, exc: RobotsChallenged) -> None:
+        # Once per site: every request of a challenged host fails the same way.
+        if not self.crawler.stats.get_value(site_reports.site_stat(report.site, "challenged")):
+            self.site_challenged(report.site)
+            self.site_note(report.site, str(exc))
 
     def _article_failed(self, meta: Mapping[str, Any]) -> None:
         if meta.get("target"):

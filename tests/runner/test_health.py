@@ -37,6 +37,23 @@ def test_unreachable_robots_txt_means_try_later(fresh_replica, tmp_path):
     assert {e["path"] for e in fresh_replica.access_log(site="hanweb")} == {"/robots.txt"}
 
 
+def test_challenged_robots_txt_is_reported_challenged(fresh_replica, tmp_path):
+    """Issue #21: a 412/521 on robots.txt is the site being challenged, not "robots.txt
+    unreachable": the same wording as a challenged page, nothing else asked of the host."""
+    fresh_replica.fault("hanweb", "/robots.txt", "challenge", status=521)
+    fresh_replica.fault("trs", "/robots.txt", "challenge", status=412)
+    proc = crawl(f"sqlite:///{tmp_path}/a.sqlite3", fresh_replica.sites["hanweb"]["listing"],
+                 fresh_replica.sites["trs"]["listing"], fresh_replica.sites["detail"]["listing"],
+                 cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    for family, status in (("hanweb", 521), ("trs", 412)):
+        line = site_line(proc.stdout, fresh_replica, family)
+        assert ": challenged, 0 new" in line, line
+        assert f"HTTP {status} anti-crawler challenge at http" in line, line
+        assert "/robots.txt; not circumvented" in line and "unreachable" not in line, line
+        assert [e["path"] for e in fresh_replica.access_log(site=family)] == ["/robots.txt"]  # once, no retry
+    assert ": ok" in site_line(proc.stdout, fresh_replica, "detail")
+
 def test_robots_disallow_is_obeyed(fresh_replica, tmp_path):
     gold = speech_gold(fresh_replica, site="trs")
     banned = sorted(gold)[0]
