@@ -1,6 +1,6 @@
 """Derive an article's fields from its raw pages, counting every cleaning action in the stats.
 
-The work is done by pure functions (archiver.extract.record and what it composes), in a child
+The work is done by pure functions (archiver.article and what it composes), in a child
 process (``ARCHIVER_EXTRACT_PROCESSES``, see lanes.py) so that the reactor's thread goes on
 downloading; this wrapper only feeds them the item and counts what they did under
 ``archiver/…`` so that a crawl's stats say what was removed and archivists can audit it.
@@ -13,8 +13,8 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from archiver.article import EXTRACTOR, Extraction
 from archiver.cms import parse_families
-from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
 from archiver.pipelines.lanes import ProcessLane, lane_deadlines
 from archiver.pipelines.work import extract_article
