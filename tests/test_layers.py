@@ -8,6 +8,7 @@ nobody opens. (``tests/storage/test_layers.py`` keeps ``storage/`` below ``archi
 from __future__ import annotations
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,9 +20,12 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES = {_module(path): path for path in sorted(ARCHIVER.rglob("*.py"))}
+
+
 def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, relative imports made absolute (``from . import x`` gives
-    both the package and ``package.x``: either may be a module)."""
+    """Every module ``path`` imports, relative imports made absolute: ``from P import x`` names
+    ``P.x`` when that is a module of ours, else ``P``."""
     package = _module(path) if path.name == "__init__.py" else _module(path).rpartition(".")[0]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -32,8 +36,8 @@ def imports(path: Path) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([node.module] if node.module else []))
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
+            names.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                         for alias in node.names)
     return names
 
 
@@ -48,7 +52,7 @@ def _folder(module: str) -> str | None:
 def folder_arrows() -> dict[tuple[str, str], set[str]]:
     """(importing folder, imported folder) -> the files of the first that import the second."""
     arrows: dict[tuple[str, str], set[str]] = {}
-    for path in sorted(ARCHIVER.rglob("*.py")):
+    for path in MODULES.values():
         here = _folder(_module(path))
         for name in imports(path):
             there = _folder(name)
@@ -63,6 +67,15 @@ def test_the_reader_sees_the_known_arrows() -> None:
     assert ("cms", "extract") in arrows  # cms/base.py uses the cleaning functions
     assert ("cli", "spiders") in arrows  # cli/crawl.py runs the column spider
     assert "archiver.cms.base" in imports(ARCHIVER / "cms" / "__init__.py")  # `from .base import`
+
+
+def test_no_import_cycle() -> None:
+    graph = {name: {m for m in imports(path) if m in MODULES and m != name} for name, path in MODULES.items()}
+    assert sum(map(len, graph.values())) > 100  # the imports were read
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise AssertionError(f"import cycle: {' -> '.join(exc.args[1])}") from None
 
 
 def test_no_two_folders_import_each_other() -> None:
