@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archiver.extract.record import EXTRACTOR, extract_record
+from archiver.article import EXTRACTOR, extract_record
 from archiver.extract.trace import Trace
 from archiver.items import FetchedPage
 

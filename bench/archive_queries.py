@@ -113,7 +113,7 @@ def _seed_bodies(session) -> list[str]:  # type: ignore[no-untyped-def]
 
 def load_synthetic(db: Path, first: int, total: int, batch: int) -> float:
     """Write articles ``first``..``total``-1 through storage.repository; returns seconds."""
-    from archiver.extract.record import EXTRACTOR
+    from archiver.article import EXTRACTOR
     from archiver.items import FetchedPage
     from storage import repository
     from storage.db import make_engine, make_session_factory
@@ -154,7 +154,7 @@ def load_bulk(db: Path, first: int, total: int, batch: int) -> float:
     """Articles ``first``..``total``-1 by Core executemany, with add_version's column values."""
     from sqlalchemy import func, insert, select
 
-    from archiver.extract.record import EXTRACTOR
+    from archiver.article import EXTRACTOR
     from storage import repository
     from storage.db import make_engine, make_session_factory
     from storage.models import Article, Fetch, Snapshot, SnapshotFetch

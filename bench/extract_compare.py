@@ -102,7 +102,7 @@ def saved_pages(scale: int, pages: str | None, keep: str | None) -> Iterator[Pat
 
 
 def run_ours(pages: list[tuple[str, bytes, str | None]]) -> dict:
-    from archiver.extract.record import extract_record
+    from archiver.article import extract_record
     from archiver.items import FetchedPage
 
     now = datetime.now(UTC)

@@ -33,8 +33,8 @@ MODES = {"family modules": None, "generic alone": frozenset({"generic"})}
 def extract(article: dict, families: frozenset[str] | None) -> dict:
     """The article as the mode's own path reads it: from its first page, following the
     continuation pages that path finds (a generic path that misses them loses body text)."""
+    from archiver.article import extract_record
     from archiver.cms import canonical_url
-    from archiver.extract.record import extract_record
     from archiver.items import FetchedPage
 
     now = datetime.now(UTC)

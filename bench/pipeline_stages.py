@@ -30,7 +30,7 @@ def main() -> int:
 
     from extract_compare import load_articles, save_pages
 
-    from archiver.extract.record import EXTRACTOR, extract_record
+    from archiver.article import EXTRACTOR, extract_record
     from archiver.items import FetchedPage
     from storage import repository
     from storage.db import make_engine, make_session_factory, upgrade

@@ -146,7 +146,7 @@ def output_for(page: FetchedPage, options: Options) -> str:
 
 
 def record_for(page: FetchedPage, options: Options) -> dict[str, Any]:
-    from archiver.extract.record import EXTRACTOR, extract_record
+    from archiver.article import EXTRACTOR, extract_record
 
     result = extract_record([page], family=options.family, overrides=options.overrides,
                             families=options.families)

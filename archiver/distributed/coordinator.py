@@ -124,9 +124,9 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
         server.set(keys.state, STOPPING)
     lease = scrapy_settings.getfloat("ARCHIVER_REDIS_LEASE", DEFAULT_LEASE)
     stragglers = wait_for_workers(server, keys, worker, timeout=lease + args.idle_exit + 10)
-    reports = merged_reports(server, keys, targets)
-    settle_columns(server, keys, reports)  # before close_run drops what no writer confirmed
     stats = merged_stats(server, keys)
+    reports = merged_reports(server, keys, targets, stats)
+    settle_columns(server, keys, reports)  # before close_run drops what no writer confirmed
     stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
     workers = worker_summaries(server, keys)
     stats["distributed/workers"] = len(workers)

@@ -6,9 +6,12 @@ any machine reads them back, so every worker crawls exactly the run the coordina
 (same targets, revisit policy, delay and ``-s`` settings) and judges "new" against the same
 snapshot of the archive, whatever other workers stored meanwhile.
 
-Reports: each worker adds the *change* in its counters since its last flush to per-site hashes
-(HINCRBY in one MULTI/EXEC) before it acknowledges a request, so the sum over workers is what a
-single process would have counted. A worker killed between storing an article and flushing has
+Reports: each worker adds the *change* in its numeric Scrapy stats since its last flush to the
+run's stats hash (HINCRBY in one MULTI/EXEC) before it acknowledges a request, so the sum over
+workers is what a single process would have counted. A site's counts and challenge are among
+those stats (``archiver/site/<slug>/…``, archiver/report.py); beside them each worker adds what
+its reports hold that no number says (complete columns, shortfalls, notes, entry points), and
+the run's reports are made from both by ``report.from_stats``, as a single process makes them. A worker killed between storing an article and flushing has
 that request done again by another worker, which then counts the article as unchanged: the
 archive holds it once either way.
 """
@@ -22,7 +25,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from archiver.distributed.keys import RunKeys, current_key
-from archiver.report import SiteReport
+from archiver.report import SiteReport, from_stats
 from archiver.spiders.column import CrawlTarget, KnownArticle
 from archiver.spiders.completeness import ColumnLedger
 
@@ -39,8 +42,8 @@ def _report_fields(kind: str) -> tuple[str, ...]:
     return tuple(f.name for f in fields(SiteReport) if str(f.type).split("[")[0] == kind)
 
 
-COUNTERS = _report_fields("int")  # summed (HINCRBY)
-FLAGS = _report_fields("bool")  # true if any worker's is
+# The counts and `challenged` are not among these: they come from the stats (report.from_stats).
+FLAGS = tuple(n for n in _report_fields("bool") if n != "challenged")  # true if any worker's is
 LISTS = tuple(n for n in _report_fields("list") if n != "health")  # appended; health is judged at the end
 MAPPINGS = _report_fields("dict")  # merged
 MAX_MESSAGES = 20  # as SiteReport.note keeps
@@ -165,7 +168,8 @@ def settle_columns(server: Any, keys: RunKeys, reports: Iterable[SiteReport]) ->
 
 
 class ReportLedger:
-    """Adds one worker's report and stats changes to the run's totals in Redis."""
+    """Adds one worker's stats changes, and what its reports hold beyond the stats, to the run's
+    totals in Redis."""
 
     def __init__(self, server: Any, keys: RunKeys) -> None:
         self.server = server
@@ -180,10 +184,6 @@ class ReportLedger:
             now = report.to_dict()
             before = self.flushed.get(report.site, {})
             key = self.keys.report(report.site)
-            for name in COUNTERS:
-                delta = now[name] - before.get(name, 0)
-                if delta:
-                    pipe.hincrby(key, name, delta)
             for name in FLAGS:
                 if now[name] and not before.get(name):
                     pipe.hset(key, name, 1)
@@ -209,15 +209,15 @@ class ReportLedger:
         self.flushed_stats = numbers
 
 
-def merged_reports(server: Any, keys: RunKeys, targets: Iterable[CrawlTarget]) -> list[SiteReport]:
-    """The run's per-site reports, summed over every worker that flushed."""
+def merged_reports(server: Any, keys: RunKeys, targets: Iterable[CrawlTarget],
+                   stats: Mapping[str, Any]) -> list[SiteReport]:
+    """The run's per-site reports: what every worker that flushed added, with the counts of the
+    run's summed ``stats`` (``merged_stats``)."""
     reports: dict[str, SiteReport] = {}
     for target in targets:
         reports.setdefault(target.site, SiteReport(site=target.site, listing_url=target.listing_url))
     for site, report in reports.items():
         values = {_text(k): int(float(v)) for k, v in server.hgetall(keys.report(site)).items()}
-        for name in COUNTERS:
-            setattr(report, name, values.get(name, 0))
         for name in FLAGS:
             setattr(report, name, bool(values.get(name)))
         for name in LISTS:
@@ -226,7 +226,7 @@ def merged_reports(server: Any, keys: RunKeys, targets: Iterable[CrawlTarget]) -
         for name in MAPPINGS:
             mapping = server.hgetall(keys.report_list(site, name))
             setattr(report, name, {_text(k): _text(v) for k, v in mapping.items()})
-    return list(reports.values())
+    return [from_stats(walk, stats) for walk in reports.values()]
 
 
 def merged_stats(server: Any, keys: RunKeys) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Derive an article's fields from its raw pages, counting every cleaning action in the stats.
 
-The work is done by pure functions (archiver.extract.record and what it composes) in the crawl's
+The work is done by pure functions (archiver.article and what it composes) in the crawl's
 process (issue #21: a child process for it cost more CPU and twice the memory for nothing at
 production politeness); this wrapper only feeds them the item and counts what they did under
 ``archiver/…`` so that a crawl's stats say what was removed and archivists can audit it.
@@ -14,9 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from archiver import offthread
-
+from archiver.article import EXTRACTOR, Extraction
 from archiver.cms import parse_families
-from archiver.extract.record import EXTRACTOR, Extraction
 from archiver.items import ArticleItem
 from archiver.pipelines.work import extract_article
 

@@ -1,7 +1,7 @@
 """Re-extract stored raw pages with the current extractor (``cppcc-archiver reprocess``).
 
 For each article's current version, the raw fetches that produced it are read back from the
-archive and given to ``archiver.extract.record.extract_record`` with the inputs recorded in the
+archive and given to ``archiver.article.extract_record`` with the inputs recorded in the
 version's ``context`` (CMS family, listing title and date). A new version is added only when
 the content hash differs, with ``reason="reextract"`` and both extractor versions, so the
 history shows what a rule change did. Each article is its own transaction.
@@ -84,9 +84,9 @@ def _iter_current(session: Session, site: str | None) -> Iterator[tuple[int, str
 
 def default_extractor() -> tuple[Callable[..., Any], str]:
     # Imported lazily: the extractor is a separate, heavier component.
-    from archiver.extract import record
+    from archiver import article
 
-    return record.extract_record, record.EXTRACTOR
+    return article.extract_record, article.EXTRACTOR
 
 
 def reprocess(

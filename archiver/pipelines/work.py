@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, event, or_, select
 
+from archiver.article import Extraction, extract_record
 from archiver.extract.filetext import TEXT_EXTRACTOR
-from archiver.extract.record import Extraction, extract_record
 from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, UnchangedItem
 from storage import bulk, files, repository
 from storage.db import BUSY_TIMEOUT_MS, make_engine, make_session_factory, use_explicit_transactions

@@ -26,7 +26,7 @@ class SpiderArgumentError(ValueError):
 
 def targets_from_arguments(settings, kwargs: dict[str, Any]) -> dict[str, Any]:
     """The spider's keyword arguments for ``-a`` strings; sets ARCHIVER_DB and upgrades it."""
-    from archiver.cli.options import UsageError, check_archive, database_url
+    from archiver.database import UsageError, check_archive, database_url
     from archiver.sites import RegistryError, load_registry, slug_for_url
     from archiver.targets import CrawlTarget
     from storage.db import upgrade

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from archiver.article import extract_record
 from archiver.cms import continuation_urls, extract_page, is_soft_404
-from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 
 NOW = datetime(2025, 6, 3, 1, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extract.record import extract_record
+from archiver.article import extract_record
 from archiver.extract.trace import Trace
 from archiver.items import FetchedPage
 from tests.clirun import run_cli

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from archiver.article import extract_record
 from archiver.cms import detect_family, parse_listing
 from archiver.extract.encoding import decode_html
-from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures"

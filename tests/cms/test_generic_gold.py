@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archiver.extract.record import extract_record
+from archiver.article import extract_record
 from archiver.replica.families import available
 
 from archiver.items import FetchedPage

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from archiver.article import extract_record
 from archiver.cms import DETECTED, PageRequest, canonical_url
-from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 from tests.cms.spider_walk import spider_walk
 

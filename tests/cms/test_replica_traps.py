@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from archiver.article import extract_record
 from archiver.cms import canonical_url, is_soft_404, parse_listing
 from archiver.extract.encoding import decode_html
-from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 from tests.cms.test_gold import FAMILIES, _walk, http_get
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.extract.record import extract_record
+from archiver.article import extract_record
 from archiver.items import FetchedPage
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "shapes"

@@ -8,7 +8,7 @@ from archiver.distributed.runstate import (
     ReportLedger, RunConfig, current_run, load_known, merged_reports, merged_stats, publish_run,
     wait_for_run,
 )
-from archiver.report import SiteReport
+from archiver.report import SiteReport, from_stats
 from archiver.spiders.column import CrawlTarget, KnownArticle
 
 pytestmark = pytest.mark.redis
@@ -34,26 +34,35 @@ def test_a_published_run_is_found_with_everything_a_worker_needs(server, keys):
     assert wait_for_run(server, keys.prefix, wait=0) is None
 
 
+def _site(name: str) -> str:
+    return f"archiver/site/hubei_jingzhou/{name}"
+
+
 def test_reports_of_two_workers_add_up_and_repeated_flushes_count_once(server, keys):
-    a, b = (SiteReport("hubei_jingzhou", "http://a.example/ldjh/") for _ in range(2))
+    # Each worker's report as its spider makes it: its walk with the counts of its own stats.
+    walk_a, walk_b = (SiteReport("hubei_jingzhou", "http://a.example/ldjh/") for _ in range(2))
     ledger_a, ledger_b = ReportLedger(server, keys), ReportLedger(server, keys)
-    a.requests, a.new, a.listed = 5, 3, 8
-    a.note("listing page 3 answered HTTP 503")
-    ledger_a.flush([a], {"downloader/request_count": 5, "elapsed_time_seconds": 1.5, "finish_reason": "x"})
-    a.requests, a.new = 9, 4  # more work since the last flush
-    a.complete_columns.append("http://a.example/ldjh/")
-    a.entry_points["http://a.example/ldjh/"] = "http://a.example/api"
-    ledger_a.flush([a], {"downloader/request_count": 9, "elapsed_time_seconds": 2.0})
-    ledger_a.flush([a], {"downloader/request_count": 9, "elapsed_time_seconds": 2.0})  # nothing new
-    b.requests, b.updated, b.challenged = 2, 1, True
-    ledger_b.flush([b], {"downloader/request_count": 2})
-    [merged] = merged_reports(server, keys, TARGETS[:1])
+    stats_a = {"downloader/request_count": 5, "elapsed_time_seconds": 1.5, "finish_reason": "x",
+               _site("requests"): 5, _site("new"): 3, _site("listed"): 8,
+               _site("messages"): ["listing page 3 answered HTTP 503"]}
+    ledger_a.flush([from_stats(walk_a, stats_a)], stats_a)
+    stats_a.update({"downloader/request_count": 9, "elapsed_time_seconds": 2.0,
+                    _site("requests"): 9, _site("new"): 4})  # more work since the last flush
+    walk_a.complete_columns.append("http://a.example/ldjh/")
+    walk_a.entry_points["http://a.example/ldjh/"] = "http://a.example/api"
+    ledger_a.flush([from_stats(walk_a, stats_a)], stats_a)
+    ledger_a.flush([from_stats(walk_a, stats_a)], stats_a)  # nothing new
+    stats_b = {"downloader/request_count": 2, _site("requests"): 2, _site("updated"): 1, _site("challenged"): 1}
+    ledger_b.flush([from_stats(walk_b, stats_b)], stats_b)
+    stats = merged_stats(server, keys)
+    [merged] = merged_reports(server, keys, TARGETS[:1], stats)
     assert (merged.requests, merged.new, merged.updated, merged.listed) == (11, 4, 1, 8)
     assert merged.challenged is True
     assert merged.complete_columns == ["http://a.example/ldjh/"]
     assert merged.entry_points == {"http://a.example/ldjh/": "http://a.example/api"}
     assert merged.messages == ["listing page 3 answered HTTP 503"]
-    stats = merged_stats(server, keys)
+    # The counts are kept once, in the stats: the site's own hash holds only what no stat says.
+    assert not set(server.hkeys(keys.report("hubei_jingzhou"))) & {b"requests", b"new", b"challenged"}
     assert stats["downloader/request_count"] == 11
     assert stats["elapsed_time_seconds"] == pytest.approx(2.0)
     assert "finish_reason" not in stats

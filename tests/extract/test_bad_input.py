@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archiver.extract.record import extract_record
+from archiver.article import extract_record
 from archiver.items import FetchedPage
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)

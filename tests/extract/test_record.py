@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from archiver.extract.record import EXTRACTOR, FIELD_NAMES, extract_record, pick_published
+from archiver.article import EXTRACTOR, FIELD_NAMES, extract_record
+from archiver.extract.pick import pick_published
 from archiver.items import FetchedPage
 from archiver.replica.chrome import Chrome
 from archiver.replica.families import build_sites

@@ -2,7 +2,7 @@
 expansion (billion laughs) and external entities in XML listings, hostile link schemes.
 
 The crawler calls exactly these functions on whatever a site sends (archiver.cms.parse_listing
-for listings, archiver.extract.record.extract_record for articles). Each call is bounded by
+for listings, archiver.article.extract_record for articles). Each call is bounded by
 pytest-timeout; memory is bounded by the kernel's peak-RSS counter of this process.
 """
 
@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from archiver.article import extract_record
 from archiver.cms import parse_listing
-from archiver.extract.record import extract_record
 from archiver.items import FetchedPage
 from archiver.middlewares import SameSiteRedirectMiddleware
 from archiver.spiders.column import _same_site
@@ -229,7 +229,7 @@ def test_redirects_off_the_site_are_refused(target):
 
 
 # Terminal escapes planted in a page must not reach the archive (and `show`): found by this
-# suite, fixed in archiver/extract/record.py.
+# suite, fixed in archiver/extract/pick.py.
 def test_extracted_fields_carry_no_terminal_escapes():
     title = "市政协主席在全市政协工作会议上的讲话"
     text = article(f"<p>{PARA}\x1b[2J\x1b]8;;http://evil/\x07链接</p>", title=title + "\x1b[31m")

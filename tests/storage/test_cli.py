@@ -155,7 +155,7 @@ def test_reprocess_reports_failures(session, db_url, monkeypatch, capsys) -> Non
 
 
 def test_reprocess_with_the_real_extractor(session, db_url) -> None:  # type: ignore[no-untyped-def]
-    record = pytest.importorskip("archiver.extract.record")
+    record = pytest.importorskip("archiver.article")
     html = ("<html><head><meta charset='utf-8'><title>在市政协会议上的讲话</title></head><body>"
             "<h1>在市政协会议上的讲话</h1><div class='info'>发布时间：2023-05-22 来源：市政协</div>"
             "<div id='content'><p>各位委员：</p><p>今天会议圆满完成各项议程。</p></div></body></html>")
