@@ -1,7 +1,8 @@
-"""Attachments (issue #19): text extraction per MB (pypdf vs pdfminer.six, python-docx), and a
+"""Attachments (issue #19): text extraction per MB (pypdf vs pdfminer.six, python-docx, xlrd), and a
 crawl of replica sites with files on vs off: articles/s, archive bytes per article.
 
     .venv/bin/python bench/attachments.py [--scale 60] [--sites trs,hanweb,datepath] [--keep DIR]
+    .venv/bin/python bench/attachments.py --extraction-only
 
 The extraction part reads generated files in this process (median of ``--repeat`` runs); the
 crawl part serves the replica over real HTTP and runs ``cppcc-archiver crawl --delay 0`` twice
@@ -49,6 +50,13 @@ def big_docx(paragraphs: int) -> bytes:
     return speech_docx(lines)
 
 
+def big_xls(rows: int) -> bytes:
+    """As large as the replica's one-FAT-sector OLE2 writer allows (~64 kB)."""
+    from archiver.replica.files import xls_workbook
+
+    return xls_workbook("表", [(r, c, f"政协委员{r}") for r in range(rows) for c in range(8)])
+
+
 def timed(fn, repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     times, chars = [], 0
     for _ in range(repeat):
@@ -61,13 +69,14 @@ def timed(fn, repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
 def extraction(repeat: int) -> str:
     from archiver.extract.filetext import Limits, extract_text
 
-    pdf, docx = many_page_pdf(200), big_docx(4000)
+    pdf, docx, xls = many_page_pdf(200), big_docx(4000), big_xls(230)
     limits = Limits(max_pages=10_000, seconds=600)
     rows = []
     for label, data, fn in [
         ("PDF, pypdf (ours)", pdf, lambda: extract_text(pdf, url="a.pdf", limits=limits).text),
         ("PDF, pdfminer.six", pdf, lambda: _pdfminer(pdf)),
         ("DOCX, python-docx (ours)", docx, lambda: extract_text(docx, url="a.docx", limits=limits).text),
+        ("XLS, xlrd (ours)", xls, lambda: extract_text(xls, url="a.xls", limits=limits).text),
     ]:
         seconds, chars = timed(fn, repeat)
         mb = len(data) / 1e6
@@ -131,10 +140,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", default=None)
+    parser.add_argument("--extraction-only", action="store_true", help="skip the crawls")
     args = parser.parse_args()
     print_machine("Attachments: text extraction and crawls with files on/off (issue #19)")
     print("\n### Text extraction\n")
     print(extraction(args.repeat))
+    if args.extraction_only:
+        return
     print("\n### Crawl, files on vs off\n")
     print(crawl(args.scale, args.sites.split(","), args.rounds, args.keep))
 

@@ -56,10 +56,16 @@ def pdf_file(objs: list[bytes]) -> bytes:
 def doc(label: str) -> bytes:
     """A minimal OLE2 compound file (what ``file`` calls "Composite Document File V2") holding a
     ``WordDocument`` stream that starts with the Word FIB magic 0xA5EC."""
+    return ole2("WordDocument", struct.pack("<HH", 0xA5EC, 0x00C1) + label.encode("utf-16-le"))
+
+
+def ole2(stream: str, body: bytes) -> bytes:
+    """An OLE2 compound file holding one stream (at most 127 sectors: one FAT sector)."""
     free, end, fatsect, nostream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
-    body = struct.pack("<HH", 0xA5EC, 0x00C1) + label.encode("utf-16-le")
-    body = body.ljust(4608, b"\0")  # >= 4096 bytes: stored in regular sectors, no mini stream
+    # >= 4096 bytes: stored in regular sectors, no mini stream; padded to whole sectors
+    body = body.ljust(max(4608, -(-len(body) // 512) * 512), b"\0")
     nsect = len(body) // 512
+    assert nsect <= 125, "one FAT sector only"
     header = bytearray(512)
     header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
     struct.pack_into("<HHHHH", header, 24, 0x003E, 0x0003, 0xFFFE, 9, 6)
@@ -83,6 +89,6 @@ def doc(label: str) -> bytes:
         struct.pack_into("<II", e, 116, start, size)
         return bytes(e)
 
-    directory = (entry("Root Entry", 5, 1, end, 0) + entry("WordDocument", 2, nostream, 2, len(body))
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(stream, 2, nostream, 2, len(body))
                  + entry("", 0, nostream, 0, 0) + entry("", 0, nostream, 0, 0))
     return bytes(header) + fat_sector + directory + body

@@ -2,7 +2,8 @@
 
 Each site carries four such articles: a speech whose full text is a PDF under a one-paragraph
 intro, one whose text is a DOCX, one with a legacy WPS file (no text reader: its status must say
-so), and a speech published as scanned page images. The intro never names the speaker: only the
+so) and an Excel 97-2003 ``.xls`` schedule (read by xlrd: ``FILE_PHRASE["xls"]`` is in a cell),
+and a speech published as scanned page images. The intro never names the speaker: only the
 file's first lines do (``在…上的讲话`` / post and name / date), so speaker, post and date can only
 come from the attachment (the gold records hold what the pages say: the occasion, from the
 title; the files' own fields are ``SPEAKERS``/``DELIVERED`` here). Every phrase in ``FILE_PHRASE`` appears in a file and never on a page.
@@ -18,6 +19,7 @@ extractor reads the Chinese back; python-docx for DOCX), cached per article.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from datetime import datetime
@@ -29,13 +31,14 @@ from archiver.replica.model import BEIJING, Article, Block
 from archiver.replica.sites import SITES
 
 # A phrase that exists only inside the files, one per kind (tests search for it).
-FILE_PHRASE = {"pdf": "附件独有短语甲乙丙", "docx": "附件独有短语丁戊己"}
+FILE_PHRASE = {"pdf": "附件独有短语甲乙丙", "docx": "附件独有短语丁戊己", "xls": "附件独有短语庚辛壬"}
 SPEAKERS = {"pdf": ("市政协主席", "韩立明"), "docx": ("市政协副主席", "鲁振华")}
 OCCASION = {"pdf": "全市政协系统理论研讨会", "docx": "全市政协提案工作会议"}
 DELIVERED = {"pdf": "2019-06-12", "docx": "2019-03-21"}
 CONTENT_TYPES = {"pdf": "application/pdf",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "doc": "application/msword", "wps": "application/vnd.ms-works", "png": "image/png",
+                 "doc": "application/msword", "wps": "application/vnd.ms-works",
+                 "xls": "application/vnd.ms-excel", "png": "image/png",
                  "jpg": "image/jpeg"}
 
 
@@ -68,7 +71,8 @@ def file_articles(site: str) -> list[Article]:
         site=site, key="file-wps", num=base + 4, title="在全市政协委员履职培训班上的讲话",
         published=_when("2018-11-05 10:20"),
         blocks=[Block("p", "11月5日，全市政协委员履职培训班开班。现将开班式上的讲话全文刊发如下，请点击附件下载阅读。"), SECOND,
-                Block("att", "在全市政协委员履职培训班上的讲话.wps", "wps")], occasion="全市政协委员履职培训班",
+                Block("att", "在全市政协委员履职培训班上的讲话.wps", "wps"),
+                Block("att", "全市政协委员履职培训班日程安排.xls", "xls")], occasion="全市政协委员履职培训班",
     ))
     out.append(Article(
         site=site, key="file-scan", num=base + 6, title="在全市政协文史工作座谈会上的讲话（扫描件）",
@@ -116,6 +120,8 @@ def content(a: Article, i: int, b: Block, *, revised: bool = False) -> tuple[byt
         return speech_docx(tuple(speech_lines("docx", revised))), CONTENT_TYPES["docx"], []
     if b.ext == "wps":
         return assets.doc(b.text), CONTENT_TYPES["wps"], []
+    if b.ext == "xls":
+        return schedule_xls(), CONTENT_TYPES["xls"], []
     return None
 
 
@@ -177,6 +183,48 @@ def speech_pdf(lines: tuple[str, ...]) -> bytes:
         b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -140 1000 860] "
         b"/ItalicAngle 0 /Ascent 860 /Descent -140 /CapHeight 700 /StemV 80 >>",
     ])
+
+
+SCHEDULE = (("时间", "内容", "地点"),
+            ("11月5日上午", "开班式暨专题辅导", "市政协机关报告厅"),
+            ("11月5日下午", f"分组讨论：{FILE_PHRASE['xls']}", "各小组会议室"),
+            ("11月6日上午", "结业式", "市政协机关报告厅"))
+
+
+def _biff(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _biff_text(text: str, width: str) -> bytes:
+    """A BIFF8 unicode string: its length (``B`` or ``H``), flags (1: UTF-16LE), the characters."""
+    return struct.pack(f"<{width}B", len(text), 1) + text.encode("utf-16-le")
+
+
+@lru_cache(maxsize=1)
+def schedule_xls() -> bytes:
+    """The .xls attachment: one sheet holding ``SCHEDULE``."""
+    return xls_workbook("日程安排", [(r, c, text) for r, row in enumerate(SCHEDULE) for c, text in enumerate(row)])
+
+
+def xls_workbook(name: str, cells: list[tuple[int, int, str]], dims: tuple[int, int] | None = None) -> bytes:
+    """An Excel 97-2003 workbook (BIFF8 in an OLE2 ``Workbook`` stream) with one sheet of text
+    cells (row, column, text); ``dims``: the rows and columns its DIMENSIONS record claims (a
+    hostile file claims more than it has). The smallest file xlrd and Excel read, written here
+    because no maintained library writes .xls."""
+    def bof(kind: int) -> bytes:
+        return _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
+
+    eof = _biff(0x000A, b"")
+    rows, cols = dims or (max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1)
+    sheet = [bof(0x0010), _biff(0x0200, struct.pack("<IIHHH", 0, rows, 0, cols, 0))]
+    for r, c, text in cells:  # LABEL: row, column, XF index 0, the string
+        sheet.append(_biff(0x0204, struct.pack("<HHH", r, c, 0) + _biff_text(text, "H")))
+    sheet.append(eof)
+    # BOUNDSHEET holds the sheet's offset in the stream, past BOUNDSHEET itself: its size first
+    head = bof(0x0005) + _biff(0x0042, struct.pack("<H", 1200))  # CODEPAGE 1200: UTF-16
+    offset = len(head) + len(_biff(0x0085, bytes(6) + _biff_text(name, "B"))) + len(eof)
+    globals_ = head + _biff(0x0085, struct.pack("<IBB", offset, 0, 0) + _biff_text(name, "B")) + eof
+    return assets.ole2("Workbook", globals_ + b"".join(sheet))
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from archiver.extract.files import FileResult, apply_files, carry_files
-from archiver.extract.filetext import DOCX, Limits, extract_text, sniff
+from archiver.extract.filetext import DOCX, XLS, Limits, extract_text, sniff
 from archiver.pipelines.files import allowed_host, content_disposition_name, registrable_domain
 from archiver.replica import assets, files
 
@@ -31,6 +31,35 @@ def test_legacy_formats_say_no_text_format():
     result = extract_text(assets.doc("讲话"), url="a.wps")
     assert result.status == "no-text" and result.reason == "no text: format WPS/Works"
     assert extract_text(assets.doc("讲话"), url="a.doc").reason == "no text: format Word 97-2003 .doc"
+
+
+def test_xls_cells_are_read_row_by_row():
+    result = extract_text(files.schedule_xls(), url="日程.xls", declared="application/octet-stream")
+    assert (result.media_type, result.status, result.reason) == (XLS, "text", None)
+    lines = result.text.splitlines()
+    assert lines[0] == "日程安排"  # the sheet's name, then its rows, cells tab-separated
+    assert lines[1:] == ["\t".join(row) for row in files.SCHEDULE]
+    assert files.FILE_PHRASE["xls"] in result.text
+
+
+def test_a_hostile_xls_is_bounded():
+    # 6 KB claiming 65,536 rows x 256 columns, its last cell at IV65536
+    far = files.xls_workbook("表", [(0, 0, "首"), (65535, 255, "尾")], dims=(65536, 256))
+    result = extract_text(far, url="a.xls")
+    assert result.status == "text" and result.reason == "text of the first 20000 rows of sheet 表"
+    wide = files.xls_workbook("表", [(r, c, "格") for r in range(30) for c in range(20)])
+    cut = extract_text(wide, url="a.xls", limits=Limits(max_cells=100))
+    assert cut.reason == "text cut at 100 cells or 2000000 characters" and cut.text.count("格") <= 120
+    big = extract_text(files.schedule_xls(), url="a.xls", limits=Limits(max_xls_bytes=1000))
+    assert (big.status, big.reason) == ("no-text", "no text: .xls over 1,000 bytes not read")
+
+
+def test_an_unreadable_xls_says_so():
+    truncated = files.schedule_xls()[:5000]  # its Workbook stream runs past the end of the file
+    assert extract_text(truncated, url="a.xls").reason.startswith("unreadable Excel 97-2003 .xls")
+    word = extract_text(assets.doc("讲话"), url="a.xls")  # a Word file named .xls: no Workbook stream
+    assert (word.status, word.reason) == ("failed", "unreadable Excel 97-2003 .xls: XLRDError: "
+                                            "Can't find workbook in OLE2 compound document")
 
 
 def test_zip_bomb_is_refused_before_inflating():

@@ -1,7 +1,7 @@
 """Speeches published as files on every replica family (issue #19, "Must reach"): one default
 crawl (files on, no flag) over real HTTP of the six modelled families' sites and the issue #14
 platforms (walked by the generic path); on each site the
-PDF, DOCX, WPS and scanned-image articles are stored with their files hashed as served, verified,
+PDF, DOCX, WPS (with an .xls beside it) and scanned-image articles are stored with their files hashed as served, verified,
 searchable by a phrase only in the attachment, and in a WARC that `warcio check` passes.
 test_files_crawl.py covers one site in depth (bad inputs, revisits, reprocess)."""
 
@@ -59,6 +59,9 @@ def test_every_family_stores_its_file_speeches_hashed_as_served_and_verified(cra
             wrong[site, key] = ("text", files[0].get("text_status"), files[0].get("reason"))
         elif key == "file-wps" and files[0].get("reason") != "no text: format WPS/Works":
             wrong[site, key] = ("wps", files[0].get("reason"))
+        elif key == "file-wps" and (files[1].get("media_type") != "application/vnd.ms-excel"
+                                    or FILE_PHRASE["xls"] not in (files[1].get("text") or "")):
+            wrong[site, key] = ("xls", files[1].get("media_type"), files[1].get("reason"))
     assert not wrong, wrong
     verify = run_cli("verify", "--db", db, cwd=tmp)
     assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -66,11 +69,11 @@ def test_every_family_stores_its_file_speeches_hashed_as_served_and_verified(cra
 
 def test_every_family_is_searchable_by_a_phrase_only_in_its_attachment(crawled):
     db, tmp, _, gold, _ = crawled
-    for ext in ("pdf", "docx"):
+    for ext, key in (("pdf", "file-pdf"), ("docx", "file-docx"), ("xls", "file-wps")):
         out = run_cli("search", "--db", db, FILE_PHRASE[ext], "--format", "jsonl", "--limit", "500",
                       cwd=tmp, check=True)
         hits = {h["url"]: h for h in map(json.loads, out.stdout.splitlines())}
-        want = {g["url"] for (_, key), g in gold.items() if key == f"file-{ext}"}
+        want = {g["url"] for (_, k), g in gold.items() if k == key}
         assert want <= set(hits), sorted(want - set(hits))
         assert all(hits[u]["found_in"].startswith("attachment http") for u in want)
 

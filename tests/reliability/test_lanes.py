@@ -3,8 +3,9 @@ after issue #21) dies mid-crawl: nothing is lost.
 
 The files process is SIGKILLed while the crawl runs; the lane starts a new one and sends it the
 calls that were not answered, so the run still ends with every article of the column stored
-exactly once, with its fields. A crawl stopped with SIGTERM (what a service manager sends the
-whole process group) leaves no child behind.
+exactly once, with its fields. A child SIGSTOPped (alive to the kernel, answering nothing) is
+killed by the call deadline and replaced the same way. A crawl stopped with SIGTERM (what a
+service manager sends the whole process group) leaves no child behind.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from archiver.replica.files import FILE_PHRASE
 from storage.db import upgrade
 from tests.clirun import export_jsonl, speech_gold
 from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, start_cli
@@ -99,3 +101,52 @@ def test_sigterm_to_the_process_group_stops_cleanly_and_leaves_no_child(module_r
     time.sleep(0.5)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
                 and "Z" not in (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0]]
+
+
+@pytest.mark.timeout(240)
+def test_a_stopped_child_with_work_is_killed_by_the_watchdog_and_its_calls_resent(module_replica, tmp_path):
+    """SIGSTOP, unlike SIGKILL, leaves a child that looks alive: only the call deadline
+    (ARCHIVER_CHILD_CALL_TIMEOUT) can tell. It kills the child, a new one gets the unanswered
+    calls, and every attachment still gets its text."""
+    rp = module_replica
+    rp.reset()
+    db_path = tmp_path / "archive.sqlite3"
+    db = f"sqlite:///{db_path}"
+    upgrade(db)
+    proc = start_cli(*crawl_args(db, rp.sites["trs"]["listing"], delay="0.1",
+                                 extra=("--set", "ARCHIVER_FILES=1", "--set", "ARCHIVER_CHILD_CALL_TIMEOUT=3")),
+                     cwd=tmp_path)
+    stopped: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline and not stopped:
+            children = lane_children(proc.pid)
+            # early: the file articles (and so the child's work) are still ahead
+            if len(children) == 1 and count_while_crawling(db_path, "snapshots") >= 1:
+                os.kill(children[0], signal.SIGSTOP)
+                stopped.append(children[0])
+            time.sleep(0.05)
+        proc.wait(timeout=180)
+    finally:
+        for pid in stopped:
+            if Path(f"/proc/{pid}").exists():
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+    stdout, stderr = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert stopped, "the crawl ended before its child process could be stopped"
+    assert proc.returncode == 0, stdout + stderr[-3000:]
+    # it had work when the watchdog found it: a call was pending, and was resent
+    assert f"files process {stopped[0]} has not answered in" in log, log[-3000:]
+    assert "files process died with" in log and "starting a new one" in log, log[-3000:]
+    assert not lane_children(proc.pid)
+    records = export_jsonl(db, cwd=tmp_path)
+    gold = speech_gold(rp, site="trs")
+    assert {r["url"] for r in records} == set(gold)
+    files = [a for r in records for a in r["attachments"]]
+    assert files and all(a.get("text_status") for a in files if a["status"] == "stored")
+    lost = [(a["url"], a.get("reason")) for a in files if "crashed" in (a.get("reason") or "")]
+    assert not lost, lost
+    texts = "\n".join(a.get("text") or "" for a in files)
+    assert all(phrase in texts for phrase in FILE_PHRASE.values()), texts[:2000]

@@ -31,7 +31,7 @@ class Family:
     name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
     counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
-    asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps)$")
+    asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps|xls)$")
 
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
         self.spec = spec

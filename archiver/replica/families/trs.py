@@ -39,7 +39,7 @@ LIST_RE = re.compile(r"^/(ldjh|zxdt)/(?:index(?:_(\d+))?\.shtml)?$")
 class TRS(Family):
     name = "trs"
     listing_width = 26
-    asset_re = re.compile(r"/[WP]0\d{8}(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps)$")
+    asset_re = re.compile(r"/[WP]0\d{8}(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps|xls)$")
 
     def column_name(self, a: Article) -> str:
         return COLUMNS[a.column][1]
