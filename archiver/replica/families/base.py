@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archiver.replica import assets, corpus, files
-from archiver.replica.chrome import NOT_FOUND_HTML, Chrome
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
 from archiver.replica.store import SiteStore
@@ -110,6 +110,34 @@ class Family:
         if a is None or not 0 <= page < a.pages or self.store.status(a, day) != "live":
             return None
         return self.html(self.render_article(a, page, day, Chrome()))
+
+    def article_by_id(self, num: int, path: str, day: int) -> Response | None:
+        """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
+        a = self.store.by_num(num, day)
+        return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
+
+    def list_page(self, number: str | None, day: int) -> int | None:
+        """The listing page a static pager URL names (no number: page 1), or None (404) for a
+        page past the last and for an explicit page 1, whose only URL carries no number."""
+        n = int(number or 1)
+        if number == "1" or n > self.store.pages(day, self.spec.per_page):
+            return None
+        return n
+
+    def prev_next(self, a: Article, day: int, ch: Chrome, tag: str) -> str:
+        """The 上一篇/下一篇 links, one ``<tag>`` each (``没有了`` at either end of the column)."""
+        out = ""
+        for label, o in zip(("上一篇：", "下一篇："), self.store.neighbours(a, day)):
+            ch.t(label + (o.title if o else "没有了"))
+            out += (f'<{tag}>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></{tag}>' if o
+                    else f"<{tag}>{ch.t(label)}{ch.t('没有了')}</{tag}>")
+        return out
+
+    @staticmethod
+    def print_close(ch: Chrome, cls: str = "tools", lead: str = "", sep: str = " ") -> str:
+        """The 【打印本页】【关闭窗口】 box (``lead``: what the template shows before them)."""
+        return (f'<div class="{cls}">{lead}<a href="javascript:window.print()">{ch.t("【打印本页】")}</a>{sep}'
+                f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
 
     def boilerplate(self, a: Article, day: int) -> list[str]:
         ch = Chrome()

@@ -36,16 +36,11 @@ class DatePath(Family):
             return self.html(self.home(day))
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day))
+            n = self.list_page(m.group(1), day)
+            return self.html(self.listing(n, day)) if n else None
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(3)), day)
-            if a is None or self.article_path(a) != p:
-                return None
-            return self.article_page(a, 0, day)
+            return self.article_by_id(int(m.group(3)), p, day)
         return self.serve_asset(req, day)
 
     def head(self, title: str) -> str:

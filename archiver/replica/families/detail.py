@@ -123,15 +123,8 @@ class Detail(Family):
             ch.t(f"{a.published:%Y年%m月%d日}")
         editor = f'<div class="zrbj">{ch.t(f"[责任编辑: {a.editor}]")}</div>' if a.editor else ""
         ch.t(f"你当前的位置: 首页> {self.spec.column_name} > 正文")
-        prev, nxt = self.store.neighbours(a, day)
-        pn = ""
-        for label, o in (("上一篇：", prev), ("下一篇：", nxt)):
-            text = o.title if o else "没有了"
-            ch.t(label + text)
-            pn += (f'<p>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></p>' if o
-                   else f"<p>{ch.t(label)}{ch.t('没有了')}</p>")
-        tools = (f'<div class="tools">{ch.t("【字体：大 中 小】")} <a href="javascript:window.print()">{ch.t("【打印本页】")}</a> '
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        pn = self.prev_next(a, day, ch, "p")
+        tools = self.print_close(ch, lead=ch.t("【字体：大 中 小】") + " ")
         return (self.head(f"{a.title}_{self.spec.column_name}_{self.spec.name}") + self.top(ch)
                 + f'<div class="main"><div class="wz">{ch.t("你当前的位置:")} <a href="/">{ch.t("首页")}</a>&gt; '
                   f'<a href="/content/column/{COLUMN}?pageIndex=1">{ch.t(self.spec.column_name)}</a> &gt; {ch.t("正文")}</div>\n'

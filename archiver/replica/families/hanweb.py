@@ -58,10 +58,7 @@ class Hanweb(Family):
             return self.dataproxy(req, day)
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(5)), day)
-            if a is None or self.article_path(a) != p:
-                return None
-            return self.article_page(a, 0, day)
+            return self.article_by_id(int(m.group(5)), p, day)
         return self.serve_asset(req, day)
 
     # ----- listing ----------------------------------------------------------------------

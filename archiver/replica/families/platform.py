@@ -65,11 +65,6 @@ class Platform(Family):
             page = pages  # past the end: the last page again
         return page, pages, HUGE if "huge_pager" in req.options else pages
 
-    def article_by_id(self, num: int, path: str, day: int) -> Response | None:
-        """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
-        a = self.store.by_num(num, day)
-        return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
-
     def host(self, req: Req) -> str:
         return OFFSITE if "offsite_pager" in req.options else ""
 
@@ -143,14 +138,8 @@ class Platform(Family):
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
         atts = "".join(f'<p class="fj">{ch.t("附件：")}<a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
-        pn = ""
-        for label, o in zip(("上一篇：", "下一篇："), self.store.neighbours(a, day)):
-            text = o.title if o else "没有了"
-            ch.t(label + text)
-            pn += (f'<li>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></li>' if o
-                   else f"<li>{ch.t(label)}{ch.t('没有了')}</li>")
-        tools = (f'<div class="tools"><a href="javascript:window.print()">{ch.t("【打印本页】")}</a> '
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        pn = self.prev_next(a, day, ch, "li")
+        tools = self.print_close(ch)
         inner = (self.crumb(ch, a.column, True)
                  + f'<div class="{self.art_cls}"><h1>{esc(a.title)}</h1>\n'
                  + f'<div class="{self.info_cls}">{self.info_row(a, ch)}</div>\n{self.body(a)}\n{atts}</div>\n'

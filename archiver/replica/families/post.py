@@ -42,10 +42,8 @@ class Post(Family):
             return self.api(req, day)
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day, "html_list" in req.options))
+            n = self.list_page(m.group(1), day)
+            return self.html(self.listing(n, day, "html_list" in req.options)) if n else None
         m = ART_RE.match(p)
         if m:
             return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
@@ -143,8 +141,7 @@ $.getJSON("{API}?pagenum=" + pageNum + "&pagesize=" + pageSize, function (res) {
         ch.t("【字体：大 中 小】")
         related = side_list(ch, "相关文章", hot(self.store, day, 4), self.article_path, datefmt="%Y-%m-%d",
                             width=30, cls="related")
-        tools = (f'<div class="print"><a href="javascript:window.print()">{ch.t("【打印本页】")}</a>'
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        tools = self.print_close(ch, cls="print", sep="")
         return (self.head(f"{a.title}-{self.spec.column_name}-{self.spec.name}") + self.top(ch)
                 + f'<div class="main">{self.crumb(ch, True)}\n<div class="article"><h1>{esc(a.title)}</h1>\n'
                 + f'<div class="info">{info}{font}</div>\n<div class="news_cont_d_wrap">' + "\n".join(out)

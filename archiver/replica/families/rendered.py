@@ -90,10 +90,8 @@ class Rendered(Family):
             return Response(body=COL_JS.encode(), content_type="application/javascript")
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day))
+            n = self.list_page(m.group(1), day)
+            return self.html(self.listing(n, day)) if n else None
         m = ART_RE.match(p)
         if m:
             value = int(m.group(1), 36) - 11
