@@ -147,5 +147,21 @@ class Family:
         # The page's own title can show up in its sidebars; it is not chrome of *this* page.
         return [t for t in ch.texts if t not in body and t != a.title]
 
+    def blocks_html(self, a: Article, para, img, *, page: int | None = None,
+                    kinds: tuple[str, ...] = ("p",)) -> list[str]:
+        """The body's blocks as markup, in order: ``para(block)`` for each block of ``kinds``,
+        ``img(src, block)`` for each image (numbered in body order, as ``asset_path`` wants);
+        other blocks (attachments) are left to the template. ``page``: only that page's blocks."""
+        blocks = a.blocks if page is None else self.paragraphs_on(a, page)
+        n_img = 0 if page is None else a.assets_before(page, "img")
+        out = []
+        for b in blocks:
+            if b.kind in kinds:
+                out.append(para(b))
+            elif b.kind == "img":
+                out.append(img(self.asset_path(a, n_img, b), b))
+                n_img += 1
+        return out
+
     def paragraphs_on(self, a: Article, page: int) -> list[Block]:
         return a.page_blocks()[page]

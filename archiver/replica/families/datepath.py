@@ -93,15 +93,13 @@ class DatePath(Family):
                 + "</div>\n" + self.side(ch, day) + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind in ("p", "mark"):
-                style = ' style="text-align:center"' if b.kind == "mark" or b.text.startswith("□") else ""
-                out.append(f"<p{style}>{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align:center"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt=""></p><p class="pic_txt" style="text-align:center">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            style = ' style="text-align:center"' if b.kind == "mark" or b.text.startswith("□") else ""
+            return f"<p{style}>{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: (
+            f'<p style="text-align:center"><img src="{src}" alt=""></p>'
+            f'<p class="pic_txt" style="text-align:center">{esc(b.text)}</p>'), kinds=("p", "mark"))
         for b in a.blocks:
             if b.kind == "mark":
                 ch.t(b.text)

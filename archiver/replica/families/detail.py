@@ -98,17 +98,13 @@ class Detail(Family):
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                if b.text.startswith("——") or (len(b.text) <= 4 and not b.text.endswith("。")):
-                    out.append(f'<p style="text-align: center;">{esc(b.text)}</p>')
-                else:
-                    out.append(f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'title="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            if b.text.startswith("——") or (len(b.text) <= 4 and not b.text.endswith("。")):
+                return f'<p style="text-align: center;">{esc(b.text)}</p>'
+            return f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: f'<p style="text-align: center;"><img src="{src}" '
+                               f'title="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
         atts = "".join(f'<p>{ch.t("附件下载：")}<a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
         reviewer = corpus.REVIEWERS[a.num % len(corpus.REVIEWERS)]

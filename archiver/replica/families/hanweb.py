@@ -157,28 +157,23 @@ class Hanweb(Family):
 
     # ----- article ----------------------------------------------------------------------
     def body(self, a: Article) -> str:
-        out, upper, n_img = [], "upper" in a.flags, 0
-        for b in a.blocks:
-            if b.kind == "p":
-                short = len(b.text) < 40 and not b.text.endswith(("。", "！", ":", "："))
-                if upper:
-                    inner = esc(b.text)
-                    if b.text.startswith(("(", "（")) or short:
-                        out.append(f"<P align=center><FONT face=楷体_GB2312>{inner}</FONT></P>")
-                    elif re.match(r"^\S{2,3}\(\d{4}年", b.text):
-                        name, rest = b.text.split("(", 1)
-                        date, tail = rest.split(")", 1)
-                        out.append(f"<P>{esc(name)}<FONT face=楷体_GB2312>({esc(date)})</FONT>{esc(tail)}</P>")
-                    else:
-                        out.append(f"<P>&nbsp;&nbsp;&nbsp;&nbsp;{inner}</P>")
-                else:
-                    style = "text-align:center" if short else "text-indent:2em"
-                    out.append(f'<p style="{style}">{esc(b.text)}</p>')
-            elif b.kind == "img":
-                src = self.asset_path(a, n_img, b)
-                n_img += 1
-                out.append(f'<p style="text-align:center"><img src="{src}" border="0" title="{attr(b.text)}"/>'
-                           f'</p><p style="text-align:center;font-family:楷体_GB2312">{esc(b.text)}</p>')
+        upper = "upper" in a.flags
+
+        def para(b: Block) -> str:
+            short = len(b.text) < 40 and not b.text.endswith(("。", "！", ":", "："))
+            if not upper:
+                return f'<p style="{"text-align:center" if short else "text-indent:2em"}">{esc(b.text)}</p>'
+            if b.text.startswith(("(", "（")) or short:
+                return f"<P align=center><FONT face=楷体_GB2312>{esc(b.text)}</FONT></P>"
+            if re.match(r"^\S{2,3}\(\d{4}年", b.text):
+                name, rest = b.text.split("(", 1)
+                date, tail = rest.split(")", 1)
+                return f"<P>{esc(name)}<FONT face=楷体_GB2312>({esc(date)})</FONT>{esc(tail)}</P>"
+            return f"<P>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</P>"
+
+        out = self.blocks_html(a, para, lambda src, b: (
+            f'<p style="text-align:center"><img src="{src}" border="0" title="{attr(b.text)}"/>'
+            f'</p><p style="text-align:center;font-family:楷体_GB2312">{esc(b.text)}</p>'))
         if upper:
             return ("<DIV id=zoom><!--ZJEG_RSS.content.begin--><META name=ContentStart>"
                     + "\n".join(out) + "<META name=ContentEnd><!--ZJEG_RSS.content.end--></DIV>")

@@ -134,17 +134,10 @@ class Legacy(Family):
         return f"{ch.t(author)} 来源: {ch.t(posted)} 文章点击数:{counter}"
 
     def body(self, a: Article, page: int) -> str:
-        out = []
         divs = "divs" in a.flags
-        i = a.assets_before(page, "img")
-        for b in self.paragraphs_on(a, page):
-            if b.kind == "p":
-                out.append(f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs
-                           else f"&emsp;&emsp;{esc(b.text)}<br/><br/>")
-            elif b.kind == "img":
-                out.append(f'<div align="center"><img src="{self.asset_path(a, i, b)}" border="0" /><br/>'
-                           f"{esc(b.text)}</div><br/>")
-                i += 1
+        out = self.blocks_html(
+            a, lambda b: f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs else f"&emsp;&emsp;{esc(b.text)}<br/><br/>",
+            lambda src, b: f'<div align="center"><img src="{src}" border="0" /><br/>{esc(b.text)}</div><br/>', page=page)
         return "\n".join(out)
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:

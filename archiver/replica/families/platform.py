@@ -125,14 +125,9 @@ class Platform(Family):
         return f'<p style="text-align: center;">{esc(text)}</p>' if center else f"<p>　　{esc(text)}</p>"
 
     def body(self, a: Article) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                out.append(self.paragraph(b.text))
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        out = self.blocks_html(a, lambda b: self.paragraph(b.text), lambda src, b: (
+            f'<p style="text-align: center;"><img src="{src}" alt="{attr(b.text)}"></p>'
+            f'<p style="text-align: center;">{esc(b.text)}</p>'))
         return self.body_open + "\n".join(out) + self.body_close
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:

@@ -121,16 +121,12 @@ $.getJSON("{API}?pagenum=" + pageNum + "&pagesize=" + pageSize, function (res) {
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                center = b.text.startswith(("（", "(")) or (len(b.text) < 20 and " " in b.text)
-                out.append(f'<p style="text-align: center;">{esc(b.text)}</p>' if center
-                           else f"<p>　　{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt=""></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            center = b.text.startswith(("（", "(")) or (len(b.text) < 20 and " " in b.text)
+            return f'<p style="text-align: center;">{esc(b.text)}</p>' if center else f"<p>　　{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: f'<p style="text-align: center;"><img src="{src}" alt="">'
+                               f'</p><p style="text-align: center;">{esc(b.text)}</p>')
         atts = "".join(f'<p>{ch.t("附件：")}<a href="{self.asset_path(a, i, b)}" download>{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
         ch.t(f"来源:{a.source or ''}发布时间:{a.published:%Y-%m-%d}")

@@ -129,14 +129,8 @@ class Rendered(Family):
                 + "</div>\n" + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        body, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                body.append(f"<p>{esc(b.text)}</p>")
-            elif b.kind == "img":
-                body.append(f'<div class="pic"><img src="{self.asset_path(a, n_img, b)}"><p class="caption">'
-                            f"{esc(b.text)}</p></div>")
-                n_img += 1
+        body = self.blocks_html(a, lambda b: f"<p>{esc(b.text)}</p>", lambda src, b: (
+            f'<div class="pic"><img src="{src}"><p class="caption">{esc(b.text)}</p></div>'))
         files = "".join(f'<li><a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></li>'
                         for i, b in a.attachments)
         when = ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")
