@@ -116,13 +116,24 @@ class Family:
         a = self.store.by_num(num, day)
         return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
 
-    def list_page(self, number: str | None, day: int) -> int | None:
-        """The listing page a static pager URL names (no number: page 1), or None (404) for a
-        page past the last and for an explicit page 1, whose only URL carries no number."""
+    def home(self, day: int) -> str:
+        """The family's own front page: its frame with nothing inside (``head``, ``top`` and
+        ``foot`` are the subclass's; families whose front page has more override this)."""
+        ch = Chrome()
+        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
+
+    def static_listing(self, number: str | None, day: int, *args: object) -> Response | None:
+        """``listing(n, day, *args)`` for the page a static pager URL names (no number: page 1);
+        None (404) past the last page and for an explicit page 1, whose only URL has no number."""
         n = int(number or 1)
         if number == "1" or n > self.store.pages(day, self.spec.per_page):
             return None
-        return n
+        return self.html(self.listing(n, day, *args))
+
+    def listing_rows(self, n: int, day: int, row) -> tuple[str, int]:
+        """Listing page ``n``'s rows (``row(article)`` each, joined) and the column's page count."""
+        per = self.spec.per_page
+        return "".join(row(a) for a in self.store.page(day, n - 1, per)), self.store.pages(day, per)
 
     def prev_next(self, a: Article, day: int, ch: Chrome, tag: str) -> str:
         """The 上一篇/下一篇 links, one ``<tag>`` each (``没有了`` at either end of the column)."""

@@ -36,8 +36,7 @@ class DatePath(Family):
             return self.html(self.home(day))
         m = LIST_RE.match(p)
         if m:
-            n = self.list_page(m.group(1), day)
-            return self.html(self.listing(n, day)) if n else None
+            return self.static_listing(m.group(1), day)
         m = ART_RE.match(p)
         if m:
             return self.article_by_id(int(m.group(3)), p, day)
@@ -72,12 +71,10 @@ class DatePath(Family):
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        items = "".join(
+        items, last = self.listing_rows(n, day, lambda a: (
             f'<li><a href="{self.article_path(a).removeprefix("/cqzx_content/")}" target="_blank" '
             f'title="{attr(a.title)}">{esc(self.listing_title(a))}</a>'
-            f'<span class="date">{a.published:%Y-%m-%d}</span></li>\n' for a in self.store.page(day, n - 1, per))
+            f'<span class="date">{a.published:%Y-%m-%d}</span></li>\n'))
 
         def href(k: int) -> str:
             return f"node_{NODE}.htm" if k == 1 else f"node_{NODE}_{k}.htm"

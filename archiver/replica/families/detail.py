@@ -73,18 +73,11 @@ class Detail(Family):
     def foot(self, ch: Chrome, day: int) -> str:
         return footer(ch, self.spec, day, lines=["copy", "addr", "icp", "ident", "online"]) + "</body>\n</html>"
 
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
-
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        items = "".join(
+        items, last = self.listing_rows(n, day, lambda a: (
             f'<li><a href="{self.article_path(a)}" target="_blank" title="{attr(a.title)}">'
-            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'
-            for a in self.store.page(day, n - 1, per))
+            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'))
         links = []
         if n > 1:
             links.append(f'<a href="?pageIndex=1">首页</a> <a href="?pageIndex={n - 1}">上一页</a>')

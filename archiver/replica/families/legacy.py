@@ -99,12 +99,10 @@ class Legacy(Family):
     # ----- listing ----------------------------------------------------------------------
     def listing(self, page: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        rows = "".join(
+        rows, last = self.listing_rows(page, day, lambda a: (
             f'<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">'
             f'{esc(self.listing_title(a))}</a></td><td width="90" align="right">'
-            f"{a.published:%Y-%m-%d}</td></tr>\n" for a in self.store.page(day, page - 1, per))
+            f"{a.published:%Y-%m-%d}</td></tr>\n"))
 
         def link(label: str, target: int, enabled: bool) -> str:
             return (f'<a href="news_list.php?id={COLUMN_ID}&page={target}">{label}</a>' if enabled else label)
@@ -136,8 +134,10 @@ class Legacy(Family):
     def body(self, a: Article, page: int) -> str:
         divs = "divs" in a.flags
         out = self.blocks_html(
-            a, lambda b: f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs else f"&emsp;&emsp;{esc(b.text)}<br/><br/>",
-            lambda src, b: f'<div align="center"><img src="{src}" border="0" /><br/>{esc(b.text)}</div><br/>', page=page)
+            a, lambda b: (f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs
+                          else f"&emsp;&emsp;{esc(b.text)}<br/><br/>"),
+            lambda src, b: f'<div align="center"><img src="{src}" border="0" /><br/>{esc(b.text)}</div><br/>',
+            page=page)
         return "\n".join(out)
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:

@@ -103,10 +103,6 @@ class Platform(Family):
     def foot(self, ch: Chrome, day: int) -> str:
         return self.friend_select() + footer(ch, self.spec, day, lines=self.chrome_lines) + "\n</body>\n</html>"
 
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
-
     def frame(self, title: str, ch: Chrome, day: int, inner: str, extra_head: str = "") -> str:
         return (self.head(title, extra_head) + self.top(ch) + '<div class="main">' + inner
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))

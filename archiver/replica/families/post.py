@@ -42,8 +42,7 @@ class Post(Family):
             return self.api(req, day)
         m = LIST_RE.match(p)
         if m:
-            n = self.list_page(m.group(1), day)
-            return self.html(self.listing(n, day, "html_list" in req.options)) if n else None
+            return self.static_listing(m.group(1), day, "html_list" in req.options)
         m = ART_RE.match(p)
         if m:
             return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
@@ -84,10 +83,6 @@ class Post(Family):
 
     def foot(self, ch: Chrome, day: int) -> str:
         return footer(ch, self.spec, day, lines=["copy_cn", "addr_cn", "icp", "ident", "browser"]) + "</body>\n</html>"
-
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
 
     def listing(self, n: int, day: int, html_list: bool) -> str:
         ch = Chrome()

@@ -90,8 +90,7 @@ class Rendered(Family):
             return Response(body=COL_JS.encode(), content_type="application/javascript")
         m = LIST_RE.match(p)
         if m:
-            n = self.list_page(m.group(1), day)
-            return self.html(self.listing(n, day)) if n else None
+            return self.static_listing(m.group(1), day)
         m = ART_RE.match(p)
         if m:
             value = int(m.group(1), 36) - 11
