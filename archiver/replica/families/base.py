@@ -41,11 +41,24 @@ class Family:
     def route(self, req: Req, day: int) -> Response | None:
         raise NotImplementedError
 
+    # The URL scheme, as data where it is a plain pattern: ``str.format`` templates with the
+    # fields ``a`` (the Article), ``dir`` (``dirs[a.column]``) and, for assets, ``i`` (index among
+    # the article's assets of that kind), ``b`` (the Block), ``folder`` (``folders[b.kind]``). A
+    # scheme that computes (hex ids, page suffixes, query strings) overrides the method instead.
+    article_url = ""
+    asset_url = ""
+    dirs: dict[str, object] = {}
+    folders: dict[str, str] = {}
+
     def article_path(self, a: Article, page: int = 0) -> str:
-        raise NotImplementedError
+        if not self.article_url:
+            raise NotImplementedError
+        return self.article_url.format(a=a, dir=self.dirs.get(a.column))
 
     def asset_path(self, a: Article, i: int, b: Block) -> str:
-        raise NotImplementedError
+        if not self.asset_url:
+            raise NotImplementedError
+        return self.asset_url.format(a=a, i=i, b=b, dir=self.dirs.get(a.column), folder=self.folders.get(b.kind))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
         raise NotImplementedError

@@ -21,14 +21,10 @@ LIST_RE = re.compile(rf"^/cqzx_content/node_{NODE}(?:_(\d+))?\.htm$")
 
 class DatePath(Family):
     name = "datepath"
+    article_url = "/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
+    asset_url = "/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
+    folders = {"img": "images", "att": "attachement"}
     listing_width = 30
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        folder = "images" if b.kind == "img" else "attachement"
-        return f"/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

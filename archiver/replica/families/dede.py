@@ -26,7 +26,7 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/a/(ldjh|zxyw)/(?:index\.html|list_(\d+)_(\d+)\.html)?$")
@@ -37,6 +37,9 @@ MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica 
 
 class Dede(Platform):
     name = "dede"
+    article_url = "/a/{dir}/{a.published:%Y/%m%d}/{a.num}.html"
+    asset_url = "/uploads/{folder}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
+    dirs, folders = DIRS, {"img": "allimg", "att": "soft"}
     listing_width = 30
     counter_paths = ("/plus/count.php",)
     chrome_lines = ["copy", "addr", "icp", "ident"]
@@ -49,13 +52,6 @@ class Dede(Platform):
 
     def col_path(self, column: str = "main") -> str:
         return f"/a/{DIRS[column]}/"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/a/{DIRS[a.column]}/{a.published:%Y/%m%d}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        kind = "allimg" if b.kind == "img" else "soft"
-        return f"/uploads/{kind}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

@@ -25,7 +25,7 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST = "/e/action/ListInfo/"
@@ -37,6 +37,9 @@ MAX_OPTIONS = 200
 
 class Empire(Platform):
     name = "empire"
+    article_url = "/{dir}/{a.published:%Y-%m-%d}/{a.num}.html"
+    asset_url = "/d/file/{dir}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
+    dirs = DIRS
     counter_paths = ("/e/public/ViewClick/",)
     chrome_lines = ["copy", "addr_cn", "icp", "ident", "browser"]
     art_cls, info_cls = "box_content", "info"
@@ -50,12 +53,6 @@ class Empire(Platform):
         if column == "main" and self.spec.extra.get("api"):
             return f"/{DIRS[column]}/"
         return f"{LIST}?classid={self.classid if column == 'main' else self.classid + 1}"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/{DIRS[a.column]}/{a.published:%Y-%m-%d}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/d/file/{DIRS[a.column]}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

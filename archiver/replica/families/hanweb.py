@@ -26,6 +26,8 @@ PRODUCED = "<!-- Produced By 大汉网络 大汉版通发布系统 -->"
 
 class Hanweb(Family):
     name = "hanweb"
+    asset_url = "/{folder}/art{a.num}_{i}.{b.ext}"
+    folders = {"img": "picture/0", "att": "attach/0"}
     listing_width = 24
     counter_paths = ("/module/visitcount/articlehits.jsp",)
 
@@ -43,10 +45,6 @@ class Hanweb(Family):
     def article_path(self, a: Article, page: int = 0) -> str:
         d = a.published
         return f"/art/{d.year}/{d.month}/{d.day}/art_{self.colid}_{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        folder = "picture/0" if b.kind == "img" else "attach/0"
-        return f"/{folder}/art{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

@@ -30,7 +30,7 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
@@ -41,6 +41,9 @@ DYN = "/ldjh/index.jspx"
 
 class Jeecms(Platform):
     name = "jeecms"
+    article_url = "/{dir}/{a.num}.jhtml"
+    asset_url = "/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
+    dirs = DIRS
     listing_width = 28
     counter_paths = ("/content_view.jspx",)
     art_cls, info_cls = "article-content", "msgbar"
@@ -50,12 +53,6 @@ class Jeecms(Platform):
         if column == "main" and self.spec.extra.get("dynamic"):
             return DYN
         return f"/{DIRS[column]}/index.jhtml"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/{DIRS[a.column]}/{a.num}.jhtml"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

@@ -12,13 +12,14 @@ from __future__ import annotations
 from archiver.replica import corpus
 from archiver.replica.chrome import Chrome, calendar_box, esc, hot, latest, online
 from archiver.replica.families.base import Family, Req
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 COLUMN_ID = "12"
 
 
 class Legacy(Family):
     name = "legacy"
+    asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 20
     counter_paths = ("/count.php",)
 
@@ -30,10 +31,6 @@ class Legacy(Family):
 
     def aliases(self, a: Article) -> list[str]:
         return [self.alias_path(a)]
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        d = a.published
-        return f"/uploadfile/{d:%Y}/{d:%m%d}/{a.num}_{i}.{b.ext}"
 
     def html(self, text: str, **kw) -> Response:  # noqa: D102 - no charset in the HTTP header
         return super().html(text, header_charset=False, **kw)

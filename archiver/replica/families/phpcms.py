@@ -23,7 +23,7 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 STATIC_LIST_RE = re.compile(r"^/html/(ldjh|zxyw)/(?:index\.html)?$")
@@ -32,6 +32,7 @@ STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(\d+)\.html$")
 
 class Phpcms(Platform):
     name = "phpcms"
+    asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 32
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "noreprint"]
     art_cls, info_cls = "article", "source"
@@ -53,9 +54,6 @@ class Phpcms(Platform):
         if self.api_mode:
             return f"/html/{DIRS[a.column]}/{a.published:%Y/%m%d}/{a.num}.html"
         return f"/index.php?m=content&c=index&a=show&catid={self.catid(a.column)}&id={a.num}"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p, q = req.path, req.query

@@ -26,10 +26,8 @@ LIST_RE = re.compile(rf"^{COL}/(?:index(?:_(\d+))?\.html)?$")
 
 class Post(Family):
     name = "post"
+    article_url = COL + "/content/post_{a.num}.html"
     listing_width = 0
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"{COL}/content/post_{a.num}.html"
 
     def asset_path(self, a: Article, i: int, b: Block) -> str:
         return f"/attachment/0/{a.num // 1000}/{a.num}_{i}.{b.ext}"

@@ -24,7 +24,7 @@ import re
 
 from archiver.replica.chrome import Chrome, attr, esc, footer, latest, share, side_list
 from archiver.replica.families.base import Family, Req
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 COL = "/zxgz/ldjh"
 LIST_RE = re.compile(rf"^{COL}/list(?:_(\d+))?\.html$")
@@ -77,12 +77,10 @@ def to36(n: int) -> str:
 
 class Rendered(Family):
     name = "rendered"
+    asset_url = "/uploads/{a.num}_{i}.{b.ext}"
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"{COL}/d/{to36(a.num * 3 + 11)}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/uploads/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path

@@ -30,7 +30,7 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 CHANNELS = {"main": 12, "zxyw": 13}
 LIST_RE = re.compile(r"^/channels/(\d+)(?:_(\d+))?\.html$")
@@ -41,19 +41,15 @@ POST_API = "/api/v1/stl/contents/list"
 
 class SiteServer(Platform):
     name = "siteserver"
+    article_url = "/contents/{dir}/{a.num}.html"
+    asset_url = "/upload/{folder}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
+    dirs, folders = CHANNELS, {"img": "images", "att": "files"}
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "detail", "property"
     body_open, body_close = '<div class="detail-content" id="fontzoom">', "</div>"
 
     def col_path(self, column: str = "main") -> str:
         return f"/channels/{CHANNELS[column]}.html"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/contents/{CHANNELS[a.column]}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        kind = "images" if b.kind == "img" else "files"
-        return f"/upload/{kind}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
 
     def page_url(self, req: Req, k: int) -> str:
         return f"{self.host(req)}/channels/{CHANNELS['main']}{'_%d' % k if k > 1 else ''}.html"
