@@ -30,7 +30,7 @@ from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/a/(ldjh|zxyw)/(?:index\.html|list_(\d+)_(\d+)\.html)?$")
-ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(\d+)\.html$")
+ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(?P<id>\d+)\.html$")
 AJAX = "/plus/ajaxlist.php"
 MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica lists the last only
 
@@ -66,12 +66,8 @@ class Dede(Platform):
         if m:
             if m.group(2) and int(m.group(2)) != self.tid:
                 return None
-            n = self.real_page(req, int(m.group(3) or 1), day)
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(4)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, int(m.group(3) or 1), day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()

@@ -31,7 +31,7 @@ DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST = "/e/action/ListInfo/"
 EXTEND = "/e/extend/list/index.php"
 ERROR_URL = "<html><head><meta charset=\"utf-8\"><title>信息提示</title></head><body>您来自的链接不存在</body></html>"
-ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d{4}-\d{2}-\d{2})/(\d+)\.html$")
+ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d{4}-\d{2}-\d{2})/(?P<id>\d+)\.html$")
 MAX_OPTIONS = 200
 
 
@@ -70,12 +70,8 @@ class Empire(Platform):
                 return None
             if cid == self.classid + 1:
                 return self.html(self.second_listing(day)) if page == 0 else None
-            n = self.real_page(req, page + 1, day) if cid == self.classid and page >= 0 else None
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(3)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, page + 1, day) if cid == self.classid and page >= 0 else None
+        return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()

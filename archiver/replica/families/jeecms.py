@@ -34,7 +34,7 @@ from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
-ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d+)\.jhtml$")
+ART_RE = re.compile(r"^/(ldjh|zxyw)/(?P<id>\d+)\.jhtml$")
 API = "/api/content/list.jspx"
 DYN = "/ldjh/index.jspx"
 
@@ -75,10 +75,7 @@ class Jeecms(Platform):
             if n is None:
                 return None
             return self.html(self.shell(day) if self.spec.extra.get("api") else self.listing(req, n, day))
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     # ----- static pager (jeecms) --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

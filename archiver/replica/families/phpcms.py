@@ -27,7 +27,7 @@ from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 STATIC_LIST_RE = re.compile(r"^/html/(ldjh|zxyw)/(?:index\.html)?$")
-STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(\d+)\.html$")
+STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(?P<id>\d+)\.html$")
 
 
 class Phpcms(Platform):
@@ -70,18 +70,14 @@ class Phpcms(Platform):
             if q.get("a") == "lists" and catid == self.catid("zxyw"):
                 return self.html(self.second_listing(day)) if n == 1 else None
             if q.get("a") == "lists" and catid == self.catid():
-                n = self.real_page(req, n, day)
-                return self.html(self.listing(req, n, day)) if n else None
+                return self.listing_at(req, n, day)
             if q.get("a") == "show":
                 return self.article_by_id(num, f"{p}?{req.raw_query}", day)
             return None
         m = STATIC_LIST_RE.match(p)
         if m and self.api_mode:
             return self.html(self.second_listing(day) if m.group(1) == "zxyw" else self.shell(day))
-        m = STATIC_ART_RE.match(p)
-        if m and self.api_mode:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+        return self.route_rest(req, day, STATIC_ART_RE.match(p) if self.api_mode else None)
 
     # ----- phpcms: laypage pager --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

@@ -9,6 +9,8 @@ answer the last page again), ``offsite_pager`` (page URLs built by scripts point
 
 from __future__ import annotations
 
+import re
+
 from archiver.replica.chrome import Chrome, attr, calendar_box, esc, footer, hot, latest, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Response
@@ -138,6 +140,18 @@ class Platform(Family):
                  + side_list(ch, "最新文章", latest(self.store, day, 5), self.article_path, datefmt="%m-%d")
                  + side_list(ch, "热门文章", hot(self.store, day, 5), self.article_path, datefmt="%Y-%m-%d"))
         return self.frame(f"{a.title}_{self.spec.name}", ch, day, inner)
+
+    def listing_at(self, req: Req, number: int, day: int) -> Response | None:
+        """``listing(req, n, day)`` for requested page ``number`` (see ``real_page``; None: 404)."""
+        n = self.real_page(req, number, day)
+        return self.html(self.listing(req, n, day)) if n else None
+
+    def route_rest(self, req: Req, day: int, art: re.Match | None) -> Response | None:
+        """An article (``art``: the match of its URL, group ``id`` its number; the URL must be the
+        article's own), else the paths every platform module gives, else an asset."""
+        if art:
+            return self.article_by_id(int(art.group("id")), req.path, day)
+        return self.route_common(req, day) or self.serve_asset(req, day)
 
     def route_common(self, req: Req, day: int) -> Response | None:
         """Home page and the 政协要闻 column (paths every platform module gives)."""

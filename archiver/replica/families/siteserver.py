@@ -34,7 +34,7 @@ from archiver.replica.model import Article, Response
 
 CHANNELS = {"main": 12, "zxyw": 13}
 LIST_RE = re.compile(r"^/channels/(\d+)(?:_(\d+))?\.html$")
-ART_RE = re.compile(r"^/contents/(\d+)/(\d+)\.html$")
+ART_RE = re.compile(r"^/contents/(\d+)/(?P<id>\d+)\.html$")
 API = "/api/plugins/contents/list"
 POST_API = "/api/v1/stl/contents/list"
 
@@ -69,12 +69,8 @@ class SiteServer(Platform):
             if self.spec.extra.get("api"):
                 shell = self.post_shell if self.spec.extra["api"] == "post" else self.shell
                 return self.html(shell(day)) if not m.group(2) else None
-            n = self.real_page(req, int(m.group(2) or 1), day)
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, int(m.group(2) or 1), day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     # ----- siteserver: PageSelect + javascript: hrefs -----------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

@@ -74,8 +74,7 @@ class WordPress(Platform):
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if not m.group(2) else None
         if m:
-            n = self.real_page(req, int(m.group(2) or 1), day)
-            return self.html(self.listing(req, n, day)) if n and m.group(2) != "1" else None
+            return self.listing_at(req, int(m.group(2) or 1), day) if m.group(2) != "1" else None
         m = ART_RE.match(p)
         if m:
             return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
