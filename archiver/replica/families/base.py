@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archiver.replica import assets, corpus, files
-from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc, footer
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
 from archiver.replica.store import SiteStore
@@ -30,7 +30,8 @@ class Family:
 
     name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
-    counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
+    counter_paths: tuple[str, ...] = ()
+    chrome_lines: list[str] = []  # the footer's lines (chrome.footer), for the default ``foot``  # JS hit counters: answered by the server, never cached
     asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps)$")
 
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
@@ -128,6 +129,9 @@ class Family:
         """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
         a = self.store.by_num(num, day)
         return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
+
+    def foot(self, ch: Chrome, day: int) -> str:
+        return footer(ch, self.spec, day, lines=self.chrome_lines) + "</body>\n</html>"
 
     def home(self, day: int) -> str:
         """The family's own front page: its frame with nothing inside (``head``, ``top`` and

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -21,6 +20,7 @@ LIST_RE = re.compile(rf"^/cqzx_content/node_{NODE}(?:_(\d+))?\.htm$")
 
 class DatePath(Family):
     name = "datepath"
+    chrome_lines = ["copy", "icp", "ident", "copyright", "noreprint"]
     article_url = "/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
     asset_url = "/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
     folders = {"img": "images", "att": "attachement"}
@@ -51,9 +51,6 @@ class DatePath(Family):
                        ("/cqzx_content/node_118.htm", "协商议政"), ("/cqzx_content/node_121.htm", "重庆政协报")])
         return (f'<div class="header"><div class="logo"><img src="/images/logo.png" alt=""></div>'
                 f'<div class="zb">{ch.t(sponsor)}</div></div>\n<ul class="nav">{nav}</ul>\n')
-
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy", "icp", "ident", "copyright", "noreprint"]) + "</body>\n</html>"
 
     def side(self, ch: Chrome, day: int) -> str:
         return ('<div class="side">' + side_list(ch, "最新文章", latest(self.store, day), self.article_path,

@@ -12,8 +12,7 @@ import hashlib
 import re
 
 from archiver.replica import corpus
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -27,6 +26,7 @@ def hex_id(num: int) -> str:
 
 class Detail(Family):
     name = "detail"
+    chrome_lines = ["copy", "addr", "icp", "ident", "online"]
     listing_width = 25
     counter_paths = ("/content/hits",)
 
@@ -69,9 +69,6 @@ class Detail(Family):
                        ("/content/column/6790942?pageIndex=1", "政协动态"), ("/content/column/6790943?pageIndex=1", "委员风采")])
         return (f'<div class="header"><img src="/images/logo.png" alt=""><span class="date" id="today"></span></div>'
                 f'<div class="nav">{nav}</div>\n')
-
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy", "addr", "icp", "ident", "online"]) + "</body>\n</html>"
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()

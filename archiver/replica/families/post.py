@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -26,6 +25,7 @@ LIST_RE = re.compile(rf"^{COL}/(?:index(?:_(\d+))?\.html)?$")
 
 class Post(Family):
     name = "post"
+    chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "browser"]
     article_url = COL + "/content/post_{a.num}.html"
     listing_width = 0
 
@@ -78,9 +78,6 @@ class Post(Family):
         ch.t(f"当前位置：首页 > 工作动态 > 领导讲话{' > 正文' if article else ''}")
         return (f'<div class="crumb">{ch.t("当前位置：")}<a href="/">{ch.t("首页")}</a> &gt; '
                 f'<a href="#">{ch.t("工作动态")}</a> &gt; <a href="{COL}/index.html">{ch.t("领导讲话")}</a>{tail}</div>')
-
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy_cn", "addr_cn", "icp", "ident", "browser"]) + "</body>\n</html>"
 
     def listing(self, n: int, day: int, html_list: bool) -> str:
         ch = Chrome()
