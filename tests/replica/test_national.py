@@ -13,6 +13,8 @@ from collections import Counter
 
 import pytest
 
+from archiver.replica.families import available
+
 from archiver.replica.national import SUFFIX
 from archiver.replica.sites import SITES
 from tests.clirun import ROOT, crawl, export_jsonl
@@ -101,8 +103,9 @@ def test_crawl_reaches_each_site_by_name_and_reports_the_broken_ones(national, t
 
 @pytest.fixture(scope="module")
 def every_family():
-    """Sixteen healthy sites: every family template at least once, columns long enough to page."""
-    proc = subprocess.Popen([sys.executable, "-m", "archiver.replica.national", "--sites", "16",
+    """As many healthy sites as the replica has templates (sites take them in turn): every family
+    template exactly once, columns long enough to page."""
+    proc = subprocess.Popen([sys.executable, "-m", "archiver.replica.national", "--sites", str(len(available())),
                              "--articles", "8-30", "--huge-pages", "0", "--fault-every", "0"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})

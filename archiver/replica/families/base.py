@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archiver.replica import assets, corpus, files
-from archiver.replica.chrome import NOT_FOUND_HTML, Chrome
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc, footer
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
 from archiver.replica.store import SiteStore
@@ -31,6 +31,7 @@ class Family:
     name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
     counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
+    chrome_lines: list[str] = []  # the footer's lines (chrome.footer), for the default ``foot``
     asset_re = re.compile(r"(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps|xls)$")
 
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
@@ -41,11 +42,24 @@ class Family:
     def route(self, req: Req, day: int) -> Response | None:
         raise NotImplementedError
 
+    # The URL scheme, as data where it is a plain pattern: ``str.format`` templates with the
+    # fields ``a`` (the Article), ``dir`` (``dirs[a.column]``) and, for assets, ``i`` (index among
+    # the article's assets of that kind), ``b`` (the Block), ``folder`` (``folders[b.kind]``). A
+    # scheme that computes (hex ids, page suffixes, query strings) overrides the method instead.
+    article_url = ""
+    asset_url = ""
+    dirs: dict[str, object] = {}
+    folders: dict[str, str] = {}
+
     def article_path(self, a: Article, page: int = 0) -> str:
-        raise NotImplementedError
+        if not self.article_url:
+            raise NotImplementedError
+        return self.article_url.format(a=a, dir=self.dirs.get(a.column))
 
     def asset_path(self, a: Article, i: int, b: Block) -> str:
-        raise NotImplementedError
+        if not self.asset_url:
+            raise NotImplementedError
+        return self.asset_url.format(a=a, i=i, b=b, dir=self.dirs.get(a.column), folder=self.folders.get(b.kind))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
         raise NotImplementedError
@@ -111,6 +125,48 @@ class Family:
             return None
         return self.html(self.render_article(a, page, day, Chrome()))
 
+    def article_by_id(self, num: int, path: str, day: int) -> Response | None:
+        """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
+        a = self.store.by_num(num, day)
+        return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
+
+    def foot(self, ch: Chrome, day: int) -> str:
+        return footer(ch, self.spec, day, lines=self.chrome_lines) + "</body>\n</html>"
+
+    def home(self, day: int) -> str:
+        """The family's own front page: its frame with nothing inside (``head``, ``top`` and
+        ``foot`` are the subclass's; families whose front page has more override this)."""
+        ch = Chrome()
+        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
+
+    def static_listing(self, number: str | None, day: int, *args: object) -> Response | None:
+        """``listing(n, day, *args)`` for the page a static pager URL names (no number: page 1);
+        None (404) past the last page and for an explicit page 1, whose only URL has no number."""
+        n = int(number or 1)
+        if number == "1" or n > self.store.pages(day, self.spec.per_page):
+            return None
+        return self.html(self.listing(n, day, *args))
+
+    def listing_rows(self, n: int, day: int, row) -> tuple[str, int]:
+        """Listing page ``n``'s rows (``row(article)`` each, joined) and the column's page count."""
+        per = self.spec.per_page
+        return "".join(row(a) for a in self.store.page(day, n - 1, per)), self.store.pages(day, per)
+
+    def prev_next(self, a: Article, day: int, ch: Chrome, tag: str) -> str:
+        """The 上一篇/下一篇 links, one ``<tag>`` each (``没有了`` at either end of the column)."""
+        out = ""
+        for label, o in zip(("上一篇：", "下一篇："), self.store.neighbours(a, day)):
+            ch.t(label + (o.title if o else "没有了"))
+            out += (f'<{tag}>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></{tag}>' if o
+                    else f"<{tag}>{ch.t(label)}{ch.t('没有了')}</{tag}>")
+        return out
+
+    @staticmethod
+    def print_close(ch: Chrome, cls: str = "tools", lead: str = "", sep: str = " ") -> str:
+        """The 【打印本页】【关闭窗口】 box (``lead``: what the template shows before them)."""
+        return (f'<div class="{cls}">{lead}<a href="javascript:window.print()">{ch.t("【打印本页】")}</a>{sep}'
+                f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+
     def boilerplate(self, a: Article, day: int) -> list[str]:
         ch = Chrome()
         for page in range(a.pages):
@@ -118,6 +174,22 @@ class Family:
         body = "\n".join(a.paragraphs)
         # The page's own title can show up in its sidebars; it is not chrome of *this* page.
         return [t for t in ch.texts if t not in body and t != a.title]
+
+    def blocks_html(self, a: Article, para, img, *, page: int | None = None,
+                    kinds: tuple[str, ...] = ("p",)) -> list[str]:
+        """The body's blocks as markup, in order: ``para(block)`` for each block of ``kinds``,
+        ``img(src, block)`` for each image (numbered in body order, as ``asset_path`` wants);
+        other blocks (attachments) are left to the template. ``page``: only that page's blocks."""
+        blocks = a.blocks if page is None else self.paragraphs_on(a, page)
+        n_img = 0 if page is None else a.assets_before(page, "img")
+        out = []
+        for b in blocks:
+            if b.kind in kinds:
+                out.append(para(b))
+            elif b.kind == "img":
+                out.append(img(self.asset_path(a, n_img, b), b))
+                n_img += 1
+        return out
 
     def paragraphs_on(self, a: Article, page: int) -> list[Block]:
         return a.page_blocks()[page]

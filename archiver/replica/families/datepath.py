@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -21,14 +20,11 @@ LIST_RE = re.compile(rf"^/cqzx_content/node_{NODE}(?:_(\d+))?\.htm$")
 
 class DatePath(Family):
     name = "datepath"
+    chrome_lines = ["copy", "icp", "ident", "copyright", "noreprint"]
+    article_url = "/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
+    asset_url = "/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
+    folders = {"img": "images", "att": "attachement"}
     listing_width = 30
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        folder = "images" if b.kind == "img" else "attachement"
-        return f"/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -36,16 +32,10 @@ class DatePath(Family):
             return self.html(self.home(day))
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day))
+            return self.static_listing(m.group(1), day)
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(3)), day)
-            if a is None or self.article_path(a) != p:
-                return None
-            return self.article_page(a, 0, day)
+            return self.article_by_id(int(m.group(3)), p, day)
         return self.serve_asset(req, day)
 
     def head(self, title: str) -> str:
@@ -62,9 +52,6 @@ class DatePath(Family):
         return (f'<div class="header"><div class="logo"><img src="/images/logo.png" alt=""></div>'
                 f'<div class="zb">{ch.t(sponsor)}</div></div>\n<ul class="nav">{nav}</ul>\n')
 
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy", "icp", "ident", "copyright", "noreprint"]) + "</body>\n</html>"
-
     def side(self, ch: Chrome, day: int) -> str:
         return ('<div class="side">' + side_list(ch, "最新文章", latest(self.store, day), self.article_path,
                                                 datefmt="%Y-%m-%d")
@@ -77,12 +64,10 @@ class DatePath(Family):
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        items = "".join(
+        items, last = self.listing_rows(n, day, lambda a: (
             f'<li><a href="{self.article_path(a).removeprefix("/cqzx_content/")}" target="_blank" '
             f'title="{attr(a.title)}">{esc(self.listing_title(a))}</a>'
-            f'<span class="date">{a.published:%Y-%m-%d}</span></li>\n' for a in self.store.page(day, n - 1, per))
+            f'<span class="date">{a.published:%Y-%m-%d}</span></li>\n'))
 
         def href(k: int) -> str:
             return f"node_{NODE}.htm" if k == 1 else f"node_{NODE}_{k}.htm"
@@ -98,15 +83,13 @@ class DatePath(Family):
                 + "</div>\n" + self.side(ch, day) + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind in ("p", "mark"):
-                style = ' style="text-align:center"' if b.kind == "mark" or b.text.startswith("□") else ""
-                out.append(f"<p{style}>{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align:center"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt=""></p><p class="pic_txt" style="text-align:center">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            style = ' style="text-align:center"' if b.kind == "mark" or b.text.startswith("□") else ""
+            return f"<p{style}>{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: (
+            f'<p style="text-align:center"><img src="{src}" alt=""></p>'
+            f'<p class="pic_txt" style="text-align:center">{esc(b.text)}</p>'), kinds=("p", "mark"))
         for b in a.blocks:
             if b.kind == "mark":
                 ch.t(b.text)

@@ -26,17 +26,20 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/a/(ldjh|zxyw)/(?:index\.html|list_(\d+)_(\d+)\.html)?$")
-ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(\d+)\.html$")
+ART_RE = re.compile(r"^/a/(ldjh|zxyw)/(\d{4})/(\d{4})/(?P<id>\d+)\.html$")
 AJAX = "/plus/ajaxlist.php"
 MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica lists the last only
 
 
 class Dede(Platform):
     name = "dede"
+    article_url = "/a/{dir}/{a.published:%Y/%m%d}/{a.num}.html"
+    asset_url = "/uploads/{folder}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
+    dirs, folders = DIRS, {"img": "allimg", "att": "soft"}
     listing_width = 30
     counter_paths = ("/plus/count.php",)
     chrome_lines = ["copy", "addr", "icp", "ident"]
@@ -49,13 +52,6 @@ class Dede(Platform):
 
     def col_path(self, column: str = "main") -> str:
         return f"/a/{DIRS[column]}/"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/a/{DIRS[a.column]}/{a.published:%Y/%m%d}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        kind = "allimg" if b.kind == "img" else "soft"
-        return f"/uploads/{kind}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -70,12 +66,8 @@ class Dede(Platform):
         if m:
             if m.group(2) and int(m.group(2)) != self.tid:
                 return None
-            n = self.real_page(req, int(m.group(3) or 1), day)
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(4)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, int(m.group(3) or 1), day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()

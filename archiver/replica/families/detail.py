@@ -12,8 +12,7 @@ import hashlib
 import re
 
 from archiver.replica import corpus
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -27,6 +26,7 @@ def hex_id(num: int) -> str:
 
 class Detail(Family):
     name = "detail"
+    chrome_lines = ["copy", "addr", "icp", "ident", "online"]
     listing_width = 25
     counter_paths = ("/content/hits",)
 
@@ -70,21 +70,11 @@ class Detail(Family):
         return (f'<div class="header"><img src="/images/logo.png" alt=""><span class="date" id="today"></span></div>'
                 f'<div class="nav">{nav}</div>\n')
 
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy", "addr", "icp", "ident", "online"]) + "</body>\n</html>"
-
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
-
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        items = "".join(
+        items, last = self.listing_rows(n, day, lambda a: (
             f'<li><a href="{self.article_path(a)}" target="_blank" title="{attr(a.title)}">'
-            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'
-            for a in self.store.page(day, n - 1, per))
+            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'))
         links = []
         if n > 1:
             links.append(f'<a href="?pageIndex=1">首页</a> <a href="?pageIndex={n - 1}">上一页</a>')
@@ -98,17 +88,13 @@ class Detail(Family):
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                if b.text.startswith("——") or (len(b.text) <= 4 and not b.text.endswith("。")):
-                    out.append(f'<p style="text-align: center;">{esc(b.text)}</p>')
-                else:
-                    out.append(f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'title="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            if b.text.startswith("——") or (len(b.text) <= 4 and not b.text.endswith("。")):
+                return f'<p style="text-align: center;">{esc(b.text)}</p>'
+            return f"<p>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: f'<p style="text-align: center;"><img src="{src}" '
+                               f'title="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
         atts = "".join(f'<p>{ch.t("附件下载：")}<a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
         reviewer = corpus.REVIEWERS[a.num % len(corpus.REVIEWERS)]
@@ -123,15 +109,8 @@ class Detail(Family):
             ch.t(f"{a.published:%Y年%m月%d日}")
         editor = f'<div class="zrbj">{ch.t(f"[责任编辑: {a.editor}]")}</div>' if a.editor else ""
         ch.t(f"你当前的位置: 首页> {self.spec.column_name} > 正文")
-        prev, nxt = self.store.neighbours(a, day)
-        pn = ""
-        for label, o in (("上一篇：", prev), ("下一篇：", nxt)):
-            text = o.title if o else "没有了"
-            ch.t(label + text)
-            pn += (f'<p>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></p>' if o
-                   else f"<p>{ch.t(label)}{ch.t('没有了')}</p>")
-        tools = (f'<div class="tools">{ch.t("【字体：大 中 小】")} <a href="javascript:window.print()">{ch.t("【打印本页】")}</a> '
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        pn = self.prev_next(a, day, ch, "p")
+        tools = self.print_close(ch, lead=ch.t("【字体：大 中 小】") + " ")
         return (self.head(f"{a.title}_{self.spec.column_name}_{self.spec.name}") + self.top(ch)
                 + f'<div class="main"><div class="wz">{ch.t("你当前的位置:")} <a href="/">{ch.t("首页")}</a>&gt; '
                   f'<a href="/content/column/{COLUMN}?pageIndex=1">{ch.t(self.spec.column_name)}</a> &gt; {ch.t("正文")}</div>\n'

@@ -25,18 +25,21 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST = "/e/action/ListInfo/"
 EXTEND = "/e/extend/list/index.php"
 ERROR_URL = "<html><head><meta charset=\"utf-8\"><title>信息提示</title></head><body>您来自的链接不存在</body></html>"
-ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d{4}-\d{2}-\d{2})/(\d+)\.html$")
+ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d{4}-\d{2}-\d{2})/(?P<id>\d+)\.html$")
 MAX_OPTIONS = 200
 
 
 class Empire(Platform):
     name = "empire"
+    article_url = "/{dir}/{a.published:%Y-%m-%d}/{a.num}.html"
+    asset_url = "/d/file/{dir}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
+    dirs = DIRS
     counter_paths = ("/e/public/ViewClick/",)
     chrome_lines = ["copy", "addr_cn", "icp", "ident", "browser"]
     art_cls, info_cls = "box_content", "info"
@@ -50,12 +53,6 @@ class Empire(Platform):
         if column == "main" and self.spec.extra.get("api"):
             return f"/{DIRS[column]}/"
         return f"{LIST}?classid={self.classid if column == 'main' else self.classid + 1}"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/{DIRS[a.column]}/{a.published:%Y-%m-%d}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/d/file/{DIRS[a.column]}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -73,12 +70,8 @@ class Empire(Platform):
                 return None
             if cid == self.classid + 1:
                 return self.html(self.second_listing(day)) if page == 0 else None
-            n = self.real_page(req, page + 1, day) if cid == self.classid and page >= 0 else None
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(3)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, page + 1, day) if cid == self.classid and page >= 0 else None
+        return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()

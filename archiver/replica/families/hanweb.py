@@ -26,6 +26,8 @@ PRODUCED = "<!-- Produced By 大汉网络 大汉版通发布系统 -->"
 
 class Hanweb(Family):
     name = "hanweb"
+    asset_url = "/{folder}/art{a.num}_{i}.{b.ext}"
+    folders = {"img": "picture/0", "att": "attach/0"}
     listing_width = 24
     counter_paths = ("/module/visitcount/articlehits.jsp",)
 
@@ -44,10 +46,6 @@ class Hanweb(Family):
         d = a.published
         return f"/art/{d.year}/{d.month}/{d.day}/art_{self.colid}_{a.num}.html"
 
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        folder = "picture/0" if b.kind == "img" else "attach/0"
-        return f"/{folder}/art{a.num}_{i}.{b.ext}"
-
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
         if p in ("/", "/index.html"):
@@ -58,10 +56,7 @@ class Hanweb(Family):
             return self.dataproxy(req, day)
         m = ART_RE.match(p)
         if m:
-            a = self.store.by_num(int(m.group(5)), day)
-            if a is None or self.article_path(a) != p:
-                return None
-            return self.article_page(a, 0, day)
+            return self.article_by_id(int(m.group(5)), p, day)
         return self.serve_asset(req, day)
 
     # ----- listing ----------------------------------------------------------------------
@@ -160,28 +155,23 @@ class Hanweb(Family):
 
     # ----- article ----------------------------------------------------------------------
     def body(self, a: Article) -> str:
-        out, upper, n_img = [], "upper" in a.flags, 0
-        for b in a.blocks:
-            if b.kind == "p":
-                short = len(b.text) < 40 and not b.text.endswith(("。", "！", ":", "："))
-                if upper:
-                    inner = esc(b.text)
-                    if b.text.startswith(("(", "（")) or short:
-                        out.append(f"<P align=center><FONT face=楷体_GB2312>{inner}</FONT></P>")
-                    elif re.match(r"^\S{2,3}\(\d{4}年", b.text):
-                        name, rest = b.text.split("(", 1)
-                        date, tail = rest.split(")", 1)
-                        out.append(f"<P>{esc(name)}<FONT face=楷体_GB2312>({esc(date)})</FONT>{esc(tail)}</P>")
-                    else:
-                        out.append(f"<P>&nbsp;&nbsp;&nbsp;&nbsp;{inner}</P>")
-                else:
-                    style = "text-align:center" if short else "text-indent:2em"
-                    out.append(f'<p style="{style}">{esc(b.text)}</p>')
-            elif b.kind == "img":
-                src = self.asset_path(a, n_img, b)
-                n_img += 1
-                out.append(f'<p style="text-align:center"><img src="{src}" border="0" title="{attr(b.text)}"/>'
-                           f'</p><p style="text-align:center;font-family:楷体_GB2312">{esc(b.text)}</p>')
+        upper = "upper" in a.flags
+
+        def para(b: Block) -> str:
+            short = len(b.text) < 40 and not b.text.endswith(("。", "！", ":", "："))
+            if not upper:
+                return f'<p style="{"text-align:center" if short else "text-indent:2em"}">{esc(b.text)}</p>'
+            if b.text.startswith(("(", "（")) or short:
+                return f"<P align=center><FONT face=楷体_GB2312>{esc(b.text)}</FONT></P>"
+            if re.match(r"^\S{2,3}\(\d{4}年", b.text):
+                name, rest = b.text.split("(", 1)
+                date, tail = rest.split(")", 1)
+                return f"<P>{esc(name)}<FONT face=楷体_GB2312>({esc(date)})</FONT>{esc(tail)}</P>"
+            return f"<P>&nbsp;&nbsp;&nbsp;&nbsp;{esc(b.text)}</P>"
+
+        out = self.blocks_html(a, para, lambda src, b: (
+            f'<p style="text-align:center"><img src="{src}" border="0" title="{attr(b.text)}"/>'
+            f'</p><p style="text-align:center;font-family:楷体_GB2312">{esc(b.text)}</p>'))
         if upper:
             return ("<DIV id=zoom><!--ZJEG_RSS.content.begin--><META name=ContentStart>"
                     + "\n".join(out) + "<META name=ContentEnd><!--ZJEG_RSS.content.end--></DIV>")

@@ -30,17 +30,20 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
-ART_RE = re.compile(r"^/(ldjh|zxyw)/(\d+)\.jhtml$")
+ART_RE = re.compile(r"^/(ldjh|zxyw)/(?P<id>\d+)\.jhtml$")
 API = "/api/content/list.jspx"
 DYN = "/ldjh/index.jspx"
 
 
 class Jeecms(Platform):
     name = "jeecms"
+    article_url = "/{dir}/{a.num}.jhtml"
+    asset_url = "/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
+    dirs = DIRS
     listing_width = 28
     counter_paths = ("/content_view.jspx",)
     art_cls, info_cls = "article-content", "msgbar"
@@ -50,12 +53,6 @@ class Jeecms(Platform):
         if column == "main" and self.spec.extra.get("dynamic"):
             return DYN
         return f"/{DIRS[column]}/index.jhtml"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/{DIRS[a.column]}/{a.num}.jhtml"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -78,10 +75,7 @@ class Jeecms(Platform):
             if n is None:
                 return None
             return self.html(self.shell(day) if self.spec.extra.get("api") else self.listing(req, n, day))
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     # ----- static pager (jeecms) --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from archiver.replica import corpus
 from archiver.replica.chrome import Chrome, calendar_box, esc, hot, latest, online
 from archiver.replica.families.base import Family, Req
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 COLUMN_ID = "12"
 
 
 class Legacy(Family):
     name = "legacy"
+    asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 20
     counter_paths = ("/count.php",)
 
@@ -30,10 +31,6 @@ class Legacy(Family):
 
     def aliases(self, a: Article) -> list[str]:
         return [self.alias_path(a)]
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        d = a.published
-        return f"/uploadfile/{d:%Y}/{d:%m%d}/{a.num}_{i}.{b.ext}"
 
     def html(self, text: str, **kw) -> Response:  # noqa: D102 - no charset in the HTTP header
         return super().html(text, header_charset=False, **kw)
@@ -99,12 +96,10 @@ class Legacy(Family):
     # ----- listing ----------------------------------------------------------------------
     def listing(self, page: int, day: int) -> str:
         ch = Chrome()
-        per = self.spec.per_page
-        last = self.store.pages(day, per)
-        rows = "".join(
+        rows, last = self.listing_rows(page, day, lambda a: (
             f'<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">'
             f'{esc(self.listing_title(a))}</a></td><td width="90" align="right">'
-            f"{a.published:%Y-%m-%d}</td></tr>\n" for a in self.store.page(day, page - 1, per))
+            f"{a.published:%Y-%m-%d}</td></tr>\n"))
 
         def link(label: str, target: int, enabled: bool) -> str:
             return (f'<a href="news_list.php?id={COLUMN_ID}&page={target}">{label}</a>' if enabled else label)
@@ -134,17 +129,12 @@ class Legacy(Family):
         return f"{ch.t(author)} 来源: {ch.t(posted)} 文章点击数:{counter}"
 
     def body(self, a: Article, page: int) -> str:
-        out = []
         divs = "divs" in a.flags
-        i = a.assets_before(page, "img")
-        for b in self.paragraphs_on(a, page):
-            if b.kind == "p":
-                out.append(f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs
-                           else f"&emsp;&emsp;{esc(b.text)}<br/><br/>")
-            elif b.kind == "img":
-                out.append(f'<div align="center"><img src="{self.asset_path(a, i, b)}" border="0" /><br/>'
-                           f"{esc(b.text)}</div><br/>")
-                i += 1
+        out = self.blocks_html(
+            a, lambda b: (f"<div>　　{esc(b.text)}</div>\n<div><br></div>" if divs
+                          else f"&emsp;&emsp;{esc(b.text)}<br/><br/>"),
+            lambda src, b: f'<div align="center"><img src="{src}" border="0" /><br/>{esc(b.text)}</div><br/>',
+            page=page)
         return "\n".join(out)
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:

@@ -23,15 +23,16 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
 STATIC_LIST_RE = re.compile(r"^/html/(ldjh|zxyw)/(?:index\.html)?$")
-STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(\d+)\.html$")
+STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(?P<id>\d+)\.html$")
 
 
 class Phpcms(Platform):
     name = "phpcms"
+    asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 32
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "noreprint"]
     art_cls, info_cls = "article", "source"
@@ -54,9 +55,6 @@ class Phpcms(Platform):
             return f"/html/{DIRS[a.column]}/{a.published:%Y/%m%d}/{a.num}.html"
         return f"/index.php?m=content&c=index&a=show&catid={self.catid(a.column)}&id={a.num}"
 
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
-
     def route(self, req: Req, day: int) -> Response | None:
         p, q = req.path, req.query
         if p == "/api.php" and q.get("op") == "lists":
@@ -72,18 +70,14 @@ class Phpcms(Platform):
             if q.get("a") == "lists" and catid == self.catid("zxyw"):
                 return self.html(self.second_listing(day)) if n == 1 else None
             if q.get("a") == "lists" and catid == self.catid():
-                n = self.real_page(req, n, day)
-                return self.html(self.listing(req, n, day)) if n else None
+                return self.listing_at(req, n, day)
             if q.get("a") == "show":
                 return self.article_by_id(num, f"{p}?{req.raw_query}", day)
             return None
         m = STATIC_LIST_RE.match(p)
         if m and self.api_mode:
             return self.html(self.second_listing(day) if m.group(1) == "zxyw" else self.shell(day))
-        m = STATIC_ART_RE.match(p)
-        if m and self.api_mode:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+        return self.route_rest(req, day, STATIC_ART_RE.match(p) if self.api_mode else None)
 
     # ----- phpcms: laypage pager --------------------------------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

@@ -9,6 +9,8 @@ answer the last page again), ``offsite_pager`` (page URLs built by scripts point
 
 from __future__ import annotations
 
+import re
+
 from archiver.replica.chrome import Chrome, attr, calendar_box, esc, footer, hot, latest, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Response
@@ -65,11 +67,6 @@ class Platform(Family):
             page = pages  # past the end: the last page again
         return page, pages, HUGE if "huge_pager" in req.options else pages
 
-    def article_by_id(self, num: int, path: str, day: int) -> Response | None:
-        """The article with URL id ``num`` if ``path`` is its own URL (else None: 404)."""
-        a = self.store.by_num(num, day)
-        return self.article_page(a, 0, day) if a and self.article_path(a) == path else None
-
     def host(self, req: Req) -> str:
         return OFFSITE if "offsite_pager" in req.options else ""
 
@@ -108,10 +105,6 @@ class Platform(Family):
     def foot(self, ch: Chrome, day: int) -> str:
         return self.friend_select() + footer(ch, self.spec, day, lines=self.chrome_lines) + "\n</body>\n</html>"
 
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
-
     def frame(self, title: str, ch: Chrome, day: int, inner: str, extra_head: str = "") -> str:
         return (self.head(title, extra_head) + self.top(ch) + '<div class="main">' + inner
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
@@ -130,27 +123,16 @@ class Platform(Family):
         return f'<p style="text-align: center;">{esc(text)}</p>' if center else f"<p>　　{esc(text)}</p>"
 
     def body(self, a: Article) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                out.append(self.paragraph(b.text))
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt="{attr(b.text)}"></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        out = self.blocks_html(a, lambda b: self.paragraph(b.text), lambda src, b: (
+            f'<p style="text-align: center;"><img src="{src}" alt="{attr(b.text)}"></p>'
+            f'<p style="text-align: center;">{esc(b.text)}</p>'))
         return self.body_open + "\n".join(out) + self.body_close
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
         atts = "".join(f'<p class="fj">{ch.t("附件：")}<a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
-        pn = ""
-        for label, o in zip(("上一篇：", "下一篇："), self.store.neighbours(a, day)):
-            text = o.title if o else "没有了"
-            ch.t(label + text)
-            pn += (f'<li>{ch.t(label)}<a href="{self.article_path(o)}">{esc(o.title)}</a></li>' if o
-                   else f"<li>{ch.t(label)}{ch.t('没有了')}</li>")
-        tools = (f'<div class="tools"><a href="javascript:window.print()">{ch.t("【打印本页】")}</a> '
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        pn = self.prev_next(a, day, ch, "li")
+        tools = self.print_close(ch)
         inner = (self.crumb(ch, a.column, True)
                  + f'<div class="{self.art_cls}"><h1>{esc(a.title)}</h1>\n'
                  + f'<div class="{self.info_cls}">{self.info_row(a, ch)}</div>\n{self.body(a)}\n{atts}</div>\n'
@@ -158,6 +140,18 @@ class Platform(Family):
                  + side_list(ch, "最新文章", latest(self.store, day, 5), self.article_path, datefmt="%m-%d")
                  + side_list(ch, "热门文章", hot(self.store, day, 5), self.article_path, datefmt="%Y-%m-%d"))
         return self.frame(f"{a.title}_{self.spec.name}", ch, day, inner)
+
+    def listing_at(self, req: Req, number: int, day: int) -> Response | None:
+        """``listing(req, n, day)`` for requested page ``number`` (see ``real_page``; None: 404)."""
+        n = self.real_page(req, number, day)
+        return self.html(self.listing(req, n, day)) if n else None
+
+    def route_rest(self, req: Req, day: int, art: re.Match | None) -> Response | None:
+        """An article (``art``: the match of its URL, group ``id`` its number; the URL must be the
+        article's own), else the paths every platform module gives, else an asset."""
+        if art:
+            return self.article_by_id(int(art.group("id")), req.path, day)
+        return self.route_common(req, day) or self.serve_asset(req, day)
 
     def route_common(self, req: Req, day: int) -> Response | None:
         """Home page and the 政协要闻 column (paths every platform module gives)."""

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, share,
-                                     side_list)
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -26,10 +25,9 @@ LIST_RE = re.compile(rf"^{COL}/(?:index(?:_(\d+))?\.html)?$")
 
 class Post(Family):
     name = "post"
+    chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "browser"]
+    article_url = COL + "/content/post_{a.num}.html"
     listing_width = 0
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"{COL}/content/post_{a.num}.html"
 
     def asset_path(self, a: Article, i: int, b: Block) -> str:
         return f"/attachment/0/{a.num // 1000}/{a.num}_{i}.{b.ext}"
@@ -42,10 +40,7 @@ class Post(Family):
             return self.api(req, day)
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day, "html_list" in req.options))
+            return self.static_listing(m.group(1), day, "html_list" in req.options)
         m = ART_RE.match(p)
         if m:
             return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
@@ -84,13 +79,6 @@ class Post(Family):
         return (f'<div class="crumb">{ch.t("当前位置：")}<a href="/">{ch.t("首页")}</a> &gt; '
                 f'<a href="#">{ch.t("工作动态")}</a> &gt; <a href="{COL}/index.html">{ch.t("领导讲话")}</a>{tail}</div>')
 
-    def foot(self, ch: Chrome, day: int) -> str:
-        return footer(ch, self.spec, day, lines=["copy_cn", "addr_cn", "icp", "ident", "browser"]) + "</body>\n</html>"
-
-    def home(self, day: int) -> str:
-        ch = Chrome()
-        return self.head(self.spec.name) + self.top(ch) + self.foot(ch, day)
-
     def listing(self, n: int, day: int, html_list: bool) -> str:
         ch = Chrome()
         per = self.spec.per_page
@@ -123,16 +111,12 @@ $.getJSON("{API}?pagenum=" + pageNum + "&pagesize=" + pageSize, function (res) {
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        out, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                center = b.text.startswith(("（", "(")) or (len(b.text) < 20 and " " in b.text)
-                out.append(f'<p style="text-align: center;">{esc(b.text)}</p>' if center
-                           else f"<p>　　{esc(b.text)}</p>")
-            elif b.kind == "img":
-                out.append(f'<p style="text-align: center;"><img src="{self.asset_path(a, n_img, b)}" '
-                           f'alt=""></p><p style="text-align: center;">{esc(b.text)}</p>')
-                n_img += 1
+        def para(b: Block) -> str:
+            center = b.text.startswith(("（", "(")) or (len(b.text) < 20 and " " in b.text)
+            return f'<p style="text-align: center;">{esc(b.text)}</p>' if center else f"<p>　　{esc(b.text)}</p>"
+
+        out = self.blocks_html(a, para, lambda src, b: f'<p style="text-align: center;"><img src="{src}" alt="">'
+                               f'</p><p style="text-align: center;">{esc(b.text)}</p>')
         atts = "".join(f'<p>{ch.t("附件：")}<a href="{self.asset_path(a, i, b)}" download>{esc(b.text)}</a></p>'
                        for i, b in a.attachments)
         ch.t(f"来源:{a.source or ''}发布时间:{a.published:%Y-%m-%d}")
@@ -143,8 +127,7 @@ $.getJSON("{API}?pagenum=" + pageNum + "&pagesize=" + pageSize, function (res) {
         ch.t("【字体：大 中 小】")
         related = side_list(ch, "相关文章", hot(self.store, day, 4), self.article_path, datefmt="%Y-%m-%d",
                             width=30, cls="related")
-        tools = (f'<div class="print"><a href="javascript:window.print()">{ch.t("【打印本页】")}</a>'
-                 f'<a href="javascript:window.close()">{ch.t("【关闭窗口】")}</a></div>')
+        tools = self.print_close(ch, cls="print", sep="")
         return (self.head(f"{a.title}-{self.spec.column_name}-{self.spec.name}") + self.top(ch)
                 + f'<div class="main">{self.crumb(ch, True)}\n<div class="article"><h1>{esc(a.title)}</h1>\n'
                 + f'<div class="info">{info}{font}</div>\n<div class="news_cont_d_wrap">' + "\n".join(out)

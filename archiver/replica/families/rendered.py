@@ -24,7 +24,7 @@ import re
 
 from archiver.replica.chrome import Chrome, attr, esc, footer, latest, share, side_list
 from archiver.replica.families.base import Family, Req
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 COL = "/zxgz/ldjh"
 LIST_RE = re.compile(rf"^{COL}/list(?:_(\d+))?\.html$")
@@ -77,12 +77,10 @@ def to36(n: int) -> str:
 
 class Rendered(Family):
     name = "rendered"
+    asset_url = "/uploads/{a.num}_{i}.{b.ext}"
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"{COL}/d/{to36(a.num * 3 + 11)}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/uploads/{a.num}_{i}.{b.ext}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -90,10 +88,7 @@ class Rendered(Family):
             return Response(body=COL_JS.encode(), content_type="application/javascript")
         m = LIST_RE.match(p)
         if m:
-            n = int(m.group(1) or 1)
-            if m.group(1) == "1" or n > self.store.pages(day, self.spec.per_page):
-                return None
-            return self.html(self.listing(n, day))
+            return self.static_listing(m.group(1), day)
         m = ART_RE.match(p)
         if m:
             value = int(m.group(1), 36) - 11
@@ -131,14 +126,8 @@ class Rendered(Family):
                 + "</div>\n" + self.foot(ch, day))
 
     def render_article(self, a: Article, page: int, day: int, ch: Chrome) -> str:
-        body, n_img = [], 0
-        for b in a.blocks:
-            if b.kind == "p":
-                body.append(f"<p>{esc(b.text)}</p>")
-            elif b.kind == "img":
-                body.append(f'<div class="pic"><img src="{self.asset_path(a, n_img, b)}"><p class="caption">'
-                            f"{esc(b.text)}</p></div>")
-                n_img += 1
+        body = self.blocks_html(a, lambda b: f"<p>{esc(b.text)}</p>", lambda src, b: (
+            f'<div class="pic"><img src="{src}"><p class="caption">{esc(b.text)}</p></div>'))
         files = "".join(f'<li><a href="{self.asset_path(a, i, b)}">{esc(b.text)}</a></li>'
                         for i, b in a.attachments)
         when = ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")

@@ -30,30 +30,26 @@ import re
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 CHANNELS = {"main": 12, "zxyw": 13}
 LIST_RE = re.compile(r"^/channels/(\d+)(?:_(\d+))?\.html$")
-ART_RE = re.compile(r"^/contents/(\d+)/(\d+)\.html$")
+ART_RE = re.compile(r"^/contents/(\d+)/(?P<id>\d+)\.html$")
 API = "/api/plugins/contents/list"
 POST_API = "/api/v1/stl/contents/list"
 
 
 class SiteServer(Platform):
     name = "siteserver"
+    article_url = "/contents/{dir}/{a.num}.html"
+    asset_url = "/upload/{folder}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
+    dirs, folders = CHANNELS, {"img": "images", "att": "files"}
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "detail", "property"
     body_open, body_close = '<div class="detail-content" id="fontzoom">', "</div>"
 
     def col_path(self, column: str = "main") -> str:
         return f"/channels/{CHANNELS[column]}.html"
-
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/contents/{CHANNELS[a.column]}/{a.num}.html"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        kind = "images" if b.kind == "img" else "files"
-        return f"/upload/{kind}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
 
     def page_url(self, req: Req, k: int) -> str:
         return f"{self.host(req)}/channels/{CHANNELS['main']}{'_%d' % k if k > 1 else ''}.html"
@@ -73,12 +69,8 @@ class SiteServer(Platform):
             if self.spec.extra.get("api"):
                 shell = self.post_shell if self.spec.extra["api"] == "post" else self.shell
                 return self.html(shell(day)) if not m.group(2) else None
-            n = self.real_page(req, int(m.group(2) or 1), day)
-            return self.html(self.listing(req, n, day)) if n else None
-        m = ART_RE.match(p)
-        if m:
-            return self.article_by_id(int(m.group(2)), p, day)
-        return self.route_common(req, day) or self.serve_asset(req, day)
+            return self.listing_at(req, int(m.group(2) or 1), day)
+        return self.route_rest(req, day, ART_RE.match(p))
 
     # ----- siteserver: PageSelect + javascript: hrefs -----------------------------------
     def listing(self, req: Req, n: int, day: int) -> str:

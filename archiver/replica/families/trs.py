@@ -149,23 +149,22 @@ class TRS(Family):
                 + "</div></div>\n" + self.foot(ch, day))
 
     def body_html(self, a: Article, page: int) -> str:
-        out = []
-        blocks = self.paragraphs_on(a, page)
-        i_img = a.assets_before(page, "img")
         indent = "" if a.key == "seed" else ("&nbsp;&nbsp;&nbsp;&nbsp;" if "old" in a.flags else "　　")
-        for b in blocks:
-            if b.kind == "p":
-                center = b.text.startswith(("——", "（")) or b.text == a.title
-                style = ' style="text-align: center;"' if center else (
-                    ' style="text-indent: 2em;"' if "ueditor" in a.flags else "")
-                lead = "" if center or "ueditor" in a.flags else indent
-                out.append(f"<p{style}>{lead}{esc(b.text)}</p>")
-            elif b.kind == "img":
-                src = "./" + self.asset_path(a, i_img, b).rsplit("/", 1)[1]
-                out.append(f'<p style="text-align: center;"><img src="{src}" oldsrc="{src[2:]}" '
-                           f'alt="{attr(b.text)}" title="{attr(b.text)}" /></p><p style="text-align: center;">'
-                           f'<span style="font-family: 楷体, 楷体_GB2312, SimKai;">{esc(b.text)}</span></p>')
-                i_img += 1
+
+        def para(b: Block) -> str:
+            center = b.text.startswith(("——", "（")) or b.text == a.title
+            style = ' style="text-align: center;"' if center else (
+                ' style="text-indent: 2em;"' if "ueditor" in a.flags else "")
+            lead = "" if center or "ueditor" in a.flags else indent
+            return f"<p{style}>{lead}{esc(b.text)}</p>"
+
+        def img(src: str, b: Block) -> str:  # TRS writes image URLs relative to the page
+            name = src.rsplit("/", 1)[1]
+            return (f'<p style="text-align: center;"><img src="./{name}" oldsrc="{name}" '
+                    f'alt="{attr(b.text)}" title="{attr(b.text)}" /></p><p style="text-align: center;">'
+                    f'<span style="font-family: 楷体, 楷体_GB2312, SimKai;">{esc(b.text)}</span></p>')
+
+        out = self.blocks_html(a, para, img, page=page)
         if "ueditor" in a.flags:
             return f'<div class="TRS_UEDITOR trs_paper_default trs_web">{"".join(out)}</div>'
         inner = "".join(out) if "old" in a.flags else f'<div class="Custom_UnionStyle">{"".join(out)}</div>'

@@ -35,7 +35,7 @@ from datetime import timezone
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
 from archiver.replica.families.platform import HUGE, Platform
-from archiver.replica.model import Article, Block, Response
+from archiver.replica.model import Article, Response
 
 CATS = {"main": "ldjh", "zxyw": "zxyw"}
 LIST_RE = re.compile(r"^/category/(ldjh|zxyw)/(?:page/(\d+)/?)?$")
@@ -46,6 +46,8 @@ JSON = "application/json; charset=UTF-8"
 
 class WordPress(Platform):
     name = "wp"
+    article_url = "/archives/{a.num}"
+    asset_url = "/wp-content/uploads/{a.published:%Y/%m}/{a.num}_{i}.{b.ext}"
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "post type-post status-publish format-standard hentry", "entry-meta"
     body_open, body_close = '<div class="entry-content">', "</div>"
@@ -60,12 +62,6 @@ class WordPress(Platform):
     def col_path(self, column: str = "main") -> str:
         return f"/category/{CATS[column]}/"
 
-    def article_path(self, a: Article, page: int = 0) -> str:
-        return f"/archives/{a.num}"
-
-    def asset_path(self, a: Article, i: int, b: Block) -> str:
-        return f"/wp-content/uploads/{a.published:%Y/%m}/{a.num}_{i}.{b.ext}"
-
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
         if p == AJAX:
@@ -78,8 +74,7 @@ class WordPress(Platform):
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if not m.group(2) else None
         if m:
-            n = self.real_page(req, int(m.group(2) or 1), day)
-            return self.html(self.listing(req, n, day)) if n and m.group(2) != "1" else None
+            return self.listing_at(req, int(m.group(2) or 1), day) if m.group(2) != "1" else None
         m = ART_RE.match(p)
         if m:
             return self.article_page(self.store.by_num(int(m.group(1)), day), 0, day)
