@@ -3,8 +3,8 @@
 ``repository.add_version`` stores one article in about a dozen statements (body lookups and
 inserts per page, the fetch rows, the article, the version, its search entry, its fetch links).
 For a batch of articles none of which is in the archive yet, the same rows are written here
-with one statement per table for the whole batch. The rows are exactly those the one-by-one
-path writes (the row builders are shared with ``repository``), so an archive cannot tell which
+with one statement per table for the whole batch, their linked files (issue #19) included. The
+rows are exactly those the one-by-one path writes (the row builders are shared with ``repository``), so an archive cannot tell which
 path stored an article.
 
 Only articles known to be new may come here (``new_urls``). If anything fails (another writer
@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from storage.blobs import add_bodies
+from storage.blobs import add_bodies, insert_ignoring_duplicates
 from storage.exchange import FetchedPage
-from storage.models import Article, Fetch, Snapshot, SnapshotFetch
+from storage.files import text_row
+from storage.models import Article, Fetch, FileText, Snapshot, SnapshotFetch, SnapshotFile
 from storage.repository import (
     content_hash,
     fetch_row,
@@ -55,6 +56,10 @@ class NewArticle:
     extractor: str
     listing_url: str | None
     context: dict[str, Any] | None
+    # Linked files (issue #19), as ``storage.files.record_file_fetches`` takes them; their texts
+    # were read by ``file_extractor``. (A new article has no stored file to mark removed.)
+    files: Sequence[Any] = ()
+    file_extractor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ def new_urls(session: Session, urls: Sequence[str]) -> set[str]:
 
 def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequence[LoneFetch]) -> None:
     """Store ``articles`` (each with version 1) and ``fetches`` in the caller's transaction."""
-    pages = [page for article in articles for page in article.pages] + [f.page for f in fetches]
+    file_pages = [r.page for a in articles for r in a.files if r.page is not None]
+    pages = [page for article in articles for page in article.pages] + file_pages + [f.page for f in fetches]
     kept = [page for page in pages if has_body(page)]
     body_of = {id(page): digest for page, digest in zip(kept, add_bodies(session, [p.body for p in kept]))}
 
@@ -93,6 +99,12 @@ def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequenc
                   article_id=article_id)
         for a, article_id in zip(articles, article_ids)
         for page in a.pages
+    ] + [  # the files' exchanges belong to the article that linked them (storage.files.link_files)
+        fetch_row(r.page, run_id=a.run_id, site_id=site_id(session, a.site_slug), kind=r.role,
+                  error=None if r.status == "stored" else r.reason, listing_url=None,
+                  body_sha256=body_of.get(id(r.page)), article_id=article_id)
+        for a, article_id in zip(articles, article_ids)
+        for r in a.files if r.page is not None
     ] + [
         fetch_row(f.page, run_id=f.run_id, site_id=site_id(session, f.site_slug) if f.site_slug else None,
                   kind=f.kind, error=f.error, listing_url=None, body_sha256=body_of.get(id(f.page)))
@@ -100,6 +112,7 @@ def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequenc
     ]
     fetch_ids = iter(_insert_ids(session, _INSERT_FETCHES, fetch_rows))
     page_fetch_ids = [[next(fetch_ids) for _ in a.pages] for a in articles]
+    file_fetch_ids = [[next(fetch_ids) if r.page is not None else None for r in a.files] for a in articles]
 
     version_rows = []
     for a, article_id in zip(articles, article_ids):
@@ -118,6 +131,26 @@ def store_new(session: Session, articles: Sequence[NewArticle], fetches: Sequenc
     ]
     if links:
         session.execute(_INSERT_LINKS, links)
+    _store_files(session, articles, snapshot_ids, file_fetch_ids)
+
+
+def _store_files(session: Session, articles: Sequence[NewArticle], snapshot_ids: list[int],
+                 file_fetch_ids: list[list[int | None]]) -> None:
+    """The files' texts and their ``snapshot_files`` rows, as ``storage.files`` writes them."""
+    texts = [
+        text_row(r.sha256, media_type=r.media_type or "application/octet-stream", status=r.text_status,
+                 reason=r.text_reason, text=r.text, pages=r.pages, extractor=a.file_extractor)
+        for a in articles for r in a.files if r.page is not None and r.sha256 and r.status == "stored"
+        and r.text_status
+    ]
+    if texts:
+        insert_ignoring_duplicates(session, FileText.__table__, texts)
+    rows = [{"snapshot_id": snapshot_id, "position": n, "role": r.role, "url": r.url, "status": r.status,
+             "fetch_id": fetch_id, "sha256": r.sha256 if r.status == "stored" else None}
+            for a, snapshot_id, ids in zip(articles, snapshot_ids, file_fetch_ids)
+            for n, (r, fetch_id) in enumerate(zip(a.files, ids))]
+    if rows:
+        insert_ignoring_duplicates(session, SnapshotFile.__table__, rows)
 
 
 def _insert_ids(session: Session, statement, rows: list[dict[str, Any]]) -> list[int]:  # type: ignore[no-untyped-def]

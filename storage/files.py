@@ -45,12 +45,19 @@ def record_file_fetches(session: Session, *, run_id: int | None, site_slug: str,
 
 def add_text(session: Session, sha256: str, *, media_type: str, status: str, reason: str | None,
              text: str | None, pages: int | None, extractor: str, replace: bool = False) -> None:
-    row = {"sha256": sha256, "media_type": media_type, "status": status, "reason": reason, "text": text,
-           "chars": len(text or ""), "pages": pages, "extractor": extractor,
-           "extracted_at": datetime.now(UTC)}
+    row = text_row(sha256, media_type=media_type, status=status, reason=reason, text=text, pages=pages,
+                   extractor=extractor)
     if replace:
         session.execute(update(FileText).where(FileText.sha256 == sha256).values(**row))
     insert_ignoring_duplicates(session, FileText.__table__, row)
+
+
+def text_row(sha256: str, *, media_type: str, status: str, reason: str | None, text: str | None,
+             pages: int | None, extractor: str | None) -> dict[str, Any]:
+    """The ``file_texts`` row of one file (``add_text`` and the bulk writer's)."""
+    return {"sha256": sha256, "media_type": media_type, "status": status, "reason": reason, "text": text,
+            "chars": len(text or ""), "pages": pages, "extractor": extractor,
+            "extracted_at": datetime.now(UTC)}
 
 
 def link_files(session: Session, *, article_id: int, snapshot_id: int | None, files: Sequence[Any],

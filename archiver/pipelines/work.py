@@ -126,8 +126,9 @@ class Writer:
     @staticmethod
     def _bulk_items(session, items: list) -> tuple[list[int], list[int]]:
         """Indices of the items ``storage.bulk`` can store: lone fetches, and articles with
-        something extracted whose URL is in neither the archive nor earlier in the batch."""
-        candidates = [i for i, item in enumerate(items) if isinstance(item, ArticleItem) and not item.files
+        something extracted whose URL is in neither the archive nor earlier in the batch (with
+        their files: a new article has no stored file to mark removed)."""
+        candidates = [i for i, item in enumerate(items) if isinstance(item, ArticleItem)
                       and not item.soft_404 and (item.fields.get("title") or item.fields.get("body"))]
         unseen = bulk.new_urls(session, [items[i].url for i in candidates])
         articles = []
@@ -201,7 +202,7 @@ def new_article(item: ArticleItem) -> bulk.NewArticle:
     return bulk.NewArticle(
         run_id=item.run_id, site_slug=item.site, url=item.url, pages=item.pages, fields=item.fields,
         audit=item.audit, extractor=item.extractor, listing_url=item.listing_url,
-        context=article_context(item),
+        context=article_context(item), files=item.files, file_extractor=TEXT_EXTRACTOR,
     )
 
 
