@@ -335,3 +335,12 @@ def outcome(proc: subprocess.Popen, tmp_path: Path, timeout: float = 150) -> tup
     """Wait for a process from ``start_cli``: its exit code, stdout and stderr."""
     proc.wait(timeout=timeout)
     return proc.returncode, (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
+
+
+def kill_leftovers(proc: subprocess.Popen, stopped: list[int]) -> None:
+    """After a test that SIGSTOPped children: kill those still there and the crawl if it runs."""
+    for pid in stopped:
+        if Path(f"/proc/{pid}").exists():
+            os.kill(pid, signal.SIGKILL)
+    if proc.poll() is None:
+        proc.kill()

@@ -23,7 +23,7 @@ import pytest
 from storage.db import upgrade
 from tests.clirun import ROOT, speech_gold
 from tests.reliability.helpers import (
-    count_while_crawling, crawl_args, integrity, outcome, start_cli, start_slow_crawl, wait_until,
+    count_while_crawling, crawl_args, integrity, kill_leftovers, outcome, start_cli, start_slow_crawl, wait_until,
 )
 from tests.reliability.test_lanes import lane_children
 from tests.reliability.test_loss import assert_clean_rerun_stores_everything, query, site_line
@@ -118,11 +118,7 @@ def test_sigterm_with_a_stopped_child_stops_the_crawl_and_releases_the_lock(modu
         proc.send_signal(signal.SIGTERM)
         code, out, err = outcome(proc, tmp_path, timeout=120)  # the old code waited for ever
     finally:
-        for pid in stopped:
-            if Path(f"/proc/{pid}").exists():
-                os.kill(pid, signal.SIGKILL)
-        if proc.poll() is None:
-            proc.kill()
+        kill_leftovers(proc, stopped)
     assert code == 1, out + err[-3000:]
     assert ": interrupted, " in site_line(out), out
     # The lock is free: the next (clean) run starts and stores everything.

@@ -20,7 +20,7 @@ import pytest
 from archiver.replica.files import FILE_PHRASE
 from storage.db import upgrade
 from tests.clirun import export_jsonl, speech_gold
-from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, start_cli
+from tests.reliability.helpers import count_while_crawling, crawl_args, integrity, kill_leftovers, start_cli
 
 
 def lane_children(pid: int, lanes: tuple[str, ...] | None = None) -> list[int]:
@@ -128,11 +128,7 @@ def test_a_stopped_child_with_work_is_killed_by_the_watchdog_and_its_calls_resen
             time.sleep(0.05)
         proc.wait(timeout=180)
     finally:
-        for pid in stopped:
-            if Path(f"/proc/{pid}").exists():
-                os.kill(pid, signal.SIGKILL)
-        if proc.poll() is None:
-            proc.kill()
+        kill_leftovers(proc, stopped)
     stdout, stderr = (tmp_path / "stdout.txt").read_text(), (tmp_path / "stderr.txt").read_text()
     log = (tmp_path / "logs" / "crawl.log").read_text()
     assert stopped, "the crawl ended before its child process could be stopped"

@@ -23,16 +23,21 @@ RESOLVE = ("-s", "TWISTED_DNS_RESOLVER=archiver.resolver.MappedResolver",
            "-s", 'ARCHIVER_HOSTS={"%s": "127.0.0.1"}' % SUFFIX)
 
 
-@pytest.fixture(scope="module")
-def national():
-    proc = subprocess.Popen([sys.executable, "-m", "archiver.replica.national", "--sites", "24",
-                             "--articles", "3-6", "--huge-pages", "40", "--fault-every", "10"],
+def serve(*args: str):
+    """The national simulation in a child process (``python -m archiver.replica.national``): its
+    JSON description while it serves; it stops when its stdin closes."""
+    proc = subprocess.Popen([sys.executable, "-m", "archiver.replica.national", *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     info = json.loads(proc.stdout.readline())
     yield info
     proc.stdin.close()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def national():
+    yield from serve("--sites", "24", "--articles", "3-6", "--huge-pages", "40", "--fault-every", "10")
 
 
 def get(info: dict, host: str, path: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -105,14 +110,7 @@ def test_crawl_reaches_each_site_by_name_and_reports_the_broken_ones(national, t
 def every_family():
     """As many healthy sites as the replica has templates (sites take them in turn): every family
     template exactly once, columns long enough to page."""
-    proc = subprocess.Popen([sys.executable, "-m", "archiver.replica.national", "--sites", str(len(available())),
-                             "--articles", "8-30", "--huge-pages", "0", "--fault-every", "0"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    info = json.loads(proc.stdout.readline())
-    yield info
-    proc.stdin.close()
-    proc.wait(timeout=10)
+    yield from serve("--sites", str(len(available())), "--articles", "8-30", "--huge-pages", "0", "--fault-every", "0")
 
 
 def test_every_family_is_archived_completely_in_the_simulation(every_family, tmp_path):
