@@ -73,7 +73,11 @@ def fetch_rows(runs, path: str) -> list[tuple]:
 def test_hang_after_headers_and_slow_body_time_out_with_bounded_retries(runs):
     for path in (runs["path"][HANG], runs["path"][TRICKLE]):
         attempts = paths_requested(runs["first_log"], path)
-        assert len(attempts) == RETRY_TIMES + 1, (path, attempts)
+        # The retry policy's attempts are seconds apart (backoff). Within one, Twisted's connection
+        # pool may resend once at once when the request went out on a reused keep-alive connection
+        # that closed before answering (what a drop looks like): at most two requests per attempt.
+        rounds = retry_rounds(attempts)
+        assert len(rounds) == RETRY_TIMES + 1 and all(len(r) <= 2 for r in rounds), (path, attempts)
         (run_id, kind, status, error, body), = [r for r in fetch_rows(runs, path) if r[0] == 1]
         assert kind == "article-error" and status is None and body is None
         assert "TimeoutError" in error and "2.0 seconds" in error, error
@@ -95,7 +99,11 @@ def test_the_crawl_goes_on_and_the_summary_counts_the_errors(runs):
 def test_dropped_and_truncated_responses_are_never_stored_as_complete(runs):
     for path in (runs["path"][DROP], runs["path"][TRUNCATE]):
         attempts = paths_requested(runs["first_log"], path)
-        assert len(attempts) == RETRY_TIMES + 1, (path, attempts)
+        # The retry policy's attempts are seconds apart (backoff). Within one, Twisted's connection
+        # pool may resend once at once when the request went out on a reused keep-alive connection
+        # that closed before answering (what a drop looks like): at most two requests per attempt.
+        rounds = retry_rounds(attempts)
+        assert len(rounds) == RETRY_TIMES + 1 and all(len(r) <= 2 for r in rounds), (path, attempts)
         first_run = [r for r in fetch_rows(runs, path) if r[0] == 1]
         assert first_run and all(kind == "article-error" and body is None and error
                                  for _, kind, _, error, body in first_run), first_run
@@ -145,3 +153,15 @@ def test_the_next_run_after_the_faults_are_cleared_stores_every_article_once(run
     # Only what was missing was fetched as new (the rest answered 304 or was not due).
     fetched = {e["path"] for e in runs["second_log"] if e["status"] == 200 and e["path"].endswith(".shtml")}
     assert {runs["path"][k] for k in FAILED} <= fetched
+
+
+def retry_rounds(attempts: list[dict], gap: float = 0.5) -> list[list[dict]]:
+    """Requests of one URL grouped into retry attempts: a new attempt starts after ``gap`` seconds
+    without a request (the retry backoff is a second or more)."""
+    rounds: list[list[dict]] = []
+    for entry in attempts:
+        if rounds and entry["t"] - rounds[-1][-1]["t"] < gap:
+            rounds[-1].append(entry)
+        else:
+            rounds.append([entry])
+    return rounds
