@@ -18,9 +18,10 @@ from .urls import absolute_link
 
 class DatePathFamily(CMSFamily):
     name = "datepath"
+    ARTICLE_URL = re.compile(r"/\d{4}-\d{2}/\d{2}/content_\d+\.html?$")
     # Detection (detect.py): (weight, pattern searched in the URL).
     URL_CLUES = (
-        (6, re.compile(r"/\d{4}-\d{2}/\d{2}/content_\d+\.html?$")),
+        (6, ARTICLE_URL),
         (6, re.compile(r"/node_\d+(?:_\d+)?\.html?$")),
     )
     # (weight, pattern searched in the page text).
@@ -29,7 +30,6 @@ class DatePathFamily(CMSFamily):
         (4, re.compile(r"href=[\"'][^\"']*node_\d+(?:_\d+)?\.htm")),
         (2, re.compile(r"中国人民政治协商会议\S{1,12}委员会主办")),
     )
-    ARTICLE_URL = re.compile(r"/\d{4}-\d{2}/\d{2}/content_\d+\.html?$")
     TITLE_XPATHS = (
         "//*[contains(@class,'title')]//h1",
         "//h1[normalize-space()]",

@@ -13,9 +13,10 @@ from .base import CMSFamily
 
 class DetailFamily(CMSFamily):
     name = "detail"
+    ARTICLE_URL = re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")
     # Detection (detect.py): (weight, pattern searched in the URL).
     URL_CLUES = (
-        (7, re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")),
+        (7, ARTICLE_URL),
         (4, re.compile(r"/content/column/[0-9a-fA-F]+")),
     )
     # (weight, pattern searched in the page text).
@@ -27,7 +28,6 @@ class DetailFamily(CMSFamily):
     LITERAL_CLUES = (
         (2, ("审核人",), False),
     )
-    ARTICLE_URL = re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")
     TITLE_XPATHS = (
         "//*[contains(@class,'title')]//h1",
         "//h1[normalize-space()]",

@@ -80,9 +80,10 @@ def _article_like(link: str) -> bool:
 
 class HanwebFamily(CMSFamily):
     name = "hanweb"
+    ARTICLE_URL = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")
     # Detection (detect.py): (weight, pattern searched in the URL).
     URL_CLUES = (
-        (6, re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")),
+        (6, ARTICLE_URL),
         (6, re.compile(r"/col/col\d+/")),
         (6, re.compile(r"/module/(?:web/|jslib/jquery/)?jpage/dataproxy\.jsp")),
     )
@@ -92,14 +93,13 @@ class HanwebFamily(CMSFamily):
         (4, re.compile(r"dataproxy\.jsp")),
         (3, re.compile(r"<meta\s+name=[\"']?ContentStart")),
         (2, re.compile(r"ZJEG_RSS")),
-        (2, re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")),
+        (2, ARTICLE_URL),
     )
     # (weight, literals: any of them in the text, or in the lower-cased text when lower).
     LITERAL_CLUES = (
         (8, ("大汉网络", "大汉版通"), False),
         (8, ("hanweb",), True),
     )
-    ARTICLE_URL = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")
     TITLE_XPATHS = (
         "//*[@class='title' or @id='title']",
         "//h1[normalize-space()]",
