@@ -46,8 +46,7 @@ def rendered_page(fetcher: PoliteFetcher, url: str, timeout: float = 30.0) -> st
                 page.route("**/*", route)
                 response = page.goto(url, wait_until="networkidle", timeout=timeout * 1000)
                 if response is not None and response.status in CHALLENGE_STATUSES:
-                    raise Challenge(f"{url}: HTTP {response.status} anti-crawler challenge; reported, "
-                                    "not circumvented (not rendered through either)")
+                    raise Challenge(url, response.status, "not rendered through either")
                 if response is None or response.status >= 400:
                     raise FetchError(f"{url}: HTTP {response.status if response else '?'} in the browser")
                 return page.content()

@@ -32,6 +32,9 @@ class FetchError(Exception):
 class Challenge(FetchError):
     """An HTTP 412/521 anti-crawler challenge: the site refuses us (reported, not circumvented)."""
 
+    def __init__(self, url: str, status: int, advice: str) -> None:
+        super().__init__(f"{url}: HTTP {status} anti-crawler challenge; reported, not circumvented ({advice})")
+
 
 @dataclass
 class Page:
@@ -122,8 +125,7 @@ class PoliteFetcher:
             raise FetchError(f"{url}: robots.txt disallows it for our User-Agent; not fetched")
         page = self._raw(url, limit, body, content_type)
         if page.status in CHALLENGE_STATUSES:
-            raise Challenge(f"{url}: HTTP {page.status} anti-crawler challenge; reported, not circumvented "
-                             "(ask the site's webmaster to allow the archiver)")
+            raise Challenge(url, page.status, "ask the site's webmaster to allow the archiver")
         if page.status >= 400:
             raise FetchError(f"{url}: HTTP {page.status}")
         return page
