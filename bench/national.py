@@ -57,13 +57,18 @@ def last_run(db_path: str) -> tuple[dict, dict]:
     return json.loads(stats or "{}"), json.loads(summary or "{}")
 
 
+def _path(url: str) -> str:
+    """The path and query of a simulated site's URL, as the replica's access log has it."""
+    return "/" + url.split(str(SUFFIX), 1)[1].split("/", 1)[1]
+
+
 def request_causes(log: list[dict], sites: dict, previous: dict) -> dict[str, int]:
     """Requests of the healthy sites by cause (issue #21: <= 2 per site when nothing is new):
     robots.txt, the column's first page, the rest of a column walked in full because the previous
     run did not finish it, and anything else (the waste to look for)."""
     complete = {c for r in previous.values() for c in r.get("complete_columns", [])}
     first_paths = {slug: {SITES[s.template].listing_path} | {
-        u.split(str(SUFFIX), 1)[1].split("/", 1)[1].join(["/", ""])
+        _path(u["url"] if isinstance(u, dict) else u)  # a POST list API's entry point is a dict
         for u in (r.get("entry_points") or {}).values()}
         for slug, s in sites.items() for r in [next((v for k, v in previous.items() if k.startswith(f"site_{slug}_")), {})]}
     walked_in_full = {slug for slug, s in sites.items()
