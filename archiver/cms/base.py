@@ -9,6 +9,7 @@ Per-site knowledge stays data: `overrides` may give XPaths for title/body/date/s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree, html
@@ -47,7 +48,7 @@ from .page import (
     xpath,
 )
 from .tracing import trace_body
-from .pagination import expand_page_template, has_paging_script, pager_links, total_pages_text
+from .pagination import has_paging_script, pager_pages
 from .urls import absolute_any, absolute_link, canonical_url
 
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|pptx?|et|ofd|7z)(?:$|[?#])", re.I)
@@ -57,8 +58,18 @@ PUBDATE_METAS = ("PubDate", "publishdate", "pubdate", "firstpublishedtime", "art
                  "publish_time", "Maketime")
 
 
+# (url, text, doc) -> (the URLs of a column's further pages, its total pages if it says).
+PageFinder = Callable[[str, str, html.HtmlElement], tuple[list[str], int | None]]
+
 # A longer "title" is a body pasted into the heading or meta (issue #16 "Bad input").
 MAX_TITLE_LEN = 200
+# The heading most article templates have (a family's TITLE_XPATHS): an <h1> inside the title
+# block, else any non-empty <h1>, else the title block itself (never <head>'s <title>).
+TITLE_BLOCK_XPATHS = (
+    "//*[contains(@class,'title')]//h1",
+    "//h1[normalize-space()]",
+    "//*[contains(@class,'title') and not(ancestor::head)][normalize-space()]",
+)
 
 
 class CMSFamily:
@@ -66,10 +77,15 @@ class CMSFamily:
 
     name = "generic"
     # Detection clues (detect.py scores them; a family without clues is never detected, as
-    # generic): (weight, pattern in the URL), (weight, pattern in the page text) and
-    # (weight, literals any of which is in the text, or in the lower-cased text when lower).
-    URL_CLUES: tuple[tuple[int, re.Pattern[str]], ...] = ()
-    TEXT_CLUES: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    # generic). A family's strongest clue is usually its own article URL: the weight when the
+    # page's URL is an ARTICLE_URL, and when the page links to one (`href="…` + ARTICLE_URL).
+    ARTICLE_URL_WEIGHT = 0
+    ARTICLE_LINK_WEIGHT = 0
+    # Its other clues: (weight, pattern in the URL), (weight, pattern in the page text), a
+    # pattern written as a string or compiled, and (weight, literals any of which is in the
+    # text, or in the lower-cased text when lower).
+    URL_CLUES: tuple[tuple[int, str | re.Pattern[str]], ...] = ()
+    TEXT_CLUES: tuple[tuple[int, str | re.Pattern[str]], ...] = ()
     LITERAL_CLUES: tuple[tuple[int, tuple[str, ...], bool], ...] = ()
     # Article links on a listing page (searched in the absolute URL).
     ARTICLE_URL: re.Pattern[str] | None = None
@@ -81,6 +97,8 @@ class CMSFamily:
     INFO_XPATHS: tuple[str, ...] = ()
     # The body container.
     BODY_XPATHS: tuple[str, ...] = ()
+    # How a column page's further pages are found (listing_follow).
+    LISTING_PAGES: PageFinder = staticmethod(pager_pages)
 
     def __init__(self) -> None:
         cls = type(self)
@@ -166,9 +184,7 @@ class CMSFamily:
     def listing_follow(
         self, url: str, text: str, doc: html.HtmlElement
     ) -> tuple[list[PageRequest], int | None]:
-        links = pager_links(url, doc)
-        total = total_pages_text(dom.text_of(doc.find("body")) if doc.find("body") is not None else text)
-        urls = expand_page_template(links, total, url) + list(links)
+        urls, total = self.LISTING_PAGES(url, text, doc)
         return [PageRequest(u) for u in urls], total
 
     # ----------------------------------------------------------------- articles

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import re
 
-from .base import CMSFamily
+from .base import TITLE_BLOCK_XPATHS, CMSFamily
 
 
 class DetailFamily(CMSFamily):
     name = "detail"
     ARTICLE_URL = re.compile(r"/content/detail/[0-9a-fA-F]{24}\.html$")
-    # Detection (detect.py): (weight, pattern searched in the URL).
-    URL_CLUES = (
-        (7, ARTICLE_URL),
-        (4, re.compile(r"/content/column/[0-9a-fA-F]+")),
-    )
-    # (weight, pattern searched in the page text).
-    TEXT_CLUES = (
-        (5, re.compile(r"href=[\"'][^\"']*/content/detail/[0-9a-fA-F]{24}\.html")),
-        (3, re.compile(r"<span\s+id=[\"']hits[\"']")),
-    )
-    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
-    LITERAL_CLUES = (
-        (2, ("审核人",), False),
-    )
-    TITLE_XPATHS = (
-        "//*[contains(@class,'title')]//h1",
-        "//h1[normalize-space()]",
-        "//*[contains(@class,'title') and not(ancestor::head)][normalize-space()]",
-    )
+    # Detection (base.CMSFamily): an article URL, a link to one, a column URL, the XHR-filled
+    # read counter, the reviewer (审核人) in the info row.
+    ARTICLE_URL_WEIGHT, ARTICLE_LINK_WEIGHT = 7, 5
+    URL_CLUES = ((4, r"/content/column/[0-9a-fA-F]+"),)
+    TEXT_CLUES = ((3, r"<span\s+id=[\"']hits[\"']"),)
+    LITERAL_CLUES = ((2, ("审核人",), False),)
+    TITLE_XPATHS = TITLE_BLOCK_XPATHS
     BODY_XPATHS = (
         "//*[contains(@class,'article-content')]",
         "//*[contains(@class,'content') and .//p and not(.//*[contains(@class,'content') and .//p])]",

@@ -6,13 +6,39 @@ Works on listings and articles alike (the crawler may start from either).
 
 from __future__ import annotations
 
+import re
+
+from .base import CMSFamily
 from .families import DETECTED, FAMILIES
+
+Clue = tuple[int, re.Pattern[str]]
+
+
+def url_clues(family: CMSFamily) -> tuple[Clue, ...]:
+    """(weight, pattern searched in the URL): the family's article URL, then its own others."""
+    article = ((family.ARTICLE_URL_WEIGHT, family.ARTICLE_URL),) if family.ARTICLE_URL_WEIGHT else ()
+    return (*article, *((w, re.compile(p)) for w, p in family.URL_CLUES))
+
+
+def text_clues(family: CMSFamily) -> tuple[Clue, ...]:
+    """(weight, pattern searched in the page text): a link to an article, then its own others."""
+    link = ((family.ARTICLE_LINK_WEIGHT, link_to(family.ARTICLE_URL)),) if family.ARTICLE_LINK_WEIGHT else ()
+    return (*link, *((w, re.compile(p)) for w, p in family.TEXT_CLUES))
+
+
+def link_to(article_url: re.Pattern[str] | None) -> re.Pattern[str]:
+    """`href="…` then the article URL pattern, without its end anchor: in the page text the
+    link's closing quote (or a query, a fragment) follows the URL."""
+    if article_url is None:
+        raise ValueError("ARTICLE_LINK_WEIGHT needs an ARTICLE_URL")
+    return re.compile(r"href=[\"'][^\"']*" + article_url.pattern.removesuffix("$"), article_url.flags)
+
 
 # Each family's clues are constants on its class (issue #18); the order is the tie-break order.
 # Alternations and re.I are slow on long pages, so case-insensitive clues are literals looked up
 # in the lower-cased text instead (LITERAL_CLUES).
-_URL_CLUES = tuple((name, w, pat) for name in DETECTED for w, pat in FAMILIES[name].URL_CLUES)
-_TEXT_CLUES = tuple((name, w, pat) for name in DETECTED for w, pat in FAMILIES[name].TEXT_CLUES)
+_URL_CLUES = tuple((name, w, pat) for name in DETECTED for w, pat in url_clues(FAMILIES[name]))
+_TEXT_CLUES = tuple((name, w, pat) for name in DETECTED for w, pat in text_clues(FAMILIES[name]))
 _LITERAL_CLUES = tuple((name, w, needles, lowered)
                        for name in DETECTED for w, needles, lowered in FAMILIES[name].LITERAL_CLUES)
 

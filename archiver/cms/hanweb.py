@@ -81,24 +81,24 @@ def _article_like(link: str) -> bool:
 class HanwebFamily(CMSFamily):
     name = "hanweb"
     ARTICLE_URL = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")
-    # Detection (detect.py): (weight, pattern searched in the URL).
+    # Detection (base.CMSFamily): an article URL, a column URL, the jpage data proxy; in the
+    # text the XML datastore, the proxy, the body markers, an article URL anywhere (datastore
+    # records, scripts) and the vendor's name.
+    ARTICLE_URL_WEIGHT = 6
     URL_CLUES = (
-        (6, ARTICLE_URL),
-        (6, re.compile(r"/col/col\d+/")),
-        (6, re.compile(r"/module/(?:web/|jslib/jquery/)?jpage/dataproxy\.jsp")),
+        (6, r"/col/col\d+/"),
+        (6, r"/module/(?:web/|jslib/jquery/)?jpage/dataproxy\.jsp"),
     )
-    # (weight, pattern searched in the page text).
     TEXT_CLUES = (
-        (5, re.compile(r"<script[^>]+type=[\"']text/xml[\"'][^>]*>\s*<datastore>")),
-        (4, re.compile(r"dataproxy\.jsp")),
-        (3, re.compile(r"<meta\s+name=[\"']?ContentStart")),
-        (2, re.compile(r"ZJEG_RSS")),
+        (5, r"<script[^>]+type=[\"']text/xml[\"'][^>]*>\s*<datastore>"),
+        (3, r"<meta\s+name=[\"']?ContentStart"),
         (2, ARTICLE_URL),
     )
-    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
     LITERAL_CLUES = (
         (8, ("大汉网络", "大汉版通"), False),
         (8, ("hanweb",), True),
+        (4, ("dataproxy.jsp",), False),
+        (2, ("ZJEG_RSS",), False),
     )
     TITLE_XPATHS = (
         "//*[@class='title' or @id='title']",

@@ -16,18 +16,15 @@ from .base import CMSFamily
 
 class LegacyFamily(CMSFamily):
     name = "legacy"
-    # Detection (detect.py): (weight, pattern searched in the URL).
+    # Detection (base.CMSFamily): the listing and article scripts' URLs (any case), the `共9页`
+    # pager, the scripts and the read counter named in the page, the GB2312 declaration.
     URL_CLUES = (
         (4, re.compile(r"(?:news_(?:list|view)|show_?news|list|view)\.(?:php|asp)\b", re.I)),
         (4, re.compile(r"/(?:html/)?news-(?:view|list)-\d+", re.I)),
         (4, re.compile(r"(?:ShowArticle|ShowClass|List)\.asp", re.I)),
         (4, re.compile(r"/Article/(?:show|index)/", re.I)),
     )
-    # (weight, pattern searched in the page text).
-    TEXT_CLUES = (
-        (2, re.compile(r"共\s*\d+\s*页")),
-    )
-    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
+    TEXT_CLUES = ((2, r"共\s*\d+\s*页"),)
     LITERAL_CLUES = (
         (3, ("count.php", "news_view.php", "showarticle.asp"), True),
         (3, ("文章点击数",), False),

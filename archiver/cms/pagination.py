@@ -197,6 +197,14 @@ def expand_page_template(links: list[str], total: int | None, current_url: str) 
     return []
 
 
+def pager_pages(url: str, text: str, doc: html.HtmlElement) -> tuple[list[str], int | None]:
+    """Listing pages from the pager's links and the `共N页` count in the page's visible text."""
+    links = pager_links(url, doc)
+    body = doc.find("body")
+    total = total_pages_text(text_of(body) if body is not None else text)
+    return [*expand_page_template(links, total, url), *links], total
+
+
 def script_or_pager_pages(url: str, text: str, doc: html.HtmlElement) -> tuple[list[str], int | None]:
     """Listing pages of a script-paginated column (TRS `countPage`, 集约化 `createPageHTML`):
     the script's pages, else pages built from the pager's links and `共N页`; then the links."""

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from lxml import html
 
-from .base import CMSFamily
+from .base import TITLE_BLOCK_XPATHS, CMSFamily
 from .dom import clean_title
 from .model import Listing, ListingEntry, PageRequest
 from .pagination import MAX_LISTING_PAGES, script_or_pager_pages
@@ -26,40 +26,29 @@ _PAGESIZE = re.compile(r"pagesize\s*[=:]\s*[\"']?(\d+)", re.I)
 
 class PostFamily(CMSFamily):
     name = "post"
-    # Detection (detect.py): (weight, pattern searched in the URL).
-    URL_CLUES = (
-        (6, re.compile(r"/post_\d+\.html$")),
-        (4, re.compile(r"list\.jsp\?.*pagenum=", re.I)),
-    )
-    # (weight, pattern searched in the page text).
-    TEXT_CLUES = (
-        (5, re.compile(r"href=[\"'][^\"']*/post_\d+\.html")),
-    )
-    # (weight, literals: any of them in the text, or in the lower-cased text when lower).
-    LITERAL_CLUES = (
-        (4, ("list.jsp?pagenum", "list.jsp?pagesize"), True),
-    )
     ARTICLE_URL = re.compile(r"/post_\d+\.html$")
-    TITLE_XPATHS = (
-        "//*[contains(@class,'title')]//h1",
-        "//h1[normalize-space()]",
-        "//*[contains(@class,'title') and not(ancestor::head)][normalize-space()]",
-    )
+    # Detection (base.CMSFamily): an article URL, a link to one, the JSON list API in the URL
+    # or named by a script (any case: `pageNum`, `pageSize`).
+    ARTICLE_URL_WEIGHT, ARTICLE_LINK_WEIGHT = 6, 5
+    URL_CLUES = ((4, re.compile(r"list\.jsp\?.*pagenum=", re.I)),)
+    LITERAL_CLUES = ((4, ("list.jsp?pagenum", "list.jsp?pagesize"), True),)
+    TITLE_XPATHS = TITLE_BLOCK_XPATHS
     BODY_XPATHS = (
         "//*[contains(@class,'news_cont_d_wrap')]",
         "//*[contains(@class,'TRS_Editor')]",
         "//*[contains(@class,'article-content')]",
         "//*[@id='zoom']",
     )
+    LISTING_PAGES = staticmethod(script_or_pager_pages)
 
     def listing_follow(
         self, url: str, text: str, doc: html.HtmlElement
     ) -> tuple[list[PageRequest], int | None]:
-        urls, total = script_or_pager_pages(url, text, doc)
+        pages, total = super().listing_follow(url, text, doc)
         # The API is usually the column's only list (its HTML list is empty, filled by script).
         # When the HTML lists rows itself, its own index_N pages come first: the API's first
         # page repeats them and would end an incremental walk.
-        return [*(PageRequest(u) for u in urls), *api_requests(url, text)], total
+        return [*pages, *api_requests(url, text)], total
 
 
 def api_requests(url: str, text: str) -> list[PageRequest]:

@@ -13,26 +13,27 @@ from lxml import html
 
 from .base import CMSFamily
 from .page import script_or_numbered_continuations
-from .model import PageRequest
 from .pagination import script_or_pager_pages
 
 
 class TRSFamily(CMSFamily):
     name = "trs"
-    # Detection (detect.py): (weight, pattern searched in the URL).
-    URL_CLUES = (
-        (5, re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")),
-        (2, re.compile(r"/index(?:_\d+)?\.shtml$")),
-    )
-    # (weight, pattern searched in the page text).
-    TEXT_CLUES = (
-        (5, re.compile(r"class=[\"'][^\"']*TRS_(?:Editor|UEDITOR)")),
-        (4, re.compile(r"createPageHTML\s*\(")),
-        (3, re.compile(r"countPage\s*=")),
-        (3, re.compile(r"CurrChnlCls")),
-        (2, re.compile(r"href=[\"'][^\"']*t\d{8}_\d+\.s?html?[\"']")),
-    )
     ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$")
+    # Detection (base.CMSFamily). Not ARTICLE_URL_WEIGHT/ARTICLE_LINK_WEIGHT: the URL clue also
+    # takes an article's continuation pages (`_1`), and links to articles are relative
+    # (`./202305/t20230522_1.shtml`, `t20230522_1.shtml`). In the text: the body class, the
+    # paging script and its variables, the channel class, a link to an article.
+    URL_CLUES = (
+        (5, r"/t\d{8}_\d+(?:_\d+)?\.s?html?$"),
+        (2, r"/index(?:_\d+)?\.shtml$"),
+    )
+    TEXT_CLUES = (
+        (5, r"class=[\"'][^\"']*TRS_(?:Editor|UEDITOR)"),
+        (4, r"createPageHTML\s*\("),
+        (3, r"countPage\s*="),
+        (2, r"href=[\"'][^\"']*t\d{8}_\d+\.s?html?[\"']"),
+    )
+    LITERAL_CLUES = ((3, ("CurrChnlCls",), False),)
     TITLE_XPATHS = (
         "//*[contains(@class,'article')]//h1",
         "//div[contains(@class,'title')]//h1",
@@ -48,12 +49,7 @@ class TRSFamily(CMSFamily):
         "//div[contains(@class,'TRS_UEDITOR')]",
         "//div[contains(@class,'TRS_Editor')]",
     )
-
-    def listing_follow(
-        self, url: str, text: str, doc: html.HtmlElement
-    ) -> tuple[list[PageRequest], int | None]:
-        urls, total = script_or_pager_pages(url, text, doc)
-        return [PageRequest(u) for u in urls], total
+    LISTING_PAGES = staticmethod(script_or_pager_pages)
 
     def continuation_urls(self, url: str, text: str, doc: html.HtmlElement) -> list[str]:
         return script_or_numbered_continuations(url, text, doc)

@@ -18,9 +18,23 @@ def test_every_detected_family_has_its_own_clues():
     for name in DETECTED:
         fam = FAMILIES[name]
         assert fam.name == name
-        assert fam.URL_CLUES and fam.TEXT_CLUES, name  # a family detection cannot see is dead code
-        assert max(w for w, _ in fam.URL_CLUES) >= detect.THRESHOLD, name
-    assert not (FAMILIES["generic"].URL_CLUES or FAMILIES["generic"].TEXT_CLUES)
+        # A family detection cannot see is dead code (its article URL's clues count as its own).
+        assert detect.url_clues(fam) and detect.text_clues(fam), name
+        assert max(w for w, _ in detect.url_clues(fam)) >= detect.THRESHOLD, name
+    generic = FAMILIES["generic"]
+    assert not (detect.url_clues(generic) or detect.text_clues(generic) or generic.LITERAL_CLUES)
+
+
+def test_article_url_clues_are_the_article_url():
+    # A family that weighs its article URL is scored on the ARTICLE_URL its listings follow,
+    # and on links to it written `href="…ARTICLE_URL` (a query or fragment may follow).
+    datepath = FAMILIES["datepath"]
+    assert (6, datepath.ARTICLE_URL) in detect.url_clues(datepath)
+    link = detect.link_to(datepath.ARTICLE_URL)
+    assert link.search("<a href='/cqzx/2023-09/06/content_10582293.htm'>")
+    assert link.search('<a href="../../2023-09/06/content_1.html?x=1">')
+    assert not link.search("/cqzx/2023-09/06/content_10582293.htm")  # not a link
+    assert detect.link_to(FAMILIES["post"].ARTICLE_URL).search('<a href="/szzx/post_12.html">')
 
 
 def test_detection_scores_exactly_the_registry():
