@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -85,8 +86,9 @@ class StoragePipeline:
         self.batch_limit = crawler.settings.getint("ARCHIVER_STORAGE_BATCH", 50)
         busy = crawler.settings.get("ARCHIVER_SQLITE_BUSY_TIMEOUT")
         self.busy_timeout = float(busy) if busy is not None else None
-        self.writer: Writer | None = None
-        self.thread: ThreadPool | None = None
+        # What open_spider opened (the writer, its thread): close_spider closes each once,
+        # newest first, even when one of them fails to close.
+        self.opened = ExitStack()
         self.batcher: Batcher | None = None
         self.disk_full = False
 
@@ -98,22 +100,18 @@ class StoragePipeline:
         from storage.db import default_url
 
         url = prepare_url(self.db_url) if self.db_url else default_url()
-        self.writer = Writer(url, self.busy_timeout)
-        self.thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
-        self.thread.start()
-        writer, thread = self.writer, self.thread
+        writer = Writer(url, self.busy_timeout)
+        self.opened.callback(writer.close)
+        thread = ThreadPool(minthreads=1, maxthreads=1, name="archiver-storage")
+        thread.start()
+        self.opened.callback(thread.stop)  # stopped before the writer it runs closes
         self.batcher = Batcher(
             lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
             self.batch_limit, self.stats)
 
     async def close_spider(self, spider=None) -> None:
         # Scrapy has waited for every item by now: the writer is idle.
-        if self.thread is not None:
-            self.thread.stop()
-            self.thread = None
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        self.opened.close()
 
     async def process_item(self, item):
         if self.disk_full:
