@@ -138,66 +138,53 @@ def is_info_row(text: str) -> bool:
 
 
 # --- whole-line rules ----------------------------------------------------------------------
-BREADCRUMB_RE = re.compile(
-    # `您现在的位置:首页>领导讲话`, `当前位置:首页>>区县政协>>正文`, `你当前的位置: 首页> 政协动态 > 正文`
-    r"^[您你]?(?:现在|当前)?(?:所在)?的?(?:所在)?位置\s*[:：]|^首页\s*(?:>|＞|&gt;|»|›|→)"
-)
-PREV_NEXT_RE = re.compile(r"^[【\[]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：】\]]")
-PAGER_RE = re.compile(  # `首页 上一页 下一页 尾页 共9页 第1页`, `[1] [2] [3]`, DedeCMS `共2页: 1 2 下一页`
-    r"^(?:(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页\s*[:：]?|第\s*\d+\s*页|\[\d+\]|\d+)\s*)+$"
-)
-FOOTER_ADDRESS_RE = re.compile(
-    r"^(?:联系)?(?:地址|单位地址|通讯地址|联系电话|电话|传真|邮编|邮政编码|电子邮箱|E-?mail)\s*[:：]", re.I
-)
-FOOTER_COPYRIGHT_RE = re.compile(
-    # A colon (or ©) is required after 主办/承办: `主办单位要高度重视…` is speech.
-    r"^版权所有(?!者)|^(?:主办单位|主办|承办单位|承办)\s*[:：]|^(?:Copyright|©|\(C\))|All Rights Reserved",
-    re.I,
-)
-# Date-path newspaper CMS header: `中国人民政治协商会议××市委员会主办` (spec family 4).
-SITE_HEADER_RE = re.compile(r"^中国人民政治协商会议\S{1,20}委员会\s*(?:主办|版权所有)$")
-ICP_RE = re.compile(r"^.{0,12}ICP\s*[备证]\s*[\d\-]+号?(?:-\d+)?\s*$", re.I)
-POLICE_RECORD_RE = re.compile(r"^.{0,6}公网安备\s*\d")
-SITE_CODE_RE = re.compile(r"^.{0,4}(?:政府)?网站标识码\s*[:：]?\s*[\dA-Za-z]{10}\s*$")
-TECH_SUPPORT_RE = re.compile(r"^.{0,4}技术支持\s*[:：]")
-BROWSER_ADVICE_RE = re.compile(r"^(?!.*[。，])(?=.{0,6}(?:建议|推荐)(?:您)?(?:使用|采用).{0,50}(?:分辨率|浏览器|浏览本站))")
-ONLINE_COUNT_RE = re.compile(r"^.{0,6}(?:网站)?(?:在线人数|当前在线|访问人数|访问量|访客)\s*[:：]|^您是第\s*\d+\s*位")
-COUNTER_RE = re.compile(  # seed: a bare `0` after `打印| 关闭`; `阅读次数:2287`, `浏览次数：`
-    r"^\d{1,7}$|^[【\[]?(?:阅读|浏览|点击|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*次?[】\]]?$|^(?:文章)?点击数\s*[:：]\s*\d*$"
-)
 RESPONSIBLE_EDITOR_RE = re.compile(  # `[责任编辑: 冉沙]`, `（责任编辑：王某）`, `编辑:张玉兰`
     r"^[\[【(（]?\s*(?:责任编辑|编辑|责编)\s*[:：]\s*(?P<name>[^\]】)）:：]{1,20}?)\s*[\]】)）]?$"
-)
-REPRINT_NOTICE_RE = re.compile(
-    # Must be about copying: `未经允许不得擅自调整会议议程` is speech.
-    r"^(?=.{0,80}$)(?=.*(?:转载|复制|镜像|版权|摘编)).{0,30}(?:未经(?:允许|许可|授权)|不得转载|禁止转载|转载请注明|版权声明|严禁转载)"
-)
-QR_RE = re.compile(  # `扫一扫在手机打开当前页`; a line that merely mentions 二维码 is not one
-    r"^[【\[]?(?:扫一扫|手机扫一扫|微信扫一扫|扫码|手机扫码|扫描二维码|手机扫描|微信扫描|用手机扫|手机浏览)[^。，,]{0,24}$"
-    r"|^[^。，,]{0,10}二维码[】\]]?$"
 )
 SIDEBAR_HEAD_RE = re.compile(
     r"^[【\[]?(?:最新文章|相关文章|相关信息|相关阅读|相关新闻|相关链接|热点排行|热门文章|推荐阅读|阅读排行|点击排行|热点文章)[】\]]?\s*[:：]?$"
 )
-CONTINUATION_RE = re.compile(r"^[(（]\s*[上下][接转]第\s*[\d一二三四五六七八九十]+\s*版\s*[)）]$")
+# A newspaper's page note, `（上接第1版）`, `（下转第2版）`: a whole line, or glued to a paragraph.
+_PAGE_NOTE = r"[(（]\s*{}第\s*[\d一二三四五六七八九十]+\s*版\s*[)）]"
 
+# (rule, pattern), tried in order on whole short lines: each rule named once, beside its pattern.
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("breadcrumb", BREADCRUMB_RE),
-    ("prev_next", PREV_NEXT_RE),
-    ("counter", COUNTER_RE),
-    ("pager", PAGER_RE),
-    ("site_header", SITE_HEADER_RE),
-    ("footer_address", FOOTER_ADDRESS_RE),
-    ("footer_copyright", FOOTER_COPYRIGHT_RE),
-    ("icp", ICP_RE),
-    ("police_record", POLICE_RECORD_RE),
-    ("site_code", SITE_CODE_RE),
-    ("tech_support", TECH_SUPPORT_RE),
-    ("browser_advice", BROWSER_ADVICE_RE),
-    ("online_count", ONLINE_COUNT_RE),
-    ("reprint_notice", REPRINT_NOTICE_RE),
-    ("qr", QR_RE),
-    ("continuation", CONTINUATION_RE),
+    ("breadcrumb", re.compile(
+        # `您现在的位置:首页>领导讲话`, `当前位置:首页>>区县政协>>正文`, `你当前的位置: 首页> 政协动态 > 正文`
+        r"^[您你]?(?:现在|当前)?(?:所在)?的?(?:所在)?位置\s*[:：]|^首页\s*(?:>|＞|&gt;|»|›|→)"
+    )),
+    ("prev_next", re.compile(r"^[【\[]?(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：】\]]")),
+    ("counter", re.compile(  # seed: a bare `0` after `打印| 关闭`; `阅读次数:2287`, `浏览次数：`
+        r"^\d{1,7}$|^[【\[]?(?:阅读|浏览|点击|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*次?[】\]]?$|^(?:文章)?点击数\s*[:：]\s*\d*$"
+    )),
+    ("pager", re.compile(  # `首页 上一页 下一页 尾页 共9页 第1页`, `[1] [2] [3]`, DedeCMS `共2页: 1 2 下一页`
+        r"^(?:(?:首页|上一页|下一页|尾页|末页|共\s*\d+\s*页\s*[:：]?|第\s*\d+\s*页|\[\d+\]|\d+)\s*)+$"
+    )),
+    # Date-path newspaper CMS header: `中国人民政治协商会议××市委员会主办` (spec family 4).
+    ("site_header", re.compile(r"^中国人民政治协商会议\S{1,20}委员会\s*(?:主办|版权所有)$")),
+    ("footer_address", re.compile(
+        r"^(?:联系)?(?:地址|单位地址|通讯地址|联系电话|电话|传真|邮编|邮政编码|电子邮箱|E-?mail)\s*[:：]", re.I
+    )),
+    ("footer_copyright", re.compile(
+        # A colon (or ©) is required after 主办/承办: `主办单位要高度重视…` is speech.
+        r"^版权所有(?!者)|^(?:主办单位|主办|承办单位|承办)\s*[:：]|^(?:Copyright|©|\(C\))|All Rights Reserved",
+        re.I,
+    )),
+    ("icp", re.compile(r"^.{0,12}ICP\s*[备证]\s*[\d\-]+号?(?:-\d+)?\s*$", re.I)),
+    ("police_record", re.compile(r"^.{0,6}公网安备\s*\d")),
+    ("site_code", re.compile(r"^.{0,4}(?:政府)?网站标识码\s*[:：]?\s*[\dA-Za-z]{10}\s*$")),
+    ("tech_support", re.compile(r"^.{0,4}技术支持\s*[:：]")),
+    ("browser_advice", re.compile(r"^(?!.*[。，])(?=.{0,6}(?:建议|推荐)(?:您)?(?:使用|采用).{0,50}(?:分辨率|浏览器|浏览本站))")),
+    ("online_count", re.compile(r"^.{0,6}(?:网站)?(?:在线人数|当前在线|访问人数|访问量|访客)\s*[:：]|^您是第\s*\d+\s*位")),
+    ("reprint_notice", re.compile(
+        # Must be about copying: `未经允许不得擅自调整会议议程` is speech.
+        r"^(?=.{0,80}$)(?=.*(?:转载|复制|镜像|版权|摘编)).{0,30}(?:未经(?:允许|许可|授权)|不得转载|禁止转载|转载请注明|版权声明|严禁转载)"
+    )),
+    ("qr", re.compile(  # `扫一扫在手机打开当前页`; a line that merely mentions 二维码 is not one
+        r"^[【\[]?(?:扫一扫|手机扫一扫|微信扫一扫|扫码|手机扫码|扫描二维码|手机扫描|微信扫描|用手机扫|手机浏览)[^。，,]{0,24}$"
+        r"|^[^。，,]{0,10}二维码[】\]]?$"
+    )),
+    ("continuation", re.compile(f"^{_PAGE_NOTE.format('[上下][接转]')}$")),
 )
 
 # --- tool lines: every token is a widget word (`打印| 关闭`, `【打印该页】【关闭窗口】【返回顶部】`) ----
@@ -262,8 +249,8 @@ _GLUED_EDITOR_RE = re.compile(
     r"[\[【(（]\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[^\]】)）]{1,20}[\]】)）]\s*$"
     r"|(?<=[。！？!?”])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\u4e00-\u9fff·]{2,8}\s*$"
 )
-_GLUED_CONTINUATION_RE = re.compile(r"^[(（]\s*[上下][接转]第\s*[\d一二三四五六七八九十]+\s*版\s*[)）]\s*")
-_GLUED_CONTINUED_RE = re.compile(r"\s*[(（]\s*下转第\s*[\d一二三四五六七八九十]+\s*版\s*[)）]$")
+_GLUED_CONTINUATION_RE = re.compile(rf"^{_PAGE_NOTE.format('[上下][接转]')}\s*")
+_GLUED_CONTINUED_RE = re.compile(rf"\s*{_PAGE_NOTE.format('下转')}$")
 _SENTENCE_END_RE = re.compile(r"[。！？!?”]")
 _GLUED_TAIL_CHARS = 80  # glued fragments are short: only the paragraph's tail is searched
 

@@ -17,16 +17,13 @@ import re
 
 __all__ = ["WIDGET_RULES", "strip_repeated_summary", "SUMMARY_LABEL_RE"]
 
-SEPARATOR_RE = re.compile(r"^[-—–_=＝~·.*＊]{3,}\s*(?:分[隔割]线)?\s*[-—–_=＝~·.*＊]*$|^[-—–_=＝]*\s*分[隔割]线\s*[-—–_=＝]*$")
-QR_SHARE_RE = re.compile(
-    r"^[【\[]?(?:微信|手机)?扫(?:描|一扫)?(?:二维码|码)?\s*(?:即可)?(?:分享|转发|关注|阅读|在手机)[^。，,]{0,16}$"
-)
-BACK_TO_HOME_RE = re.compile(r"^(?:[【\[]?返回\S{0,12}?(?:首页|频道|栏目|列表)[】\]]?\s*)+$")
-
+# (rule, pattern), tried in order on whole lines: each rule named once, beside its pattern.
 WIDGET_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("separator", SEPARATOR_RE),
-    ("qr_share", QR_SHARE_RE),
-    ("back_to_home", BACK_TO_HOME_RE),
+    ("separator", re.compile(
+        r"^[-—–_=＝~·.*＊]{3,}\s*(?:分[隔割]线)?\s*[-—–_=＝~·.*＊]*$|^[-—–_=＝]*\s*分[隔割]线\s*[-—–_=＝]*$")),
+    ("qr_share", re.compile(
+        r"^[【\[]?(?:微信|手机)?扫(?:描|一扫)?(?:二维码|码)?\s*(?:即可)?(?:分享|转发|关注|阅读|在手机)[^。，,]{0,16}$")),
+    ("back_to_home", re.compile(r"^(?:[【\[]?返回\S{0,12}?(?:首页|频道|栏目|列表)[】\]]?\s*)+$")),
 )
 
 SUMMARY_LABEL_RE = re.compile(r"^[【\[]?(?:摘\s*要|内容摘要|内容提要|提要|核心提示|导读|导语|简介)[】\]]?\s*[:：]?\s*")
