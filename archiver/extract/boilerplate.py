@@ -242,15 +242,18 @@ def _line_rule(text: str) -> str | None:
 # --- fragments glued onto a real paragraph ---------------------------------------------------
 # Only where the join is unambiguous: bracketed widget runs and editor credits, or a widget /
 # editor tail right after sentence-final punctuation (`…服务保障水平。打印| 关闭`).
-_GLUED_TOOLS_RE = re.compile(
-    r"(?:\s*[【\[](?:打印本页|打印该页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回到页面顶部|加入收藏|收藏本页)[】\]])+\s*$"
-)
-_GLUED_EDITOR_RE = re.compile(
+_GLUED_EDITOR_RE = re.compile(  # also the credit strip_trailing_editor takes off the body's end
     r"[\[【(（]\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[^\]】)）]{1,20}[\]】)）]\s*$"
     r"|(?<=[。！？!?”])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\u4e00-\u9fff·]{2,8}\s*$"
 )
 _GLUED_CONTINUATION_RE = re.compile(rf"^{_PAGE_NOTE.format('[上下][接转]')}\s*")
-_GLUED_CONTINUED_RE = re.compile(rf"\s*{_PAGE_NOTE.format('下转')}$")
+# (rule, pattern) searched in a paragraph's tail, in order, like RULES on whole lines.
+_GLUED_TAIL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("print_close", re.compile(
+        r"(?:\s*[【\[](?:打印本页|打印该页|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回到页面顶部|加入收藏|收藏本页)[】\]])+\s*$")),
+    ("responsible_editor", _GLUED_EDITOR_RE),
+    ("continuation", re.compile(rf"\s*{_PAGE_NOTE.format('下转')}$")),
+)
 _SENTENCE_END_RE = re.compile(r"[。！？!?”]")
 _GLUED_TAIL_CHARS = 80  # glued fragments are short: only the paragraph's tail is searched
 
@@ -262,8 +265,7 @@ def _strip_glued(text: str, removed: list[Removal]) -> str:
     if m and m.end() < len(text):
         removed.append(Removal("continuation", m.group(0).strip()))
         text = text[m.end():].strip()
-    for rule, pattern in (("print_close", _GLUED_TOOLS_RE), ("responsible_editor", _GLUED_EDITOR_RE),
-                          ("continuation", _GLUED_CONTINUED_RE)):
+    for rule, pattern in _GLUED_TAIL_RULES:
         offset = max(0, len(text) - _GLUED_TAIL_CHARS)
         m = pattern.search(text, offset)
         if m and m.group(0).strip() != text.strip():
