@@ -93,6 +93,13 @@ class RunKeys:
     def stats(self) -> str:  # hash: Scrapy stats summed over workers
         return f"{self.base}:stats"
 
+    @property
+    def stat_lists(self) -> str:  # set: names of the list-valued stats (a site's notes)
+        return f"{self.base}:stat-lists"
+
+    def stat_list(self, name: str) -> str:  # list: every worker's items of that stat, appended
+        return f"{self.base}:stat-list:{name}"
+
 
 def current_key(prefix: str) -> str:
     """The key naming the run workers should join (its token)."""
