@@ -7,7 +7,9 @@ politeness (robots.txt, one request at a time per host, ``--delay``, AutoThrottl
 settings): the first crawl (backfill) into an empty archive, then the nightly repeat with nothing
 new. Each crawl is a child process measured from outside (wall, CPU and peak RSS of its process
 tree: bench/_common.py); the replica's access log gives requests per site and each site's
-schedule.
+schedule. The archive is an SQLite file (``--db``) or a PostgreSQL database made for the run
+(``--database-url``, class ``Archive``). The replica server runs in this process, on the same
+cores: its CPU per phase is printed beside the crawl's.
 
 Politeness bound (the shortest schedule the delay and the concurrency allow): every site needs at
 least ``(n-1) * max(delay, latency) + latency`` for its n requests (a request that hangs costs
