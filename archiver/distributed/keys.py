@@ -86,6 +86,10 @@ class RunKeys:
         return f"{self.base}:unstored"
 
     @property
+    def listed(self) -> str:  # hash: article URL a listing page listed -> that page's fingerprint
+        return f"{self.base}:listed"
+
+    @property
     def stored(self) -> str:  # set: article URLs a writer confirmed stored in this run
         return f"{self.base}:stored"
 

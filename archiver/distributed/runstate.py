@@ -157,6 +157,31 @@ class SharedColumnLedger(ColumnLedger):
         pipe.execute()
 
 
+class SharedListings:
+    """Which article links the run's listing pages listed, whichever worker parsed them, so that
+    a walk counts the rows new to the run as one process does (a page repeating the articles of
+    the page before is a repeat, issue #14's trap, even when another worker parsed that one).
+
+    Each URL is kept with the first page (its request fingerprint) that listed it: a page parsed
+    again after its worker died counts the same rows the second time."""
+
+    FRESH = """local n = 0
+for i = 2, #ARGV do
+  local first = redis.call('HGET', KEYS[1], ARGV[i])
+  if not first then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]); n = n + 1
+  elseif first == ARGV[1] then n = n + 1 end
+end
+return n"""
+
+    def __init__(self, server: Any, keys: RunKeys) -> None:
+        self.server = server
+        self.keys = keys
+
+    def fresh(self, page: str, urls: Iterable[str]) -> int:
+        urls = list(urls)
+        return int(self.server.eval(self.FRESH, 1, self.keys.listed, page, *urls)) if urls else 0
+
+
 def settle_columns(server: Any, keys: RunKeys, reports: Iterable[SiteReport]) -> None:
     """At the run's end (the coordinator, every worker gone): a column with a listed article
     not confirmed stored is not complete, whichever worker walked it to its end."""

@@ -18,8 +18,9 @@ from archiver.distributed.spider import WALK_SEEN, DistributedColumnSpider
 from archiver.spiders.column import ColumnSpider, CrawlTarget
 
 
-def _spider(cls, target):
-    crawler = get_crawler(cls, {"ARCHIVER_MAX_LISTING_PAGES": archiver_settings.ARCHIVER_MAX_LISTING_PAGES})
+def _spider(cls, target, **settings):
+    crawler = get_crawler(cls, {"ARCHIVER_MAX_LISTING_PAGES": archiver_settings.ARCHIVER_MAX_LISTING_PAGES,
+                                **settings})
     return cls.from_crawler(crawler, [target], run_id=None)
 
 
@@ -88,3 +89,25 @@ def test_a_column_walked_by_two_workers_is_reported_as_one_process_reports_it(re
     [merged] = merged_reports(server, keys, [target], merged_stats(server, keys))
     fields = ("stated_pages", "stated_items", "listing_pages", "listed", "shortfalls", "complete_columns")
     assert {f: getattr(merged, f) for f in fields} == {f: getattr(single, f) for f in fields}
+
+
+@pytest.mark.redis
+def test_a_pager_repeating_its_last_page_ends_the_same_walk_across_workers(fresh_replica, redis_url, keys):
+    # Issue #14's trap, 100,000 pages claimed and every page past the second repeating it, with
+    # its pages parsed by two workers in turn: a worker that had not parsed the page repeated
+    # counted its articles as new rows, so the walk went on further and reported other numbers.
+    fresh_replica.fault("jeecms", None, "huge_pager")
+    fresh_replica.fault("jeecms", None, "repeat_pages")
+    target = CrawlTarget("jeecms", fresh_replica.sites["jeecms"]["listing"], None)
+    settings = {"ARCHIVER_FAMILIES": "generic", "ARCHIVER_MAX_LISTING_PAGES": 8}
+    alone = _spider(ColumnSpider, target, **settings)
+    _walk([alone], target)
+    [single] = alone.site_reports().values()
+    assert "repeating" in single.shortfalls[0]
+
+    run = {"REDIS_URL": redis_url, "ARCHIVER_REDIS_PREFIX": keys.prefix, "ARCHIVER_REDIS_RUN": keys.token}
+    workers = [_spider(DistributedColumnSpider, target, **settings, **run) for _ in range(2)]
+    _walk(workers, target)
+    merged = [w.site_reports()["jeecms"] for w in workers]
+    assert sum(r.listing_pages for r in merged) == single.listing_pages
+    assert [s for r in merged for s in r.shortfalls] == single.shortfalls  # same pages, same rows
