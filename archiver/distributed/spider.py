@@ -66,7 +66,8 @@ class DistributedColumnSpider(ColumnSpider):
     def fresh_rows(self, page: Request, urls: set[str]) -> int:
         if self.listings is None:
             return super().fresh_rows(page, urls)
-        return self.listings.fresh(self.crawler.request_fingerprinter.fingerprint(page).hex(), sorted(urls))
+        # 64 bits of the page's fingerprint tell a run's listing pages apart; a third of the room.
+        return self.listings.fresh(self.crawler.request_fingerprinter.fingerprint(page).hex()[:16], sorted(urls))
 
     async def start(self) -> AsyncIterator[Request]:
         try:
