@@ -2,8 +2,9 @@
 
 The counts of a site live in the crawl's Scrapy stats, under ``archiver/site/<slug>/<name>``:
 the spider counts requests and listings there, the storage pipeline what it stored, and neither
-edits the other's objects (issue #18). The spider keeps only its walk of each site (shortfalls,
-complete columns, entry points, stated sizes) in a ``SiteReport`` without counts; ``from_stats``
+edits the other's objects (issue #18). The columns' stated sizes are summed there too (a column
+finished by any worker of a distributed run counts). The spider keeps only its walk of each site
+(shortfalls, complete columns, entry points) in a ``SiteReport`` without counts; ``from_stats``
 makes the site's report from that walk and the stats, the one place counts become a report.
 """
 
@@ -24,6 +25,10 @@ SITE_STATS = "archiver/site"
 # The counts kept in the stats (summed over workers by the distributed run as any stat is).
 COUNTED = ("listing_pages", "listing_errors", "listed", "new", "updated", "unchanged", "not_modified",
            "removed", "restored", "errors", "requests", "storage_errors")
+# What the site's columns say of their size, summed over the columns that say it; absent (None in
+# the report) when none does. In the stats like the counts, so that a distributed run adds up
+# the columns every worker finished walking (issue #18).
+STATED = ("stated_pages", "stated_items")
 
 
 @dataclass
@@ -115,7 +120,7 @@ def site_stat(site: str, name: str) -> str:
 
 
 def count(stats: Any, site: str, name: str, n: int = 1) -> None:
-    """Count ``n`` of ``name`` (one of ``COUNTED``) for ``site`` in the crawl's stats."""
+    """Count ``n`` of ``name`` (one of ``COUNTED`` or ``STATED``) for ``site`` in the crawl's stats."""
     stats.inc_value(site_stat(site, name), n)
 
 
@@ -146,4 +151,7 @@ def from_stats(walk: SiteReport, stats: Mapping[str, Any]) -> SiteReport:
                      challenged=walk.challenged or bool(stat("challenged")))
     for name in COUNTED:
         setattr(report, name, int(stat(name)))
+    for name in STATED:
+        value = stat(name, None)
+        setattr(report, name, None if value is None else int(value))
     return report

@@ -103,6 +103,9 @@ class ChildRun:
     # line): {"crawl": …, "archiver.pipelines.lane_child#2": …}. Empty without psutil.
     process_cpu: dict[str, float] = field(default_factory=dict)
     process_rss_mb: dict[str, float] = field(default_factory=dict)  # peak per process, sampled
+    # CPU seconds of the sampling thread itself: it runs in the benchmark's process, so a
+    # benchmark that counts its own CPU (a replica server in a thread) takes this out.
+    sampler_cpu: float = 0.0
 
     @property
     def cpu(self) -> float:
@@ -142,6 +145,7 @@ class ChildHandle:
         self.proc = proc
         self.report_path = report_path
         self.tree_peak = float("nan")
+        self.sampler_cpu = 0.0
         self.processes: dict[int, tuple[str, float, int]] = {}  # pid: role, CPU s, peak RSS bytes
         # wait4's ru_maxrss is the largest single process; a crawl with worker processes is
         # judged by the sum, sampled every 100 ms (psutil, from `make bench`; skipped without it).
@@ -174,6 +178,7 @@ class ChildHandle:
             peak = max(peak, total)
             time.sleep(0.1)
         self.tree_peak = peak / 2**20
+        self.sampler_cpu = time.thread_time()
 
     def wait(self) -> ChildRun:
         import json
@@ -194,7 +199,7 @@ class ChildHandle:
             cpu[key] = seconds
             rss[key] = peak_rss / 2**20
         return ChildRun(data["rc"], data["wall"], data["user"], data["system"], data["maxrss_kb"] / 1024,
-                        self.tree_peak, cpu, rss)
+                        self.tree_peak, cpu, rss, self.sampler_cpu)
 
 
 def _role(process) -> str:  # type: ignore[no-untyped-def]

@@ -7,7 +7,9 @@ politeness (robots.txt, one request at a time per host, ``--delay``, AutoThrottl
 settings): the first crawl (backfill) into an empty archive, then the nightly repeat with nothing
 new. Each crawl is a child process measured from outside (wall, CPU and peak RSS of its process
 tree: bench/_common.py); the replica's access log gives requests per site and each site's
-schedule.
+schedule. The archive is an SQLite file (``--db``) or a PostgreSQL database made for the run
+(``--database-url``, class ``Archive``). The replica server runs in this process, on the same
+cores: its CPU per phase is printed beside the crawl's.
 
 Politeness bound (the shortest schedule the delay and the concurrency allow): every site needs at
 least ``(n-1) * max(delay, latency) + latency`` for its n requests (a request that hangs costs
@@ -25,12 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -48,13 +50,90 @@ def crawl_cmd(db: str, urls: list[str], delay: float, extra: list[str], log_file
             "-s", 'ARCHIVER_HOSTS={"%s": "127.0.0.1"}' % SUFFIX, *extra, *urls]
 
 
-def last_run(db_path: str) -> tuple[dict, dict]:
-    con = sqlite3.connect(db_path)
-    try:
-        stats, summary = con.execute("SELECT stats, sites_summary FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-    finally:
-        con.close()
-    return json.loads(stats or "{}"), json.loads(summary or "{}")
+class Archive:
+    """The benchmark's archive: an SQLite file, or a PostgreSQL database of its own.
+
+    PostgreSQL (``--database-url``): a fresh database ``national_<UTC time>_<pid>`` is created on
+    that server (never one that holds other data) and dropped at the end unless ``--keep``;
+    ``--existing`` crawls an earlier ``--keep`` run's database instead, as it is (the nightly
+    repeat on an existing archive), and leaves it there."""
+
+    def __init__(self, sqlite_path: str | None, server_url: str | None, *, existing: bool, keep: bool) -> None:
+        from sqlalchemy.engine import make_url
+
+        from storage.db import prepare_url
+
+        self.sqlite_path, self.keep, self.created = sqlite_path, keep, False
+        if server_url is None:
+            self.url = f"sqlite:///{sqlite_path}"
+            return
+        self.server_url = prepare_url(server_url)
+        if existing:
+            self.url = self.server_url
+            return
+        name = f"national_{datetime.now(UTC):%Y%m%d%H%M%S}_{os.getpid()}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        self.created, self.name = True, name
+        self.url = make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def _admin(self, sql: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(sql))
+        finally:
+            engine.dispose()
+
+    def _query(self, sql: str):  # type: ignore[no-untyped-def]
+        from sqlalchemy import text
+
+        from storage.db import make_engine
+
+        engine = make_engine(self.url)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text(sql)).fetchone()
+        finally:
+            engine.dispose()
+
+    def last_run(self) -> tuple[dict, dict]:
+        """The stats and per-site summary of the archive's last crawl ({} for a fresh archive)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.sqlite_path is not None and not os.path.exists(self.sqlite_path):
+            return {}, {}
+        try:
+            row = self._query("SELECT stats, sites_summary FROM crawl_runs ORDER BY id DESC LIMIT 1")
+        except SQLAlchemyError:  # no schema yet: no run
+            return {}, {}
+        # SQLite hands JSON columns back as text, psycopg as Python objects.
+        return tuple(json.loads(v) if isinstance(v, str) else (v or {}) for v in row) if row else ({}, {})
+
+    def size(self) -> tuple[int, str]:
+        """Bytes of the archive: the SQLite file and its WAL, or PostgreSQL's tables with their
+        indexes and TOAST (``pg_total_relation_size``); and a word on what else there is."""
+        if self.sqlite_path is not None:
+            return sum(os.path.getsize(p) for p in (self.sqlite_path, self.sqlite_path + "-wal")
+                       if os.path.exists(p)), ""
+        tables, database = self._query(
+            "SELECT (SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'), "
+            "pg_database_size(current_database())")
+        return int(tables), f"pg_database_size {database / 2**20:.1f} MB"
+
+    def shown(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def close(self, port: int) -> None:
+        if self.created and not self.keep:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        elif self.created:
+            print(f"\nkept the archive; the nightly repeat on it: --phases nightly --port {port} "
+                  f"--database-url {self.shown()} --existing")
 
 
 def _path(url: str) -> str:
@@ -124,45 +203,73 @@ def main() -> int:
     ap.add_argument("--delay", type=float, default=1.0, help="crawl --delay (default 1.0, the production default)")
     ap.add_argument("--phases", default="first,nightly")
     ap.add_argument("--db", default=None, help="SQLite file (default: a fresh temporary one)")
-    ap.add_argument("--port", type=int, default=0, help="replica port (to repeat a crawl on an earlier --db)")
+    ap.add_argument("--database-url", default=None, metavar="URL",
+                    help="a PostgreSQL server (postgresql+psycopg://postgres@127.0.0.1:5432/test): the archive is "
+                         "a fresh database created on it, dropped afterwards unless --keep")
+    ap.add_argument("--existing", action="store_true",
+                    help="--database-url names an earlier --keep run's database: crawl into it as it is")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (printed at the end)")
+    ap.add_argument("--port", type=int, default=0, help="replica port (to repeat a crawl on an earlier --db or --existing database)")
     ap.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                     help="extra crawl setting (A/B of execution modes)")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
     args = ap.parse_args()
+    if args.db and args.database_url:
+        ap.error("--db (SQLite) and --database-url (PostgreSQL): give one")
+    if args.existing and not args.database_url:
+        ap.error("--existing needs --database-url (an earlier run's SQLite archive is --db FILE)")
     print_machine("National-scale crawl (issue #21)")
     sites = plan(args.sites, args.articles, args.huge_pages, args.fault_every)
-    by_slug = {s.slug: s for s in sites}
     state = NationalState(sites)
     server = make_server(state, port=args.port)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     port = server.server_address[1]
     urls = [f"http://{s.host}:{port}{SITES[s.template].listing_path}" for s in sites]
     tmp = Path(tempfile.mkdtemp(prefix="national-"))
-    db_path = args.db or str(tmp / "archive.sqlite3")
+    try:
+        archive = Archive(None if args.database_url else args.db or str(tmp / "archive.sqlite3"),
+                          args.database_url, existing=args.existing, keep=args.keep)
+    except Exception as exc:  # unreachable server, bad URL, no right to create a database
+        server.shutdown()
+        print(f"national.py: cannot set up the PostgreSQL archive: {str(exc).splitlines()[0]}",
+              file=sys.stderr)
+        return 2
+    try:
+        return run_phases(args, sites, state, port, urls, tmp, archive)
+    finally:
+        server.shutdown()
+        archive.close(port)
+
+
+def run_phases(args, sites, state, port, urls, tmp, archive) -> int:  # type: ignore[no-untyped-def]
+    by_slug = {s.slug: s for s in sites}
     extra = [a for kv in args.settings for a in ("-s", kv)]
     concurrency = next((int(kv.split("=", 1)[1]) for kv in args.settings if kv.startswith("CONCURRENT_REQUESTS=")),
                        max(16, min(len(sites), 512)))
     print(f"{len(sites)} sites ({sum(1 for s in sites if s.fault)} faulty: "
           f"{', '.join(f'{f} {sum(1 for s in sites if s.fault == f)}' for f in ('hang', 'down', 'challenge'))}; "
           f"{sum(1 for s in sites if s.latency >= 0.5)} slow), {sum(s.articles for s in sites):,} articles "
-          f"(site 1: {sites[0].articles:,}), --delay {args.delay}, settings {args.settings or 'default'}\n")
+          f"(site 1: {sites[0].articles:,}), --delay {args.delay}, settings {args.settings or 'default'}; "
+          f"archive {archive.shown()}, logs in {tmp}\n")
     rows, figures = [], {}
     for phase in args.phases.split(","):
-        try:
-            previous = last_run(db_path)[1]
-        except (sqlite3.Error, TypeError):  # a fresh archive: no run yet
-            previous = {}
+        previous = archive.last_run()[1]
         state.log.clear()
         t0 = time.time()
+        # The replica server runs in this process, on the cores the crawl uses: this process's
+        # CPU over the phase, less the measuring thread's own (psutil samples every 100 ms), says
+        # how much of the machine it took (the main thread only waits meanwhile).
+        bench_cpu = time.process_time()
         with open(tmp / f"{phase}.out", "w") as out:
-            run = run_measured(crawl_cmd(f"sqlite:///{db_path}", urls, args.delay, extra, str(tmp / f"{phase}.log")),
+            run = run_measured(crawl_cmd(archive.url, urls, args.delay, extra, str(tmp / f"{phase}.log")),
                                stdout=out, stderr=subprocess_stderr(tmp, phase),
                                env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=str(tmp))
-        stats, summary = last_run(db_path)
+        replica_cpu = time.process_time() - bench_cpu - run.sampler_cpu
+        stats, summary = archive.last_run()
         sched = schedule(list(state.log), by_slug, args.delay, concurrency, t0)
         archived = sum(r.get("new", 0) + r.get("updated", 0) for r in summary.values())
         not_ok = {k: v.get("outcome") for k, v in summary.items() if v.get("outcome") != "ok"}
-        size = sum(os.path.getsize(p) for p in (db_path, db_path + "-wal") if os.path.exists(p))
+        size, size_note = archive.size()
         healthy = [s.slug for s in sites if not s.fault]
         req_healthy = [sched["per_site"].get(slug, 0) for slug in healthy]
         fig = {"phase": phase, "rc": run.returncode, "wall": run.wall, "bound": sched["bound"],
@@ -176,7 +283,9 @@ def main() -> int:
                "requests_per_healthy_site_mean": sum(req_healthy) / max(len(req_healthy), 1),
                "archived": archived, "sites_not_ok": len(not_ok), "faulty_sites": sum(1 for s in sites if s.fault),
                "starved": len(sched["starved"]), "first_request_p95": sched["first_p95"],
-               "archive_mb": size / 2**20, "process_cpu": run.process_cpu,
+               "archive_mb": size / 2**20, "process_cpu": run.process_cpu, "replica_cpu": replica_cpu,
+               "crawl_cpu_share": run.cpu / run.wall if run.wall else float("nan"),
+               "replica_cpu_share": replica_cpu / run.wall if run.wall else float("nan"),
                "concurrency": stats.get("archiver/concurrent_requests", concurrency)}
         figures[phase] = fig
         rows.append([phase, run.returncode, round(run.wall, 1), round(sched["bound"], 1),
@@ -184,11 +293,14 @@ def main() -> int:
                      round(fig["cpu_ms_per_request"], 2), round(run.tree_rss_mb), sched["requests"],
                      round(fig["requests_per_healthy_site_mean"], 2), fig["requests_per_healthy_site_max"], archived,
                      f"{len(not_ok)} ({fig['faulty_sites']} faulty)", len(sched["starved"]),
-                     round(fig["archive_mb"], 1)])
+                     round(fig["archive_mb"], 1), round(replica_cpu, 1)])
         print(f"{phase}: exit {run.returncode}, wall {run.wall:.1f} s, bound {sched['bound']:.1f} s "
               f"(slowest site {sched['slowest_site']}, capacity {sched['capacity_bound']:.1f} s), "
               f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         print("   processes (CPU s): " + ", ".join(f"{k} {v:.1f}" for k, v in run.process_cpu.items()), flush=True)
+        print(f"   CPU over the crawl's wall: crawl {run.cpu:.1f} s ({fig['crawl_cpu_share']:.0%} of one core), "
+              f"replica server {replica_cpu:.1f} s ({fig['replica_cpu_share']:.0%}), of {os.cpu_count()} cores"
+              + (f"; archive {size / 2**20:.1f} MB in tables, {size_note}" if size_note else ""), flush=True)
         causes = request_causes(list(state.log), by_slug, previous)
         fig["requests_by_cause"] = causes
         print("   healthy sites' requests by cause: " + ", ".join(
@@ -199,7 +311,7 @@ def main() -> int:
     print()
     print(md_table(["run", "exit", "wall s", "bound s", "wall/bound", "CPU s", "CPU ms/article",
                     "CPU ms/request", "peak RSS MB (tree)", "requests", "req/healthy site", "max req/healthy site",
-                    "archived", "sites not ok", "starved", "archive MB"], rows))
+                    "archived", "sites not ok", "starved", "archive MB", "replica server CPU s"], rows))
     first = figures.get("first")
     if first and first["archived"]:
         full = sum((20 + (s.index * 37) % 81) for s in sites)
@@ -209,7 +321,6 @@ def main() -> int:
               f"{(100 + 100 // 8 + 1) * args.delay:.0f} s for the largest column.")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, default=str))
-    server.shutdown()
     return 0
 
 

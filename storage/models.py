@@ -235,20 +235,6 @@ class ArticleEvent(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
 
 
-class StoredBatch(Base):
-    """A batch of items the writer committed, recorded in the same transaction (issue #15): a
-    batch sent again after its writer died between COMMIT and answering is recognised by its
-    key and answered with what it did the first time, so nothing is stored twice and the
-    run's counts stay exact. Rows of finished runs are deleted (``repository.finish_run``)."""
-
-    __tablename__ = "stored_batches"
-
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    run_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    created_at: Mapped[datetime]
-    results: Mapped[list[Any]] = mapped_column(JSON)
-
-
 class FileText(Base):
     """The text read from a stored file (issue #19), keyed by the file's digest: a file linked by
     many articles is read once. ``reprocess`` rewrites it from the stored bytes."""

@@ -22,10 +22,10 @@ import socket
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from storage.blobs import add_body, insert_ignoring_duplicates
@@ -39,7 +39,6 @@ from storage.models import (
     Site,
     Snapshot,
     SnapshotFetch,
-    StoredBatch,
 )
 
 # Fields that describe where a value came from rather than the content itself.
@@ -50,7 +49,6 @@ NON_CONTENT_FIELDS = frozenset({"published_from", "published_raw", "date_candida
 KEY_COLUMNS = ("title", "published_at", "speaker", "speaker_title", "delivered_on", "source",
                "author", "body")
 SITE_IDS = "archiver_site_ids"  # key of the site-id cache in ``Session.info``
-STORED_BATCHES_KEPT = timedelta(days=7)  # of runs that never finished (killed)
 
 
 @dataclass(frozen=True)
@@ -180,10 +178,6 @@ def finish_run(
     run.stats = json.loads(json.dumps(stats, default=str))  # datetimes etc. as text
     run.outcome = outcome
     run.sites_summary = json.loads(json.dumps(sites_summary, default=str)) if sites_summary else None
-    # The run's batch identities are no longer needed (nothing can resend its batches now);
-    # those of runs killed long ago go too.
-    session.execute(delete(StoredBatch).where(
-        (StoredBatch.run_id == run_id) | (StoredBatch.created_at < run.finished_at - STORED_BATCHES_KEPT)))
     session.flush()
     return run
 

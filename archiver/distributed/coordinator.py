@@ -127,7 +127,8 @@ def _coordinate(args: Any, targets: list[CrawlTarget], db_url: str, server: Any,
     stats = merged_stats(server, keys)
     reports = merged_reports(server, keys, targets, stats)
     settle_columns(server, keys, reports)  # before close_run drops what no writer confirmed
-    stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float))})
+    # The coordinator's own texts and times (finish_reason, start_time…); lists were summed.
+    stats.update({k: v for k, v in outcome.stats.items() if not isinstance(v, (int, float, list))})
     workers = worker_summaries(server, keys)
     stats["distributed/workers"] = len(workers)
     for info in workers:

@@ -86,12 +86,23 @@ class RunKeys:
         return f"{self.base}:unstored"
 
     @property
+    def listed(self) -> str:  # hash: article URL a listing page listed -> that page's fingerprint
+        return f"{self.base}:listed"
+
+    @property
     def stored(self) -> str:  # set: article URLs a writer confirmed stored in this run
         return f"{self.base}:stored"
 
     @property
     def stats(self) -> str:  # hash: Scrapy stats summed over workers
         return f"{self.base}:stats"
+
+    @property
+    def stat_lists(self) -> str:  # set: names of the list-valued stats (a site's notes)
+        return f"{self.base}:stat-lists"
+
+    def stat_list(self, name: str) -> str:  # list: every worker's items of that stat, appended
+        return f"{self.base}:stat-list:{name}"
 
 
 def current_key(prefix: str) -> str:

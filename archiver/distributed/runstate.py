@@ -8,10 +8,11 @@ snapshot of the archive, whatever other workers stored meanwhile.
 
 Reports: each worker adds the *change* in its numeric Scrapy stats since its last flush to the
 run's stats hash (HINCRBY in one MULTI/EXEC) before it acknowledges a request, so the sum over
-workers is what a single process would have counted. A site's counts and challenge are among
-those stats (``archiver/site/<slug>/…``, archiver/report.py); beside them each worker adds what
-its reports hold that no number says (complete columns, shortfalls, notes, entry points), and
-the run's reports are made from both by ``report.from_stats``, as a single process makes them. A worker killed between storing an article and flushing has
+workers is what a single process would have counted. A site's counts, stated sizes, challenge
+and notes are among those stats (``archiver/site/<slug>/…``, archiver/report.py; the notes, a
+list, appended to a Redis list); beside them each worker adds what its walks hold that the
+stats do not (complete columns, shortfalls, the walk's own notes, entry points), and the run's
+reports are made from both by ``report.from_stats``, as a single process makes them. A worker killed between storing an article and flushing has
 that request done again by another worker, which then counts the article as unchanged: the
 archive holds it once either way.
 """
@@ -25,7 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from archiver.distributed.keys import RunKeys, current_key
-from archiver.report import SiteReport, from_stats
+from archiver.report import SiteReport, from_stats, site_stat
 from archiver.spiders.column import CrawlTarget, KnownArticle
 from archiver.spiders.completeness import ColumnLedger
 
@@ -156,6 +157,31 @@ class SharedColumnLedger(ColumnLedger):
         pipe.execute()
 
 
+class SharedListings:
+    """Which article links the run's listing pages listed, whichever worker parsed them, so that
+    a walk counts the rows new to the run as one process does (a page repeating the articles of
+    the page before is a repeat, issue #14's trap, even when another worker parsed that one).
+
+    Each URL is kept with the first page (its request fingerprint) that listed it: a page parsed
+    again after its worker died counts the same rows the second time."""
+
+    FRESH = """local n = 0
+for i = 2, #ARGV do
+  local first = redis.call('HGET', KEYS[1], ARGV[i])
+  if not first then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]); n = n + 1
+  elseif first == ARGV[1] then n = n + 1 end
+end
+return n"""
+
+    def __init__(self, server: Any, keys: RunKeys) -> None:
+        self.server = server
+        self.keys = keys
+
+    def fresh(self, page: str, urls: Iterable[str]) -> int:
+        urls = list(urls)
+        return int(self.server.eval(self.FRESH, 1, self.keys.listed, page, *urls)) if urls else 0
+
+
 def settle_columns(server: Any, keys: RunKeys, reports: Iterable[SiteReport]) -> None:
     """At the run's end (the coordinator, every worker gone): a column with a listed article
     not confirmed stored is not complete, whichever worker walked it to its end."""
@@ -176,12 +202,16 @@ class ReportLedger:
         self.keys = keys
         self.flushed: dict[str, dict[str, Any]] = {}
         self.flushed_stats: dict[str, float] = {}
+        self.flushed_lists: dict[str, int] = {}  # list-valued stat -> items already pushed
 
     def flush(self, reports: Iterable[SiteReport], stats: Mapping[str, Any]) -> None:
         pipe = self.server.pipeline(transaction=True)
         snapshot: dict[str, dict[str, Any]] = {}
         for report in reports:
             now = report.to_dict()
+            # The report's notes are the stats' notes then the walk's (from_stats): the stats'
+            # travel as stats (below), only the walk's go with the report.
+            now["messages"] = now["messages"][len(stats.get(site_stat(report.site, "messages"), ())):]
             before = self.flushed.get(report.site, {})
             key = self.keys.report(report.site)
             for name in FLAGS:
@@ -204,9 +234,17 @@ class ReportLedger:
                 pipe.hincrby(self.keys.stats, name, delta)
             elif delta:
                 pipe.hincrbyfloat(self.keys.stats, name, delta)
+        lists = {k: len(v) for k, v in stats.items() if isinstance(v, list)}
+        for name, length in lists.items():  # only ever appended to (report.note)
+            fresh = stats[name][self.flushed_lists.get(name, 0):length]
+            if fresh:
+                pipe.sadd(self.keys.stat_lists, name)
+                pipe.rpush(self.keys.stat_list(name), *fresh)
+                pipe.ltrim(self.keys.stat_list(name), 0, MAX_MESSAGES - 1)
         pipe.execute()
         self.flushed.update(snapshot)
         self.flushed_stats = numbers
+        self.flushed_lists = lists
 
 
 def merged_reports(server: Any, keys: RunKeys, targets: Iterable[CrawlTarget],
@@ -234,6 +272,8 @@ def merged_stats(server: Any, keys: RunKeys) -> dict[str, Any]:
     for name, value in server.hgetall(keys.stats).items():
         number = float(value)
         stats[_text(name)] = int(number) if number.is_integer() else number
+    for name in server.smembers(keys.stat_lists):
+        stats[_text(name)] = [_text(v) for v in server.lrange(keys.stat_list(_text(name)), 0, -1)]
     return stats
 
 

@@ -1,6 +1,6 @@
 """The column spider and Scrapy engine, adapted to a frontier shared by several workers.
 
-The spider is ``ColumnSpider`` unchanged except for three things a shared frontier needs:
+The spider is ``ColumnSpider`` unchanged except for four things a shared frontier needs:
 
 - only the coordinator seeds the frontier (listing pages and due revisits); workers start empty
   and take requests from Redis;
@@ -8,7 +8,9 @@ The spider is ``ColumnSpider`` unchanged except for three things a shared fronti
   (``meta["walk_seen"]``) instead of living in one process: the next page of a walk may be
   parsed by another worker, which must not queue the column's first pages again;
 - listing requests go through the run's shared dupe filter: a listing page that a killed worker
-  had already parsed is parsed again, but the next page it queues is not queued twice.
+  had already parsed is parsed again, but the next page it queues is not queued twice;
+- the article links already listed in the run, against which a walk counts a page's new rows,
+  are the run's (``SharedListings``), not the rows this worker happened to parse.
 
 The engine acknowledges a request to the frontier once its callback's output is fully processed
 (requests queued, items stored): Scrapy calls ``_remove_request`` at exactly that point.
@@ -22,7 +24,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.core.engine import ExecutionEngine
 from scrapy.http import Request, Response
 
-from archiver.distributed.runstate import SharedColumnLedger
+from archiver.distributed.runstate import SharedColumnLedger, SharedListings
 from archiver.spiders.completeness import ColumnLedger
 from archiver.spiders.column import ColumnSpider, CrawlTarget, _listing_key, _request_spec
 
@@ -47,15 +49,25 @@ class DistributedColumnSpider(ColumnSpider):
         self.seed = seed
         self.on_seeded = on_seeded
         self._walk: set[str] | None = None
+        self.listings: SharedListings | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "DistributedColumnSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.get("ARCHIVER_REDIS_RUN"):  # else no shared run (unit tests): local
+            spider.listings = SharedListings(*_run_redis(crawler))
+        return spider
 
     def column_ledger(self, crawler: Crawler) -> ColumnLedger:
         if not crawler.settings.get("ARCHIVER_REDIS_RUN"):  # no shared run (unit tests): local
             return super().column_ledger(crawler)
-        from scrapy_redis import connection
+        return SharedColumnLedger(*_run_redis(crawler))
 
-        from archiver.distributed.settings import run_keys
-
-        return SharedColumnLedger(connection.from_settings(crawler.settings), run_keys(crawler.settings))
+    def fresh_rows(self, page: Request, urls: set[str]) -> int:
+        if self.listings is None:
+            return super().fresh_rows(page, urls)
+        # 64 bits of the page's fingerprint tell a run's listing pages apart; a third of the room.
+        return self.listings.fresh(self.crawler.request_fingerprinter.fingerprint(page).hex()[:16], sorted(urls))
 
     async def start(self) -> AsyncIterator[Request]:
         try:
@@ -88,6 +100,15 @@ class DistributedColumnSpider(ColumnSpider):
             finally:
                 self.seen_listings, self._walk = shared, None
             yield output
+
+
+def _run_redis(crawler: Crawler) -> tuple[Any, Any]:
+    """The run's Redis connection and keys, from the settings the worker was started with."""
+    from scrapy_redis import connection
+
+    from archiver.distributed.settings import run_keys
+
+    return connection.from_settings(crawler.settings), run_keys(crawler.settings)
 
 
 class FrontierEngine(ExecutionEngine):

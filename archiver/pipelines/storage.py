@@ -10,7 +10,6 @@ politeness it bought nothing and doubled the memory; BENCHMARKS.md, "Runtime".)
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
@@ -38,7 +37,7 @@ class Batcher:
     written goes next, up to ``limit`` items. A lone item is written at once; under load the
     batches grow, and with them the items per commit."""
 
-    def __init__(self, send: Callable[[list, str], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, send: Callable[[list], defer.Deferred], limit: int, stats) -> None:  # type: ignore[no-untyped-def]
         self.send = send
         self.limit = max(1, limit)
         self.stats = stats
@@ -58,11 +57,10 @@ class Batcher:
         self.busy = True
         self.stats.inc_value("archiver/storage/batches")
         self.stats.max_value("archiver/storage/batch_max", len(batch))
-        # The batch's identity is recorded with it (issue #15, work.py): the same batch written
-        # twice stores nothing twice. Since the writer is a thread (issue #21) nothing resends a
-        # batch within a run; a crawl killed after a COMMIT is made whole by the next run, which
-        # finds those articles stored (unchanged), not by a resend.
-        self.send([item for item, _ in batch], uuid.uuid4().hex).addBoth(self._written, batch)
+        # Sent once: the writer is a thread (issue #21), nothing resends a batch within a run. A
+        # crawl killed after a COMMIT is made whole by the next run, which finds those articles
+        # stored (unchanged) and their columns not complete.
+        self.send([item for item, _ in batch]).addBoth(self._written, batch)
 
     def _written(self, results, batch) -> None:  # type: ignore[no-untyped-def]
         self.busy = False
@@ -106,7 +104,7 @@ class StoragePipeline:
         thread.start()
         self.opened.callback(thread.stop)  # stopped before the writer it runs closes
         self.batcher = Batcher(
-            lambda items, key: deferToThreadPool(reactor, thread, writer.write_batch, items, key),
+            lambda items: deferToThreadPool(reactor, thread, writer.write_batch, items),
             self.batch_limit, self.stats)
 
     async def close_spider(self, spider=None) -> None:

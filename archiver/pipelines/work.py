@@ -14,9 +14,8 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import event
 
 from archiver.article import Extraction, extract_record
 from archiver.extract.filetext import TEXT_EXTRACTOR
@@ -24,7 +23,6 @@ from archiver.items import ArticleItem, FetchedPage, FetchItem, GoneItem, Unchan
 from storage import bulk, files, repository
 from storage.db import BUSY_TIMEOUT_MS, make_engine, make_session_factory, use_explicit_transactions
 from storage.errors import is_disk_full, short_error
-from storage.models import StoredBatch
 
 
 def extract_article(
@@ -69,38 +67,23 @@ class Writer:
             _set_lock_timeout(self.engine, busy_timeout if busy_timeout is not None else BUSY_TIMEOUT_MS / 1000)
         self.sessions = make_session_factory(self.engine)
 
-    def write_batch(self, items: list, key: str | None = None) -> list[Tally | WriteFailure]:
-        """Store ``items`` in one transaction. ``key`` names the batch (issue #15): it is
-        recorded with the batch, so the same batch sent again (its writer died after COMMIT,
-        before answering) stores nothing twice and gets the first answer back."""
+    def write_batch(self, items: list) -> list[Tally | WriteFailure]:
+        """Store ``items`` in one transaction; what storing each did, in order. (Each batch is
+        written once: the writer is a thread of the crawl, nothing resends a batch.)"""
         try:
             with self.sessions.begin() as session:
-                done = recorded_batches(session, key) if key else {}
-                if not done:
-                    results = self._write_all(session, items)
-                    if key:
-                        record_batch(session, key, items, results)
+                return self._write_all(session, items)
         except Exception as exc:  # the batch rolled back as a whole (full disk, lock timeout)
             if len(items) > 1:
-                return self._write_one_by_one(items, key)
+                return self._write_one_by_one(items)
             return [WriteFailure(short_error(exc), is_disk_full(exc), traceback.format_exc())]
-        if key in done:
-            return done[key]
-        if done:  # stored item by item before: finish what was not
-            return self._write_one_by_one(items, key, done)
-        return results
 
-    def _write_one_by_one(self, items: list, key: str | None = None,
-                          done: dict | None = None) -> list[Tally | WriteFailure]:
+    def _write_one_by_one(self, items: list) -> list[Tally | WriteFailure]:
         """After a failed batch: each item in its own transaction, so that what still fits on a
         nearly full disk is kept; after the first full-disk failure the rest fail alike."""
         results: list[Tally | WriteFailure] = []
-        for i, item in enumerate(items):
-            part = f"{key}/{i}" if key else None
-            if done and part in done:
-                (result,) = done[part]
-            else:
-                (result,) = self.write_batch([item], part)
+        for item in items:
+            (result,) = self.write_batch([item])
             results.append(result)
             if isinstance(result, WriteFailure) and result.disk_full:
                 return results + [result] * (len(items) - len(results))
@@ -153,34 +136,6 @@ class Writer:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def recorded_batches(session, key: str) -> dict[str, list[Tally | WriteFailure]]:
-    """What was stored under ``key`` before: the batch itself, or its items one by one
-    (``key/0``, ``key/1``…, a range scan of the primary key)."""
-    rows = session.execute(
-        select(StoredBatch.key, StoredBatch.results)
-        .where(or_(StoredBatch.key == key, and_(StoredBatch.key >= f"{key}/", StoredBatch.key < f"{key}0")))
-    )
-    return {name: [_decode(r) for r in results] for name, results in rows}
-
-
-def record_batch(session, key: str, items: list, results: list) -> None:
-    run_id = next((item.run_id for item in items if getattr(item, "run_id", None) is not None), None)
-    session.add(StoredBatch(key=key, run_id=run_id, created_at=datetime.now(UTC),
-                            results=[_encode(r) for r in results]))
-
-
-def _encode(result: Tally | WriteFailure) -> dict:
-    if isinstance(result, WriteFailure):
-        return {"failure": result.message, "disk_full": result.disk_full, "detail": result.detail[-2000:]}
-    return {"report": dict(result.report), "notes": result.notes, "stats": result.stats}
-
-
-def _decode(data: dict) -> Tally | WriteFailure:
-    if "failure" in data:
-        return WriteFailure(data["failure"], data["disk_full"], data["detail"])
-    return Tally(Counter(data["report"]), list(data["notes"]), list(data["stats"]))
 
 
 def _set_busy_timeout(engine, seconds: float) -> None:  # type: ignore[no-untyped-def]

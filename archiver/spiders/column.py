@@ -312,9 +312,8 @@ class ColumnSpider(scrapy.Spider):
             for problem in listing.problems:
                 self.site_note(report.site, f"{target.listing_url}: {problem}")
             # Rows new to this run: pages that repeat the same articles do not swell the count.
-            fresh = {canonical_url(e.url) for e in listing.entries} - self.listed_urls
-            self.listed_urls |= fresh
-            walk = walkcount.count_page(walk, rows=len(fresh), listed=len(listing.entries),
+            fresh = self.fresh_rows(response.request, {canonical_url(e.url) for e in listing.entries})
+            walk = walkcount.count_page(walk, rows=fresh, listed=len(listing.entries),
                                         stated_pages=listing.total_pages,
                                         stated_items=listing.total_items, page=not shell)
         new = 0
@@ -354,6 +353,13 @@ class ColumnSpider(scrapy.Spider):
         # new: only a page of known articles stops an incremental walk.
         keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
         yield from self._walk_on(target, report, pending, page_no - shell, walk, incremental_stop=not keep_walking)
+
+    def fresh_rows(self, page: Request, urls: set[str]) -> int:
+        """How many of the article links of listing ``page`` no page of this run listed before
+        (a distributed crawl asks the run in Redis: archiver/distributed/spider.py)."""
+        fresh = urls - self.listed_urls
+        self.listed_urls |= fresh
+        return len(fresh)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
                  walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:

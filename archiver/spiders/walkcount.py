@@ -6,12 +6,15 @@ total, a last-page link) is kept with the walk, which travels in the listing req
 (so that a distributed walk, parsed by several workers, carries it too). When the walk ends,
 a shortfall becomes a line of the site's report (`walked 1 of 2 listing pages (共2页), 5 of ~10
 articles`) and the site is `incomplete`; an incremental stop (a page with nothing new) is not a
-shortfall. The numbers also go to the run's stats (`archiver/column/*`).
+shortfall. The numbers also go to the run's stats (`archiver/column/*`), and each site's stated
+sizes to its counts there (`archiver/site/<slug>/stated_pages`), which its report is made from.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import archiver.report as site_reports
 
 WALK = "walk"  # meta key
 # Listing pages in a row whose articles were all listed before, or that could not be read, end
@@ -91,9 +94,9 @@ def end_walk(report: Any, column: str, walk: dict[str, Any], *, ended: str, max_
     complete (an incremental start next run) only when nothing is short."""
     lines = shortfalls(walk, ended=ended, max_pages=max_pages)
     record(stats, walk, lines)
-    for key in ("stated_pages", "stated_items"):
+    for key in site_reports.STATED:  # in the stats, where report.from_stats reads them
         if walk[key] is not None:
-            setattr(report, key, (getattr(report, key) or 0) + walk[key])
+            site_reports.count(stats, report.site, key, walk[key])
     for line in lines:
         report.short(f"column {column}: {line}" if name_column else line)
     if not lines:  # else not finished: the next run walks the whole column again

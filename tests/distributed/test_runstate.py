@@ -66,3 +66,25 @@ def test_reports_of_two_workers_add_up_and_repeated_flushes_count_once(server, k
     assert stats["downloader/request_count"] == 11
     assert stats["elapsed_time_seconds"] == pytest.approx(2.0)
     assert "finish_reason" not in stats
+
+
+def test_a_sites_notes_reach_the_run_as_one_process_orders_them(server, keys):
+    # Issue #18: a site's notes are kept in the stats (report.note) and by its walk (a file the
+    # site no longer has); the run's report lists them as report.from_stats does in one process,
+    # whichever came first and however many flushes there were.
+    walk = SiteReport("hubei_jingzhou", "http://a.example/ldjh/")
+    ledger = ReportLedger(server, keys)
+    stats: dict = {_site("requests"): 1}
+    walk.note("attachment http://a.example/1.pdf: gone: HTTP 404")
+    ledger.flush([from_stats(walk, stats)], stats)
+    stats[_site("messages")] = ["listing page 3 answered HTTP 503"]  # after the first flush
+    ledger.flush([from_stats(walk, stats)], stats)
+    ledger.flush([from_stats(walk, stats)], stats)  # nothing new
+    other = ReportLedger(server, keys)
+    other_stats = {_site("messages"): ["http://a.example/2.html: soft 404"]}
+    other.flush([from_stats(SiteReport("hubei_jingzhou", "http://a.example/ldjh/"), other_stats)], other_stats)
+    merged_run = merged_stats(server, keys)
+    [merged] = merged_reports(server, keys, TARGETS[:1], merged_run)
+    assert merged.messages == ["listing page 3 answered HTTP 503", "http://a.example/2.html: soft 404",
+                               "attachment http://a.example/1.pdf: gone: HTTP 404"]
+    assert merged_run[_site("messages")] == merged.messages[:2]  # in the run's stats, as in one process
