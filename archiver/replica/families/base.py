@@ -28,7 +28,6 @@ class Req:
 class Family:
     """Base class: a family renders one site; subclasses implement the URL scheme and markup."""
 
-    name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
     counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
     chrome_lines: list[str] = []  # the footer's lines (chrome.footer), for the default ``foot``
@@ -37,6 +36,11 @@ class Family:
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
         self.spec = spec
         self.store = store
+
+    @property
+    def name(self) -> str:
+        """The platform's name: the site's ``family``, the key that chose this class (FAMILY_CLASSES)."""
+        return self.spec.family
 
     # ----- to implement -----------------------------------------------------------------
     def route(self, req: Req, day: int) -> Response | None:

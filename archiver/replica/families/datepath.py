@@ -19,7 +19,6 @@ LIST_RE = re.compile(rf"^/cqzx_content/node_{NODE}(?:_(\d+))?\.htm$")
 
 
 class DatePath(Family):
-    name = "datepath"
     chrome_lines = ["copy", "icp", "ident", "copyright", "noreprint"]
     article_url = "/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
     asset_url = "/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"

@@ -36,7 +36,6 @@ MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica 
 
 
 class Dede(Platform):
-    name = "dede"
     article_url = "/a/{dir}/{a.published:%Y/%m%d}/{a.num}.html"
     asset_url = "/uploads/{folder}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
     dirs, folders = DIRS, {"img": "allimg", "att": "soft"}
@@ -45,10 +44,7 @@ class Dede(Platform):
     chrome_lines = ["copy", "addr", "icp", "ident"]
     art_cls, info_cls = "viewbox", "info"
     body_open, body_close = "<div class=\"content\"><table width='100%'><tr><td>", "</td></tr></table></div>"
-
-    @property
-    def tid(self) -> int:
-        return self.spec.extra["tid"]
+    id_key = "tid"
 
     def col_path(self, column: str = "main") -> str:
         return f"/a/{DIRS[column]}/"
@@ -64,7 +60,7 @@ class Dede(Platform):
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if not m.group(2) else None
         if m:
-            if m.group(2) and int(m.group(2)) != self.tid:
+            if m.group(2) and int(m.group(2)) != self.column_id:
                 return None
             return self.listing_at(req, int(m.group(3) or 1), day)
         return self.route_rest(req, day, ART_RE.match(p))
@@ -74,7 +70,7 @@ class Dede(Platform):
         last, total = self.stated(req, day)
         prefix = self.host(req) + f"/a/{DIRS['main']}/" if self.host(req) else ""
         pages = list(range(1, min(last, MAX_OPTIONS) + 1)) + ([last] if last > MAX_OPTIONS else [])
-        opts = "".join(f"<option value='{prefix}list_{self.tid}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
+        opts = "".join(f"<option value='{prefix}list_{self.column_id}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
                        for k in pages)
         pager = ('<div class="dede_pages"><ul class="pagelist">\r\n'
                  f"<li><select name='sldd' style='width:36px' onchange='location.href=this.options[this.selectedIndex].value;'>\r\n"
@@ -91,7 +87,7 @@ class Dede(Platform):
     def shell(self, day: int) -> str:
         ch = Chrome()
         script = f"""<script language="javascript" type="text/javascript">
-var tid = {self.tid}, PageNo = 1, pagesize = {self.spec.per_page};
+var tid = {self.column_id}, PageNo = 1, pagesize = {self.spec.per_page};
 function loadArc() {{
   $.get("{AJAX}", {{tid: tid, PageNo: PageNo, pagesize: pagesize}}, function (data) {{
     var s = "";
@@ -116,7 +112,7 @@ $(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc();
             tid = int(q.get("tid") or 0)
         except ValueError:
             no, size, tid = 1, 10, 0
-        total = self.store.count(day) if tid == self.tid else 0
+        total = self.store.count(day) if tid == self.column_id else 0
         no, pages, claimed = self.api_window(req, no, size, total)
         rows = [{"aid": a.num, "typeid": tid, "title": a.title, "arcurl": self.article_path(a),
                  "pubdate": int(a.published.timestamp())} for a in self.store.page(day, no - 1, size)] if total else []

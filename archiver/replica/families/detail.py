@@ -25,7 +25,6 @@ def hex_id(num: int) -> str:
 
 
 class Detail(Family):
-    name = "detail"
     chrome_lines = ["copy", "addr", "icp", "ident", "online"]
     listing_width = 25
     counter_paths = ("/content/hits",)

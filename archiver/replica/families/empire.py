@@ -36,7 +36,6 @@ MAX_OPTIONS = 200
 
 
 class Empire(Platform):
-    name = "empire"
     article_url = "/{dir}/{a.published:%Y-%m-%d}/{a.num}.html"
     asset_url = "/d/file/{dir}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
     dirs = DIRS
@@ -44,15 +43,12 @@ class Empire(Platform):
     chrome_lines = ["copy", "addr_cn", "icp", "ident", "browser"]
     art_cls, info_cls = "box_content", "info"
     body_open, body_close = '<div id="text">', "</div>"
-
-    @property
-    def classid(self) -> int:
-        return self.spec.extra["classid"]
+    id_key = "classid"
 
     def col_path(self, column: str = "main") -> str:
         if column == "main" and self.spec.extra.get("api"):
             return f"/{DIRS[column]}/"
-        return f"{LIST}?classid={self.classid if column == 'main' else self.classid + 1}"
+        return f"{LIST}?classid={self.column_id if column == 'main' else self.column_id + 1}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -68,9 +64,9 @@ class Empire(Platform):
                 cid, page = int(req.query.get("classid") or 0), int(req.query.get("page") or 0)
             except ValueError:
                 return None
-            if cid == self.classid + 1:
+            if cid == self.column_id + 1:
                 return self.html(self.second_listing(day)) if page == 0 else None
-            return self.listing_at(req, page + 1, day) if cid == self.classid and page >= 0 else None
+            return self.listing_at(req, page + 1, day) if cid == self.column_id and page >= 0 else None
         return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
@@ -81,7 +77,7 @@ class Empire(Platform):
         action = self.host(req) + LIST
         pager = (f'<div class="epages">共{total}条 每页{per}条 页次：{n}/{last}\n'
                  f'<form name="jumppage" method="get" action="{action}">'
-                 f'<input type="hidden" name="classid" value="{self.classid}">'
+                 f'<input type="hidden" name="classid" value="{self.column_id}">'
                  f'跳转到第 <select name="page">{opts}</select> 页 <input type="submit" value="GO"></form></div>')
         items = "".join(f'<li><span>{a.published:%Y-%m-%d}</span><a href="{self.article_path(a)}" target="_blank">'
                         f"{esc(self.listing_title(a))}</a></li>\n"
@@ -93,7 +89,7 @@ class Empire(Platform):
     def shell(self, day: int) -> str:
         ch = Chrome()
         script = f"""<script type="text/javascript">
-var classid = {self.classid}, page = 0, line = {self.spec.per_page};
+var classid = {self.column_id}, page = 0, line = {self.spec.per_page};
 function getList() {{
   $.post("{EXTEND}", {{classid: classid, page: page, line: line}}, function (res) {{
     var html = "";
@@ -123,7 +119,7 @@ $(function () {{
         except ValueError:
             return self.html(ERROR_URL)
         line = min(50, max(1, line))
-        total = self.store.count(day) if cid == self.classid else 0
+        total = self.store.count(day) if cid == self.column_id else 0
         no, pages, claimed = self.api_window(req, page + 1, line, total)
         rows = [{"id": a.num, "classid": cid, "title": a.title, "titleurl": self.article_path(a),
                  "newstime": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in self.store.page(day, no - 1, line)] if total else []
@@ -137,4 +133,4 @@ $(function () {{
         ch.t(src)
         ch.t("点击：")
         return (f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}&nbsp;&nbsp;{esc(src)}&nbsp;&nbsp;点击："
-                f"<script src=/e/public/ViewClick/?classid={self.classid}&id={a.num}&addclick=1></script>")
+                f"<script src=/e/public/ViewClick/?classid={self.column_id}&id={a.num}&addclick=1></script>")

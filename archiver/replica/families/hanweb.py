@@ -25,7 +25,6 @@ PRODUCED = "<!-- Produced By 大汉网络 大汉版通发布系统 -->"
 
 
 class Hanweb(Family):
-    name = "hanweb"
     asset_url = "/{folder}/art{a.num}_{i}.{b.ext}"
     folders = {"img": "picture/0", "att": "attach/0"}
     listing_width = 24

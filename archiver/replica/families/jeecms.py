@@ -40,7 +40,6 @@ DYN = "/ldjh/index.jspx"
 
 
 class Jeecms(Platform):
-    name = "jeecms"
     article_url = "/{dir}/{a.num}.jhtml"
     asset_url = "/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
     dirs = DIRS
@@ -48,6 +47,7 @@ class Jeecms(Platform):
     counter_paths = ("/content_view.jspx",)
     art_cls, info_cls = "article-content", "msgbar"
     body_open, body_close = '<div class="content" id="text">', "</div>"
+    id_key = "channel"
 
     def col_path(self, column: str = "main") -> str:
         if column == "main" and self.spec.extra.get("dynamic"):
@@ -123,7 +123,7 @@ function nextPage() {{ toPage(pageNo + 1); }}
     # ----- API list (jeecmsapi) ---------------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
-        ch_id, per = self.spec.extra["channel"], self.spec.per_page
+        ch_id, per = self.column_id, self.spec.per_page
         script = f"""<script type="text/javascript">
 var listParams = {{count: {per}, format: 0, orderBy: 4}};
 var first = 0;
@@ -159,7 +159,7 @@ $(function () {{ loadList(); $("#more").click(function () {{ first += listParams
             return Response(body=b'{"body":"","message":"param error","code":202}',
                             content_type="application/json;charset=UTF-8", cacheable=False)
         total = self.store.count(day)
-        if str(q.get("channelIds", "")) != str(self.spec.extra.get("channel")):
+        if str(q.get("channelIds", "")) != str(self.column_id):
             rows = []
         else:
             if "repeat_pages" in req.options and first >= total:

@@ -18,7 +18,6 @@ COLUMN_ID = "12"
 
 
 class Legacy(Family):
-    name = "legacy"
     asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 20
     counter_paths = ("/count.php",)

@@ -31,19 +31,19 @@ STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(?P<id>\d+)\.html$")
 
 
 class Phpcms(Platform):
-    name = "phpcms"
     asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 32
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "noreprint"]
     art_cls, info_cls = "article", "source"
     body_open, body_close = '<div class="content" id="Article">', "</div>"
+    id_key = "catid"
 
     @property
     def api_mode(self) -> bool:
         return bool(self.spec.extra.get("api"))
 
     def catid(self, column: str = "main") -> int:
-        return self.spec.extra["catid"] + (0 if column == "main" else 1)
+        return self.column_id + (0 if column == "main" else 1)
 
     def col_path(self, column: str = "main") -> str:
         if self.api_mode:

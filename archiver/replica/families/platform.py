@@ -27,6 +27,7 @@ class Platform(Family):
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident"]
     art_cls, info_cls = "article", "info"
     body_open, body_close = '<div class="content" id="zoom">', "</div>"
+    id_key = ""  # the ``extra`` key of the site's column id, in the platform's own term (Dede's ``tid``)
 
     # ----- to implement -----------------------------------------------------------------
     def col_path(self, column: str = "main") -> str:
@@ -36,6 +37,11 @@ class Platform(Family):
         raise NotImplementedError
 
     # ----- helpers ----------------------------------------------------------------------
+    @property
+    def column_id(self) -> int:
+        """The speech column's id in the platform's own numbering (``extra[id_key]``)."""
+        return self.spec.extra[self.id_key]
+
     def column_name(self, a: Article) -> str:
         return self.spec.column_name if a.column == "main" else self.second_name
 

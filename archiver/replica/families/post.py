@@ -24,7 +24,6 @@ LIST_RE = re.compile(rf"^{COL}/(?:index(?:_(\d+))?\.html)?$")
 
 
 class Post(Family):
-    name = "post"
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "browser"]
     article_url = COL + "/content/post_{a.num}.html"
     listing_width = 0

@@ -40,7 +40,6 @@ POST_API = "/api/v1/stl/contents/list"
 
 
 class SiteServer(Platform):
-    name = "siteserver"
     article_url = "/contents/{dir}/{a.num}.html"
     asset_url = "/upload/{folder}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
     dirs, folders = CHANNELS, {"img": "images", "att": "files"}

@@ -37,7 +37,6 @@ LIST_RE = re.compile(r"^/(ldjh|zxdt)/(?:index(?:_(\d+))?\.shtml)?$")
 
 
 class TRS(Family):
-    name = "trs"
     listing_width = 26
     asset_re = re.compile(r"/[WP]0\d{8}(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps|xls)$")
 
