@@ -25,7 +25,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -45,6 +45,7 @@ class Dede(Platform):
     art_cls, info_cls = "viewbox", "info"
     body_open, body_close = "<div class=\"content\"><table width='100%'><tr><td>", "</td></tr></table></div>"
     id_key = "tid"
+    title_sep = "_"
 
     def col_path(self, column: str = "main") -> str:
         return f"/a/{DIRS[column]}/"
@@ -80,8 +81,8 @@ class Dede(Platform):
         items = "".join(f'<li><a href="{self.article_path(a)}" class="title">{esc(self.listing_title(a))}</a>'
                         f'<span class="info"><small>日期：</small>{a.published:%Y-%m-%d}</span></li>\n'
                         for a in self.store.page(day, n - 1, self.spec.per_page))
-        inner = self.crumb(ch, "main", False) + f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
-        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+        inner = f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- dedeapi: $.get JSONP ---------------------------------------------------------
     def shell(self, day: int) -> str:
@@ -101,17 +102,13 @@ function loadArc() {{
 }}
 $(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc(); }}); }});
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<div class="listbox"><ul class="e2" id="arclist"></ul></div>\n'
-                 + f'<div class="dede_pages"><a href="javascript:;" id="more">{ch.t("点击加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, '<div class="listbox"><ul class="e2" id="arclist"></ul></div>\n'
+                                + self.more_button(ch, "dede_pages", "more", "点击加载更多") + script)
 
     def ajax_list(self, req: Req, day: int) -> Response:
         q = req.query
-        try:
-            no, size = max(1, int(q.get("PageNo") or 1)), min(50, max(1, int(q.get("pagesize") or 10)))
-            tid = int(q.get("tid") or 0)
-        except ValueError:
-            no, size, tid = 1, 10, 0
+        no, size, tid = int_fields(q, PageNo=1, pagesize=10, tid=0) or (1, 10, 0)
+        no, size = max(1, no), min(50, max(1, size))
         total = self.store.count(day) if tid == self.column_id else 0
         no, pages, claimed = self.api_window(req, no, size, total)
         rows = [{"aid": a.num, "typeid": tid, "title": a.title, "arcurl": self.article_path(a),

@@ -24,7 +24,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -82,8 +82,8 @@ class Empire(Platform):
         items = "".join(f'<li><span>{a.published:%Y-%m-%d}</span><a href="{self.article_path(a)}" target="_blank">'
                         f"{esc(self.listing_title(a))}</a></li>\n"
                         for a in self.store.page(day, n - 1, per))
-        inner = self.crumb(ch, "main", False) + f'<ul class="news_list">\n{items}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        inner = f'<ul class="news_list">\n{items}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- empireapi: $.post "load more" ------------------------------------------------
     def shell(self, day: int) -> str:
@@ -106,19 +106,17 @@ $(function () {{
   $("#loadmore").click(function () {{ page++; getList(); }});
 }});
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<ul class="news_list" id="newslist"></ul>\n'
-                 + f'<div class="loadmore"><a href="javascript:;" id="loadmore">{ch.t("加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, '<ul class="news_list" id="newslist"></ul>\n'
+                                + self.more_button(ch, "loadmore", "loadmore", "加载更多") + script)
 
     def extend_list(self, req: Req, day: int) -> Response:
         f = req.form
         if req.method != "POST":
             return self.html(ERROR_URL)
-        try:
-            cid, page, line = int(f.get("classid") or 0), max(0, int(f.get("page") or 0)), int(f.get("line") or 10)
-        except ValueError:
+        got = int_fields(f, classid=0, page=0, line=10)
+        if got is None:
             return self.html(ERROR_URL)
-        line = min(50, max(1, line))
+        cid, page, line = got[0], max(0, got[1]), min(50, max(1, got[2]))
         total = self.store.count(day) if cid == self.column_id else 0
         no, pages, claimed = self.api_window(req, page + 1, line, total)
         rows = [{"id": a.num, "classid": cid, "title": a.title, "titleurl": self.article_path(a),

@@ -29,7 +29,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -96,9 +96,9 @@ class Jeecms(Platform):
                  '\t\tvar page=$("#pageNo").val();\n\t\tif(page!=""){\n'
                  f"\t\t\tlocation.href=encodeURI('{stem}_'+page+'.jhtml');\n\t\t}}\n\t}}\n</script>\n"
                  '<input id="pageNo" size="2"/><input type="button" value="go" onclick="goPage()" /></div>')
-        inner = (self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
+        inner = (f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
                  + pager)
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, inner)
 
     # ----- dynamic pager (jeecmsdyn) ---------------------------------------------------
     def dyn_listing(self, req: Req, n: int, day: int) -> str:
@@ -117,8 +117,8 @@ function toPage(n) {{
 function prevPage() {{ toPage(pageNo - 1); }}
 function nextPage() {{ toPage(pageNo + 1); }}
 </script>""")
-        inner = self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        inner = f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- API list (jeecmsapi) ---------------------------------------------------------
     def shell(self, day: int) -> str:
@@ -146,18 +146,16 @@ function loadList() {{
 }}
 $(function () {{ loadList(); $("#more").click(function () {{ first += listParams.count; loadList(); }}); }});
 </script>"""
-        inner = (self.crumb(ch, "main", False)
-                 + f'<ul class="list" id="newsList" data-channel-ids="{ch_id}"></ul>\n'
-                 + f'<div class="more"><a href="javascript:void(0);" id="more">{ch.t("加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, f'<ul class="list" id="newsList" data-channel-ids="{ch_id}"></ul>\n'
+                                + self.more_button(ch, "more", "more", "加载更多", "javascript:void(0);") + script)
 
     def api(self, req: Req, day: int) -> Response:
         q = {**req.form, **req.query}
-        try:
-            first, count = max(0, int(q.get("first") or 0)), min(100, max(1, int(q.get("count") or 10)))
-        except ValueError:
+        got = int_fields(q, first=0, count=10)
+        if got is None:
             return Response(body=b'{"body":"","message":"param error","code":202}',
                             content_type="application/json;charset=UTF-8", cacheable=False)
+        first, count = max(0, got[0]), min(100, max(1, got[1]))
         total = self.store.count(day)
         if str(q.get("channelIds", "")) != str(self.column_id):
             rows = []

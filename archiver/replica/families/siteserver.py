@@ -46,6 +46,7 @@ class SiteServer(Platform):
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "detail", "property"
     body_open, body_close = '<div class="detail-content" id="fontzoom">', "</div>"
+    title_sep = "-"
 
     def col_path(self, column: str = "main") -> str:
         return f"/channels/{CHANNELS[column]}.html"
@@ -91,14 +92,14 @@ class SiteServer(Platform):
                  "eval(targ+\".location='\"+selObj.options[selObj.selectedIndex].value+\"'\");"
                  f"if (restore) selObj.selectedIndex=0;}}</script>"
                  f'<select id="{uid}" onChange="{uid}_jumpMenu(\'self\',this,0)">{opts}</select></div>')
-        inner = self.crumb(ch, "main", False) + f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        inner = f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     def shell_page(self, ch: Chrome, day: int, script: str) -> str:
         """A channel page that is an empty list for ``script`` to fill (the channel id on <body>)."""
-        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
+        inner = ('<ul class="list-news" id="contents"></ul>\n'
                  + f'<div class="pages" id="pager"></div>\n{script}')
-        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        page = self.column_page(ch, day, inner)
         return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
 
     # ----- siteserverjs: axios shell ----------------------------------------------------

@@ -51,6 +51,7 @@ class WordPress(Platform):
     art_cls, info_cls = "post type-post status-publish format-standard hentry", "entry-meta"
     body_open, body_close = '<div class="entry-content">', "</div>"
     id_key = "cat"
+    title_sep = " – "
 
     def nonce(self, day: int) -> str:
         return hashlib.md5(f"{self.spec.slug}:{day}".encode()).hexdigest()[:10]
@@ -118,12 +119,12 @@ jQuery(function ($) {{
         if self.spec.extra.get("feed"):
             return self.feed_shell(req, day)
         if self.spec.extra.get("pagenavi"):
-            inner = self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n' + self.pagenavi(n, last)
-            return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+            inner = f'<div id="posts" class="posts">\n{items}</div>\n' + self.pagenavi(n, last)
+            return self.column_page(ch, day, inner)
         more = (f'<a href="javascript:;" id="load-more" class="load-more" data-page="{n}" data-max="{last}" '
                 f'data-cat="{self.column_id}">{ch.t("加载更多")}</a>' if n < last else "")
-        inner = (self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}')
-        return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+        inner = f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}'
+        return self.column_page(ch, day, inner)
 
     def pagenavi(self, n: int, last: int) -> str:
         """WP-PageNavi's default markup (Chinese strings), at most five numbers around the current."""
@@ -162,9 +163,9 @@ function loadFeed(paged) {{
 }}
 loadFeed(1);
 </script>"""
-        inner = (self.crumb(ch, "main", False) + f'<div class="cat-count">{ch.t(f"共 {total} 篇文章")}</div>\n'
+        inner = (f'<div class="cat-count">{ch.t(f"共 {total} 篇文章")}</div>\n'
                  + f'<div id="posts" class="posts"></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, inner)
 
     def feed(self, req: Req, day: int) -> Response:
         try:
