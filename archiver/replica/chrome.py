@@ -37,6 +37,11 @@ class Chrome:
             self._seen[s2] = None
         return esc(s)
 
+    def note(self, *texts: str) -> None:
+        """Record several texts the page shows (``t`` for each, in order; empty ones are skipped)."""
+        for s in texts:
+            self.t(s)
+
 
 def online(spec: SiteSpec, day: int) -> int:
     """网站在线人数: a counter that changes from day to day on purpose."""

@@ -128,8 +128,7 @@ $(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc();
             ch.t(f"来源:{a.source}")
         parts.append(f'<small>点击:</small><script src="/plus/count.php?view=yes&aid={a.num}&mid=1" '
                      "type='text/javascript' language=\"javascript\"></script>次")
-        for label in ("时间:", "来源:", "点击:", "次"):
-            ch.t(label)
+        ch.note("时间:", "来源:", "点击:", "次")
         return " ".join(parts)
 
     def paragraph(self, text: str) -> str:

@@ -127,8 +127,6 @@ $(function () {{
 
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else "来源：本站原创"
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
-        ch.t(src)
-        ch.t("点击：")
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}", src, "点击：")
         return (f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}&nbsp;&nbsp;{esc(src)}&nbsp;&nbsp;点击："
                 f"<script src=/e/public/ViewClick/?classid={self.column_id}&id={a.num}&addclick=1></script>")

@@ -175,9 +175,7 @@ $(function () {{ loadList(); $("#more").click(function () {{ first += listParams
     # ----- article ----------------------------------------------------------------------
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else "来源：本站"
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
-        ch.t(src)
-        ch.t("浏览次数：")
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}", src, "浏览次数：")
         return (f'<span>{ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")}</span>&nbsp;<span>{ch.t(src)}</span>'
                 f'&nbsp;<span>{ch.t("浏览次数：")}<span id="views"></span></span>'
                 f'<script>$.getJSON("/content_view.jspx",{{contentId:{a.num}}},function(d){{$("#views").text(d.hits)}});'

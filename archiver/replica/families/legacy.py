@@ -82,8 +82,7 @@ class Legacy(Family):
         lines = [f"版权所有：{sp.name}　地址：{sp.address}　邮编：{sp.postcode}",
                  f"{sp.icp}　{sp.gongan}　政府网站标识码：{sp.site_code}",
                  "建议使用1024*768分辨率IE6.0或更高版本浏览器浏览本站", f"网站在线人数：{online(sp, day)}人"]
-        for piece in (sp.icp, sp.gongan, f"政府网站标识码：{sp.site_code}"):
-            ch.t(piece)
+        ch.note(sp.icp, sp.gongan, f"政府网站标识码：{sp.site_code}")
         inner = "<br/>".join(ch.t(t) for t in lines)
         return f'<tr><td colspan="2" class="footer" align="center">{inner}</td></tr>\n</table>\n</body>\n</html>'
 

@@ -145,9 +145,6 @@ loadPage(1);
     # ----- article ----------------------------------------------------------------------
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else ""
-        ch.t(f"{a.published:%Y-%m-%d %H:%M}")
-        if src:
-            ch.t(src)
-        ch.t("点击：")
+        ch.note(f"{a.published:%Y-%m-%d %H:%M}", src, "点击：")
         return (f'{a.published:%Y-%m-%d %H:%M}&nbsp;&nbsp;&nbsp;{esc(src)}&nbsp;&nbsp;&nbsp;点击：<span id="hits"></span>'
                 f'<script src="/api.php?op=count&id={a.num}&modelid=1"></script>')

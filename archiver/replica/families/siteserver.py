@@ -183,10 +183,8 @@ loadContents(1);
                         cacheable=False)
 
     def info_row(self, a: Article, ch: Chrome) -> str:
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")
         src = f"来源：{a.source}" if a.source else ""
-        if src:
-            ch.t(src)
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M}", src)
         return (f'<span>{ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")}</span> <span>{esc(src)}</span> '
                 f'<span>{ch.t("字号：")}<a href="javascript:;" onclick="fontZoom(16)">大</a> '
                 '<a href="javascript:;" onclick="fontZoom(14)">中</a></span>')
