@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archiver.replica import assets, corpus, files
-from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc, footer
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, attr, esc, footer
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
 from archiver.replica.store import SiteStore
@@ -151,10 +151,21 @@ class Family:
             return None
         return self.html(self.listing(n, day, *args))
 
-    def listing_rows(self, n: int, day: int, row) -> tuple[str, int]:
-        """Listing page ``n``'s rows (``row(article)`` each, joined) and the column's page count."""
+    # A listing row, as data like ``article_url``: a ``str.format`` template with the fields ``a``
+    # (the Article), ``href`` (``listing_href(a)``), ``title`` (the full title, escaped for an
+    # attribute) and ``shown`` (``listing_title(a)``, escaped), for ``listing_rows``.
+    listing_row = ""
+
+    def listing_href(self, a: Article) -> str:
+        return self.article_path(a)
+
+    def listing_rows(self, n: int, day: int) -> tuple[str, int]:
+        """Listing page ``n``'s rows (``listing_row`` each, joined) and the column's page count."""
         per = self.spec.per_page
-        return "".join(row(a) for a in self.store.page(day, n - 1, per)), self.store.pages(day, per)
+        rows = "".join(self.listing_row.format(a=a, href=self.listing_href(a), title=attr(a.title),
+                                               shown=esc(self.listing_title(a)))
+                       for a in self.store.page(day, n - 1, per))
+        return rows, self.store.pages(day, per)
 
     def prev_next(self, a: Article, day: int, ch: Chrome, tag: str) -> str:
         """The 上一篇/下一篇 links, one ``<tag>`` each (``没有了`` at either end of the column)."""

@@ -28,6 +28,8 @@ class Detail(Family):
     chrome_lines = ["copy", "addr", "icp", "ident", "online"]
     listing_width = 25
     counter_paths = ("/content/hits",)
+    listing_row = ('<li><a href="{href}" target="_blank" title="{title}">{shown}</a>'
+                   '<span class="right date">{a.published:%Y-%m-%d}</span></li>\n')
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"/content/detail/{hex_id(a.num)}.html"
@@ -71,9 +73,7 @@ class Detail(Family):
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        items, last = self.listing_rows(n, day, lambda a: (
-            f'<li><a href="{self.article_path(a)}" target="_blank" title="{attr(a.title)}">'
-            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'))
+        items, last = self.listing_rows(n, day)
         links = []
         if n > 1:
             links.append(f'<a href="?pageIndex=1">首页</a> <a href="?pageIndex={n - 1}">上一页</a>')

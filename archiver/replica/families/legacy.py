@@ -21,6 +21,8 @@ class Legacy(Family):
     asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 20
     counter_paths = ("/count.php",)
+    listing_row = ('<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">{shown}</a></td>'
+                   '<td width="90" align="right">{a.published:%Y-%m-%d}</td></tr>\n')
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"/news_view.php?id={a.num}" + (f"&page={page + 1}" if page else "")
@@ -94,10 +96,7 @@ class Legacy(Family):
     # ----- listing ----------------------------------------------------------------------
     def listing(self, page: int, day: int) -> str:
         ch = Chrome()
-        rows, last = self.listing_rows(page, day, lambda a: (
-            f'<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">'
-            f'{esc(self.listing_title(a))}</a></td><td width="90" align="right">'
-            f"{a.published:%Y-%m-%d}</td></tr>\n"))
+        rows, last = self.listing_rows(page, day)
 
         def link(label: str, target: int, enabled: bool) -> str:
             return (f'<a href="news_list.php?id={COLUMN_ID}&page={target}">{label}</a>' if enabled else label)
