@@ -23,6 +23,16 @@ def attr(s: str) -> str:
     return html.escape(s, quote=True)
 
 
+def site_metas(spec: SiteSpec) -> dict[str, str]:
+    """The site identity government-site CMSs put in ``<meta>`` tags (for ``meta_tags``)."""
+    return {"SiteName": spec.name, "SiteDomain": spec.domain, "SiteIDCode": spec.site_code}
+
+
+def meta_tags(metas: dict[str, str]) -> str:
+    """One ``<meta name=… content=…>`` line a name, in order."""
+    return "".join(f'<meta name="{k}" content="{attr(v)}">\n' for k, v in metas.items())
+
+
 class Chrome:
     def __init__(self) -> None:
         self._seen: dict[str, None] = {}

@@ -12,7 +12,8 @@ import hashlib
 import re
 
 from archiver.replica import corpus
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
+from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, hot, latest, meta_tags, share, side_list,
+                                     site_metas)
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -59,10 +60,7 @@ class Detail(Family):
 
     def head(self, title: str) -> str:
         return ('<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
-                f'<meta name="SiteName" content="{attr(self.spec.name)}">\n'
-                f'<meta name="SiteDomain" content="{self.spec.domain}">\n'
-                f'<meta name="SiteIDCode" content="{self.spec.site_code}">\n'
-                f"<title>{esc(title)}</title>\n</head>\n<body>\n")
+                f"{meta_tags(site_metas(self.spec))}<title>{esc(title)}</title>\n</head>\n<body>\n")
 
     def top(self, ch: Chrome) -> str:
         nav = "".join(f'<a href="{h}">{ch.t(t)}</a>' for h, t in

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, footer, hot, latest, side_list
+from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, meta_tags, side_list,
+                                     site_metas)
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Response
 
@@ -101,8 +102,7 @@ class Platform(Family):
         sp = self.spec
         return ('<!DOCTYPE html>\n<html>\n<head>\n'
                 f'<meta http-equiv="Content-Type" content="text/html; charset={sp.declared}">\n'
-                f'<meta name="SiteName" content="{attr(sp.name)}">\n<meta name="SiteDomain" content="{sp.domain}">\n'
-                f'<meta name="SiteIDCode" content="{sp.site_code}">\n{extra}<title>{esc(title)}</title>\n'
+                f'{meta_tags(site_metas(sp))}{extra}<title>{esc(title)}</title>\n'
                 '<script src="/js/jquery.min.js"></script>\n</head>\n<body>\n')
 
     def top(self, ch: Chrome) -> str:
