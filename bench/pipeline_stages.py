@@ -81,7 +81,8 @@ def main() -> int:
                 for k, v in steps.items()]
         print(md_table(["step (CPU ms; commit: wall)", "mean", "median", "p95", "share of mean total"], rows))
         print(f"\nExtraction and storage cost {1000 * total:.1f} ms per article in all (in a crawl, one "
-              f"process: extraction on the reactor's or the parse thread, storage on the writer thread). Load average at the end: {load_now()}")
+              "process: extraction on the reactor's or the parse thread, storage on the writer thread). "
+              f"Load average at the end: {load_now()}")
     return 0
 
 
