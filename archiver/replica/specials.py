@@ -109,7 +109,6 @@ def _hanweb() -> list[Article]:
 def _legacy() -> list[Article]:
     s = "legacy"
     occ = "政协凤山县第十一届委员会第五次会议"
-    trad = ["覃堃", "李喆", "陈镕"]
     return [
         _a(s, "padded", 61301, "凝心聚力促发展 履职尽责谱新篇", "2023-03-05 10:00",
            ["—在3月2日政协凤山县第十一届委员会第五次会议上", "罗  军"]
