@@ -16,7 +16,11 @@ import os
 import platform
 import shlex
 import subprocess
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,11 +30,35 @@ VENV_BIN = Path(sys.executable).parent
 CLI = str(VENV_BIN / "cppcc-archiver")
 
 
-def bench_parser(doc: str) -> argparse.ArgumentParser:
+def bench_parser(doc: str, *, scale: int | None = None, keep: str | None = None) -> argparse.ArgumentParser:
     """A benchmark's options: its docstring's first paragraph as description, the rest (how to
-    run it, what it measures) as the epilog, both printed as written."""
+    run it, what it measures) as the epilog, both printed as written. ``scale``: a ``--scale``
+    option with that default (replica articles per site, on every site the replica serves);
+    ``keep``: a ``--keep DIR`` option with that help (for ``work_folder``)."""
     head, _, rest = doc.partition("\n\n")
-    return argparse.ArgumentParser(description=head, epilog=rest, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=head, epilog=rest, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if scale is not None:
+        from archiver.replica.families import available
+
+        sites = len(available())
+        ap.add_argument("--scale", type=int, default=scale,
+                        help=f"replica articles per site (default {scale}: ~{scale * sites:,} articles on {sites} sites)")
+    if keep is not None:
+        ap.add_argument("--keep", metavar="DIR", help=keep)
+    return ap
+
+
+@contextmanager
+def work_folder(keep: str | None, prefix: str) -> Iterator[Path]:
+    """A benchmark's working folder: ``keep`` (``--keep DIR``: created if missing, left in place),
+    else a new temporary folder, removed afterwards even when the benchmark fails."""
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=prefix))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def machine_info() -> dict[str, str]:

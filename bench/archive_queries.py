@@ -3,7 +3,7 @@
 The archive (``--articles``, default 20,000; ``--articles 100000`` for the issue's size) is built
 by a documented loader, so it takes minutes rather than a crawl of days:
 
-1. crawl the replica once (``--seed-scale`` articles per site, six sites) into the archive: real
+1. crawl the replica once (``--seed-scale`` articles per site, all 21 sites) into the archive: real
    pages, fetches, bodies and versions, exactly as a crawl stores them;
 2. write the next ``--via-repository`` articles (default 2,000) through ``storage.repository``
    (``record_fetch`` then ``add_version``, as the storage pipeline does), ``--batch`` articles per
@@ -35,17 +35,16 @@ p50 <= 50 ms, export >= 5,000 articles/s, export peak RSS <= 200 MB.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured
+from _common import (CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured,
+                     work_folder)
 
 QUERIES = {
     "1": ["政", "会", "民", "乡", "鑫"],
@@ -327,10 +326,8 @@ def main() -> int:
     args = ap.parse_args()
 
     print_machine("Archive queries: search latency, JSONL export (issue #7)")
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_queries_"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    db = workdir / f"archive_{args.articles}.sqlite3"
-    try:
+    with work_folder(args.keep, "bench_queries_") as workdir:
+        db = workdir / f"archive_{args.articles}.sqlite3"
         build(db, args.articles, args.seed_scale, args.batch, args.via_repository, workdir)
         if args.build_only:
             return 0
@@ -373,9 +370,6 @@ def main() -> int:
               f">= 5,000/s {'met' if rate >= 5000 else 'NOT met'}; export peak RSS {export.max_rss_mb:.0f} MB "
               f"<= 200 MB {'met' if export.max_rss_mb <= 200 else 'NOT met'}.")
         print(f"Load average at the end: {load_now()}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

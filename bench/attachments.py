@@ -14,18 +14,16 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._common import md_table, print_machine  # noqa: E402
+from bench._common import md_table, print_machine, work_folder  # noqa: E402
 
 
 def many_page_pdf(pages: int) -> bytes:
@@ -96,11 +94,9 @@ def _pdfminer(data: bytes) -> str:
 def crawl(scale: int, sites: list[str], rounds: int, keep: str | None) -> str:
     from archiver.replica.testing import ReplicaProcess
 
-    work = Path(keep or tempfile.mkdtemp(prefix="bench-attach-"))
-    work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     results: dict[str, list[tuple[float, int, int, int, int]]] = {"on": [], "off": []}
-    with ReplicaProcess(scale=scale, sites=sites) as rp:
+    with work_folder(keep, "bench-attach-") as work, ReplicaProcess(scale=scale, sites=sites) as rp:
         listings = [rp.sites[s]["listing"] for s in sites]
         for n in range(rounds):
             for setting in ("on", "off") if n % 2 == 0 else ("off", "on"):
@@ -127,8 +123,6 @@ def crawl(scale: int, sites: list[str], rounds: int, keep: str | None) -> str:
         rows.append([setting, articles, files, f"{seconds:.1f}", f"{articles / seconds:.1f}",
                      f"{size / 1e6:.2f}", f"{size / max(articles, 1) / 1000:.1f}",
                      f"{stored / max(articles, 1) / 1000:.1f}"])
-    if not keep:
-        shutil.rmtree(work, ignore_errors=True)
     return md_table(["files", "articles", "file fetches", "crawl s (median)", "articles/s", "archive MB",
                      "kB per article", "bodies kB per article (zstd)"], rows)
 

@@ -1,6 +1,7 @@
 """Issue #6: crawl-and-store throughput vs a fetch-only spider, peak RSS, and a repeat crawl.
 
-Against the replica sites (``--scale`` articles per site, six sites), politeness off
+Against the replica sites (``--scale`` articles per site, every site the replica serves by
+default: 21), politeness off
 (``--delay 0``) but robots.txt obeyed by both crawlers (one request per site):
 
 0. A warm-up ``cppcc-archiver crawl``, not measured: the replica's access log gives the URLs
@@ -20,35 +21,35 @@ Against the replica sites (``--scale`` articles per site, six sites), politeness
 
 The share is the ratio of the median wall times, end to end (start-up included) and over the
 request window (first to last request seen by the replica). Targets (issue #6): crawl >= 80% of
-the fetch-only rate; peak RSS < 300 MB for a crawl of 10,000+ articles (``--replicas 2 --scale
-1000``: twelve sites of 1,000 articles), counted over the crawl's whole process tree
-(it runs extraction and storage in child processes); a repeat crawl with nothing new <= 2
-requests per site.
+the fetch-only rate; peak RSS < 300 MB for a crawl of 10,000+ articles (``--scale 500``: 21
+sites of 500 articles; ``--replicas 2 --scale 1000``: 42 sites of 1,000), counted over the crawl's
+whole process tree (one crawl process: extraction on the reactor's thread or the parse thread,
+storage on the writer thread; only attachment text runs in a child process); a repeat crawl
+with nothing new <= 2 requests per site.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from statistics import median
 from urllib.parse import urlsplit
 
-from _common import CLI, ROOT, bench_env, bench_parser, load_now, md_table, print_machine, run_measured
+from _common import CLI, ROOT, bench_env, bench_parser, load_now, md_table, print_machine, run_measured, work_folder
 
 
 class Replicas:
     """Several replica servers seen as one: site keys ``trs``, ``trs#2``, … (``--replicas``).
 
-    Each replica serves the same six sites on other ports, i.e. other URLs: twelve sites crawled
-    in parallel, as a nightly crawl of many committees is.
+    Each replica serves the same sites on other ports, i.e. other URLs: with two, twice as many
+    sites crawled in parallel, as a nightly crawl of many committees is.
     """
 
     def __init__(self, count: int, scale: int) -> None:
@@ -130,10 +131,7 @@ def fetch_only(url_file: Path, workdir: Path, name: str, recipe: Path | None = N
 
 
 def main() -> int:
-    ap = bench_parser(__doc__)
-    ap.add_argument("--scale", type=int, default=200,
-                    help="replica articles per site (default 200: ~1,200 articles; with --replicas 2, "
-                    "1000 for the 10,000+ article peak-RSS run)")
+    ap = bench_parser(__doc__, scale=200)
     ap.add_argument("--rounds", type=int, default=3, metavar="N",
                     help="measured rounds of (fetch-only, crawl), alternating which goes first; the "
                     "share is the ratio of the medians (default 3)")
@@ -141,8 +139,8 @@ def main() -> int:
                     help="pass -s ARCHIVER_MAX_LISTING_PAGES=N to both crawls (default 2,000 listing pages "
                     "per column; a column cut by it is reported unhealthy)")
     ap.add_argument("--replicas", type=int, default=1, metavar="N",
-                    help="serve N copies of the six replica sites (other ports, other URLs) and crawl "
-                    "all 6N columns: the way to a 10,000+ article crawl (default 1)")
+                    help="serve N copies of the replica's sites (other ports, other URLs) and crawl "
+                    "all their columns (default 1)")
     ap.add_argument("--recipe", action="store_true",
                     help="also run the Scrapy + trafilatura + SQLite recipe on the same URLs each round "
                     "(issue #21: CPU per article side by side)")
@@ -153,8 +151,14 @@ def main() -> int:
     args = ap.parse_args()
 
     print_machine("Crawl throughput, peak RSS, repeat crawl (issue #6)")
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_crawl_"))
-    workdir.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.keep, "bench_crawl_") as workdir:
+        measure(args, workdir)
+        print(f"\nfiles: {workdir}" if args.keep else "")
+    return 0
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> None:
+    """The warm-up, the measured rounds and the repeat crawl, and their tables."""
     db = workdir / "archive.sqlite3"
     extra = ["-s", f"ARCHIVER_MAX_LISTING_PAGES={args.max_listing_pages}"] if args.max_listing_pages else []
     with Replicas(args.replicas, args.scale) as rp:
@@ -278,10 +282,6 @@ def main() -> int:
     print(md_table(["site", "requests", "robots.txt", "other", "paths (robots.txt aside)"], rows))
     worst = max(per_site.values(), default=0)
     print(f"\nRequests per site, robots.txt included: max {worst} (target <= 2: {'met' if worst <= 2 else 'NOT met'}).")
-    print(f"\nfiles: {workdir}" if args.keep else "")
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 """Issue #8: one worker vs two on the replica, with and without a politeness delay.
 
-The replica serves six sites (``--scale`` articles each) and answers every request after
+The replica serves its sites (``--scale`` articles each, 21 by default) and answers every request after
 ``--server-delay`` seconds (its ``slow`` fault), like a slow government server. Each scenario
-crawls all six into a fresh PostgreSQL database through Redis: ``crawl --redis`` alone (1
+crawls them all into a fresh PostgreSQL database through Redis: ``crawl --redis`` alone (1
 worker), or with one ``worker`` beside it (2 workers); first with ``--delay 0`` (politeness off,
 our own server), then with ``--delay D``.
 
 A single-process crawl (no Redis) runs first in each group, for reference. Reported per scenario: articles stored, the request window (first to last request the replica
 saw, so start-up is not counted), articles per second of that window, the ratio to one worker,
-and per-host spacing between consecutive requests (minimum and median over all six hosts, from
+and per-host spacing between consecutive requests (minimum and median over all the hosts, from
 the replica's access log, robots.txt included). With a delay the spacing must never fall below
 it, whatever the number of workers; the throughput is then bounded by the sites, not by us.
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import bench_env, md_table, print_machine, run_measured  # noqa: E402
+from _common import bench_env, md_table, print_machine, run_measured, work_folder  # noqa: E402
 from archive_queries import build, count_articles  # noqa: E402
 
 FORMATS = (("wacz", "export.wacz"), ("cdxj", "export.cdxj"), ("atom", "export.xml"),
@@ -32,26 +31,25 @@ def main() -> int:
     ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the archive here")
     args = ap.parse_args()
     print_machine("export_webarchive", sys.argv)
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_webarchive_"))
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / f"archive_{args.articles}.sqlite3"
-    build(db, args.articles, seed_scale=50, batch=1000, via_repository=2000, workdir=work)
-    articles = count_articles(db)
-    rows = []
-    for fmt, name in FORMATS:
-        out = work / name
-        out.unlink(missing_ok=True)
-        extra = ["--feed-limit", "0"] if fmt == "atom" else []
-        run = run_measured([sys.executable, "-m", "archiver", "export", "--db", f"sqlite:///{db}",
-                            "--format", fmt, "--output", str(out), *extra], env=bench_env())
-        size = out.stat().st_size / 2**20 if out.exists() else 0.0
-        tree = run.tree_rss_mb if run.tree_rss_mb == run.tree_rss_mb else 0.0  # NaN without psutil
-        rows.append([fmt, run.returncode, f"{run.wall:.1f}", f"{run.user + run.system:.1f}",
-                     f"{articles / run.wall:,.0f}", f"{max(run.max_rss_mb, tree):.0f}", f"{size:.0f}"])
-    print(md_table(["format", "exit", "wall s", "CPU s", "articles/s", "peak RSS MB", "output MB"], rows))
-    check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(work / "export.wacz")],
-                           capture_output=True, text=True)
-    print(f"\n{articles:,} articles; wacz validate: {check.stdout.strip().splitlines()[-1:]}")
+    with work_folder(args.keep, "bench_webarchive_") as work:
+        db = work / f"archive_{args.articles}.sqlite3"
+        build(db, args.articles, seed_scale=50, batch=1000, via_repository=2000, workdir=work)
+        articles = count_articles(db)
+        rows = []
+        for fmt, name in FORMATS:
+            out = work / name
+            out.unlink(missing_ok=True)
+            extra = ["--feed-limit", "0"] if fmt == "atom" else []
+            run = run_measured([sys.executable, "-m", "archiver", "export", "--db", f"sqlite:///{db}",
+                                "--format", fmt, "--output", str(out), *extra], env=bench_env())
+            size = out.stat().st_size / 2**20 if out.exists() else 0.0
+            tree = run.tree_rss_mb if run.tree_rss_mb == run.tree_rss_mb else 0.0  # NaN without psutil
+            rows.append([fmt, run.returncode, f"{run.wall:.1f}", f"{run.user + run.system:.1f}",
+                         f"{articles / run.wall:,.0f}", f"{max(run.max_rss_mb, tree):.0f}", f"{size:.0f}"])
+        print(md_table(["format", "exit", "wall s", "CPU s", "articles/s", "peak RSS MB", "output MB"], rows))
+        check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(work / "export.wacz")],
+                               capture_output=True, text=True)
+        print(f"\n{articles:,} articles; wacz validate: {check.stdout.strip().splitlines()[-1:]}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Issue #4: our extractor vs trafilatura vs GNE on every replica article, in one run.
 
-1. Serve the replica sites (``--scale`` articles per site, six CMS families), save every page of
-   every article and the gold answers to a folder (or reuse one with ``--pages DIR``).
+1. Serve the replica sites (``--scale`` articles per site, the 21 it serves by default, twelve
+   platforms), save every page of every article and the gold answers to a folder (or reuse one with ``--pages DIR``).
 2. In this process, for each article in turn (tools interleaved, so machine load hits all three
    alike): our ``extract_record(pages)`` (all pages merged, family detected), trafilatura
    ``bare_extraction(bytes, url, with_metadata=True)`` and GNE ``extract(text)`` on each page,
@@ -19,10 +19,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from collections import defaultdict
@@ -31,7 +29,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured
+from _common import (CLI, bench_env, bench_parser, load_now, md_table, percentile, print_machine, run_measured,
+                     work_folder)
 
 TOOLS = ("ours", "trafilatura", "gne")
 WS = re.compile(r"[\s\u3000\xa0]+")
@@ -86,16 +85,11 @@ def saved_pages(scale: int, pages: str | None, keep: str | None) -> Iterator[Pat
     if pages:
         yield Path(pages)
         return
-    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench_extract_"))
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_folder(keep, "bench_extract_") as folder:
         t = time.perf_counter()
         save_pages(scale, folder)
         print(f"saved replica pages (scale {scale}) to {folder} in {time.perf_counter() - t:.1f} s\n")
         yield folder
-    finally:
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the three extractors ----------------------------------------------------------------------
@@ -302,10 +296,8 @@ def report(results: dict, by_family: dict, procs: dict, n_articles: int, n_files
 
 
 def main() -> int:
-    ap = bench_parser(__doc__)
-    ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100: ~600 articles)")
+    ap = bench_parser(__doc__, scale=100, keep="save the pages and gold here and keep them")
     ap.add_argument("--pages", metavar="DIR", help="reuse pages saved by an earlier run (--keep) instead of the replica")
-    ap.add_argument("--keep", metavar="DIR", help="save the pages and gold here and keep them")
     ap.add_argument("--limit", type=int, help="only the first N articles")
     ap.add_argument("--warmup", type=int, default=5, help="articles run once untimed first (default 5)")
     args = ap.parse_args()

@@ -95,10 +95,8 @@ def report(rows: dict[tuple[str, str], list[dict]], worst: dict[tuple[str, str],
 
 
 def main() -> int:
-    ap = bench_parser(__doc__)
-    ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100)")
+    ap = bench_parser(__doc__, scale=100, keep="save the pages and gold here and keep them")
     ap.add_argument("--pages", metavar="DIR", help="reuse pages saved by extract_compare/this (--keep)")
-    ap.add_argument("--keep", metavar="DIR", help="save the pages and gold here and keep them")
     ap.add_argument("--label", default="", help="a word for the heading (before/after)")
     args = ap.parse_args()
 

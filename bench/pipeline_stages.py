@@ -11,20 +11,17 @@ transaction per article exactly as ``StoragePipeline`` does, and times each step
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import bench_parser, load_now, md_table, percentile, print_machine
+from _common import bench_parser, load_now, md_table, percentile, print_machine, work_folder
 
 
 def main() -> int:
-    ap = bench_parser(__doc__)
-    ap.add_argument("--scale", type=int, default=50, help="replica articles per site (default 50: ~300 articles)")
+    ap = bench_parser(__doc__, scale=50)
     ap.add_argument("--pages", metavar="DIR", help="pages saved by extract_compare.py --keep DIR")
     args = ap.parse_args()
 
@@ -36,8 +33,7 @@ def main() -> int:
     from storage.db import make_engine, make_session_factory, upgrade
 
     print_machine("Pipeline stages per article (issue #6 context)")
-    tmp = Path(tempfile.mkdtemp(prefix="bench_stages_"))
-    try:
+    with work_folder(None, "bench_stages_") as tmp:
         folder = Path(args.pages) if args.pages else tmp / "pages"
         if not args.pages:
             folder.mkdir()
@@ -84,10 +80,9 @@ def main() -> int:
                  f"{1000 * percentile(v, 95):.2f}", f"{100 * statistics.mean(v) / total:.0f}%"]
                 for k, v in steps.items()]
         print(md_table(["step (CPU ms; commit: wall)", "mean", "median", "p95", "share of mean total"], rows))
-        print(f"\nExtraction and storage cost {1000 * total:.1f} ms per article in all (in a crawl they "
-              f"run in two processes beside the reactor's). Load average at the end: {load_now()}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"\nExtraction and storage cost {1000 * total:.1f} ms per article in all (in a crawl, one "
+              "process: extraction on the reactor's or the parse thread, storage on the writer thread). "
+              f"Load average at the end: {load_now()}")
     return 0
 
 

@@ -14,15 +14,13 @@ Needs Chromium (``apt-get install chromium``) and scrapy-playwright (``pip insta
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, bench_env, md_table, print_machine, start_measured
+from _common import ROOT, bench_env, md_table, print_machine, start_measured, work_folder
 
 sys.path.insert(0, str(ROOT))
 from archiver.replica.testing import ReplicaProcess  # noqa: E402
@@ -77,11 +75,9 @@ def main() -> int:
     ap.add_argument("--keep", metavar="DIR", help="keep the archives and logs here")
     args = ap.parse_args()
     print_machine("Rendered vs plain listing pages (issue #14)", sys.argv)
-    workdir = Path(args.keep or tempfile.mkdtemp(prefix="render-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     pages = -(-args.scale // PER_PAGE)
     rows = []
-    try:
+    with work_folder(args.keep, "render-bench-") as workdir:
         with ReplicaProcess(scale=args.scale, sites=["trs", "rendered"]) as rp:
             runs = {}
             for name, site, extra in [("plain", "trs", []), ("rendered", "trs", ["-s", "ARCHIVER_RENDER=all"]),
@@ -97,9 +93,6 @@ def main() -> int:
               f"{(rendered.wall - plain.wall) / pages:.2f} s per listing page, "
               f"{rendered_pss - plain_pss:.0f} MB of peak PSS ({rendered.tree_rss_mb - plain.tree_rss_mb:.0f} MB "
               "of summed RSS) over the process tree.")
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Issue #5: what an archive of the replica costs on disk, and what a byte-identical refetch costs.
 
-1. ``cppcc-archiver crawl --delay 0`` of the replica (``--scale`` articles per site, six sites)
-   into a fresh SQLite archive.
+1. ``cppcc-archiver crawl --delay 0`` of the replica (``--scale`` articles per site, every site
+   the replica serves by default: 21) into a fresh SQLite archive.
 2. Raw bytes fetched vs distinct raw bytes vs stored (zstd) bytes, from ``cppcc-archiver stats
    --format json``; the database file size per article and the compressed blob bytes per article;
    where the file's pages go, per table and index (SQLite's ``dbstat``).
@@ -15,14 +15,12 @@ file size is the whole archive.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from _common import CLI, bench_env, bench_parser, load_now, md_table, print_machine, run_measured
+from _common import CLI, bench_env, bench_parser, load_now, md_table, print_machine, run_measured, work_folder
 
 TABLES = ("bodies", "fetches", "articles", "snapshots", "snapshot_fetches", "article_events", "crawl_runs")
 
@@ -79,20 +77,23 @@ def mb(n: float) -> str:
 
 
 def main() -> int:
-    ap = bench_parser(__doc__)
-    ap.add_argument("--scale", type=int, default=100, help="replica articles per site (default 100: ~600 articles)")
-    ap.add_argument("--keep", metavar="DIR", help="keep the archive and logs here")
-    args = ap.parse_args()
-
-    from archiver.replica.testing import ReplicaProcess
+    args = bench_parser(__doc__, scale=100, keep="keep the archive and logs here").parse_args()
 
     print_machine("Storage size and refetch cost (issue #5)")
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_storage_"))
-    workdir.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.keep, "bench_storage_") as workdir:
+        measure(args.scale, workdir)
+        print(f"\nfiles: {workdir}" if args.keep else "")
+    return 0
+
+
+def measure(scale: int, workdir: Path) -> None:
+    """Two crawls (the first, then ``--revisit all``) and the tables of what each stored."""
+    from archiver.replica.testing import ReplicaProcess
+
     db = workdir / "archive.sqlite3"
     for stale in workdir.glob("archive.sqlite3*"):
         stale.unlink()
-    with ReplicaProcess(scale=args.scale) as rp:
+    with ReplicaProcess(scale=scale) as rp:
         listings = [site["listing"] for site in rp.sites.values()]
         crawl(db, listings, workdir, "crawl1", [])
         s1, before = stats(db), snapshot_sizes(db)
@@ -140,10 +141,6 @@ def main() -> int:
           f"{st2['bodies'] - st['bodies']}, new compressed body bytes "
           f"{st2['compressed_bytes'] - st['compressed_bytes']:,}; new versions "
           f"{s2['versions'] - s1['versions']}.")
-    print(f"\nfiles: {workdir}" if args.keep else "")
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,16 @@ def attr(s: str) -> str:
     return html.escape(s, quote=True)
 
 
+def site_metas(spec: SiteSpec) -> dict[str, str]:
+    """The site identity government-site CMSs put in ``<meta>`` tags (for ``meta_tags``)."""
+    return {"SiteName": spec.name, "SiteDomain": spec.domain, "SiteIDCode": spec.site_code}
+
+
+def meta_tags(metas: dict[str, str]) -> str:
+    """One ``<meta name=… content=…>`` line a name, in order."""
+    return "".join(f'<meta name="{k}" content="{attr(v)}">\n' for k, v in metas.items())
+
+
 class Chrome:
     def __init__(self) -> None:
         self._seen: dict[str, None] = {}
@@ -36,6 +46,11 @@ class Chrome:
         if s2:
             self._seen[s2] = None
         return esc(s)
+
+    def note(self, *texts: str) -> None:
+        """Record several texts the page shows (``t`` for each, in order; empty ones are skipped)."""
+        for s in texts:
+            self.t(s)
 
 
 def online(spec: SiteSpec, day: int) -> int:

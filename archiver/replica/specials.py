@@ -29,6 +29,10 @@ def _speech(seed: str, topic: str, occasion: str, target: int) -> list[str]:
     return corpus.speech_paragraphs(corpus.rng_for("special", seed), topic, occasion, target)
 
 
+def _news(seed: str, topic: str, people: list[str], held_on: str) -> list[str]:
+    return corpus.news_paragraphs(corpus.rng_for("special", seed), topic, people, held_on)
+
+
 def _img(caption: str, ext: str = "jpg") -> Block:
     return Block("img", caption, ext)
 
@@ -42,7 +46,7 @@ def _trs() -> list[Article]:
     occ = "全市县市区政协主席座谈会"
     long_occ = "市政协六届二次会议闭幕会"
     rep_names = ["蒋鸿", "周德林", "吴晓明"]
-    report = corpus.news_paragraphs(corpus.rng_for("special", "trs-news"), "长江大保护", rep_names, "5月9日")
+    report = _news("trs-news", "长江大保护", rep_names, "5月9日")
     dup_title = "市政协副主席吴晓明在全市政协委员培训班开班式上的讲话"
     dup_body = _speech("trs-dup", "基层协商民主", "全市政协委员培训班开班式", 900)
     return [
@@ -97,8 +101,7 @@ def _hanweb() -> list[Article]:
            occasion="“浙中生态廊道”民主监督活动动员会"),
         _a(s, "news", 2920, "政协金华市第七届委员会第三次会议胜利闭幕",
            "2024-01-20 17:30",
-           corpus.news_paragraphs(corpus.rng_for("special", "hw-news"), "营商环境优化",
-                                  ["许凯", "陈喆", "黄立新"], "1月20日"),
+           _news("hw-news", "营商环境优化", ["许凯", "陈喆", "黄立新"], "1月20日"),
            source="市政协研究室", kind="news"),
     ]
 
@@ -106,7 +109,6 @@ def _hanweb() -> list[Article]:
 def _legacy() -> list[Article]:
     s = "legacy"
     occ = "政协凤山县第十一届委员会第五次会议"
-    trad = ["覃堃", "李喆", "陈镕"]
     return [
         _a(s, "padded", 61301, "凝心聚力促发展 履职尽责谱新篇", "2023-03-05 10:00",
            ["—在3月2日政协凤山县第十一届委员会第五次会议上", "罗  军"]
@@ -131,8 +133,7 @@ def _legacy() -> list[Article]:
            speaker="黄德明", speaker_title="县政协主席", occasion="县政协九届一次会议",
            flags={"old2012"}),
         _a(s, "news", 61390, "政协凤山县第十一届委员会第六次会议胜利闭幕", "2024-01-12 09:00",
-           corpus.news_paragraphs(corpus.rng_for("special", "lg-news"), "生态环境保护",
-                                  ["覃堃", "李喆", "蒙志华"], "1月11日"), author="刘丽", kind="news"),
+           _news("lg-news", "生态环境保护", ["覃堃", "李喆", "蒙志华"], "1月11日"), author="刘丽", kind="news"),
     ]
 
 
@@ -158,8 +159,7 @@ def _datepath() -> list[Article]:
            source="重庆政协报", editor="张玉兰", speaker="唐方正",
            speaker_title="政协重庆市委员会主席", delivered_on="2023-09"),
         _a(s, "news", 10582310, "市政协召开“成渝地区双城经济圈建设”专题协商会", "2023-09-08 20:15",
-           corpus.news_paragraphs(corpus.rng_for("special", "dp-news"), "成渝地区双城经济圈建设",
-                                  ["唐方正", "邹明远", "何志远"], "9月7日")
+           _news("dp-news", "成渝地区双城经济圈建设", ["唐方正", "邹明远", "何志远"], "9月7日")
            + [_img("专题协商会现场。记者 刘敏 摄")],
            source="重庆政协报", editor="王巧", kind="news"),
     ]
@@ -183,8 +183,7 @@ def _post() -> list[Article]:
            source="光明新闻", speaker="梁振华", speaker_title="市政协主席",
            occasion="市政协理论学习中心组（扩大）学习会"),
         _a(s, "news", 1537011, "市政协七届五次会议胜利闭幕", "2025-01-16 09:00",
-           corpus.news_paragraphs(corpus.rng_for("special", "post-news"), "民生保障",
-                                  ["梁振华", "韩静远", "邓建国"], "1月15日"),
+           _news("post-news", "民生保障", ["梁振华", "韩静远", "邓建国"], "1月15日"),
            source="深圳特区报", kind="news"),
     ]
 
@@ -203,8 +202,7 @@ def _detail() -> list[Article]:
            + [_img("县政协十一届四次会议开幕。", "png"), _att("常务委员会工作报告.pdf", "pdf")],
            editor="杨玉娟", speaker="江文华", occasion=occ, delivered_on="2024-12-22", kind="report"),
         _a(s, "news", 575150, "县政协召开养老服务体系建设专题协商会", "2021-12-29 16:00:51",
-           corpus.news_paragraphs(corpus.rng_for("special", "dt-news"), "养老服务体系建设",
-                                  ["方立新", "江文华", "朱海燕"], "12月28日"),
+           _news("dt-news", "养老服务体系建设", ["方立新", "江文华", "朱海燕"], "12月28日"),
            editor="杨玉娟", kind="news"),
     ]
 

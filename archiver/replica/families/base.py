@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archiver.replica import assets, corpus, files
-from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, esc, footer
+from archiver.replica.chrome import NOT_FOUND_HTML, Chrome, attr, esc, footer
 from archiver.replica.model import Article, Block, Response
 from archiver.replica.sites import SiteSpec
 from archiver.replica.store import SiteStore
@@ -28,7 +28,6 @@ class Req:
 class Family:
     """Base class: a family renders one site; subclasses implement the URL scheme and markup."""
 
-    name = ""
     listing_width = 0  # listing link texts longer than this are cut with "..." (0: never)
     counter_paths: tuple[str, ...] = ()  # JS hit counters: answered by the server, never cached
     chrome_lines: list[str] = []  # the footer's lines (chrome.footer), for the default ``foot``
@@ -37,6 +36,11 @@ class Family:
     def __init__(self, spec: SiteSpec, store: SiteStore) -> None:
         self.spec = spec
         self.store = store
+
+    @property
+    def name(self) -> str:
+        """The platform's name: the site's ``family``, the key that chose this class (FAMILY_CLASSES)."""
+        return self.spec.family
 
     # ----- to implement -----------------------------------------------------------------
     def route(self, req: Req, day: int) -> Response | None:
@@ -147,10 +151,21 @@ class Family:
             return None
         return self.html(self.listing(n, day, *args))
 
-    def listing_rows(self, n: int, day: int, row) -> tuple[str, int]:
-        """Listing page ``n``'s rows (``row(article)`` each, joined) and the column's page count."""
+    # A listing row, as data like ``article_url``: a ``str.format`` template with the fields ``a``
+    # (the Article), ``href`` (``listing_href(a)``), ``title`` (the full title, escaped for an
+    # attribute) and ``shown`` (``listing_title(a)``, escaped), for ``listing_rows``.
+    listing_row = ""
+
+    def listing_href(self, a: Article) -> str:
+        return self.article_path(a)
+
+    def listing_rows(self, n: int, day: int) -> tuple[str, int]:
+        """Listing page ``n``'s rows (``listing_row`` each, joined) and the column's page count."""
         per = self.spec.per_page
-        return "".join(row(a) for a in self.store.page(day, n - 1, per)), self.store.pages(day, per)
+        rows = "".join(self.listing_row.format(a=a, href=self.listing_href(a), title=attr(a.title),
+                                               shown=esc(self.listing_title(a)))
+                       for a in self.store.page(day, n - 1, per))
+        return rows, self.store.pages(day, per)
 
     def prev_next(self, a: Article, day: int, ch: Chrome, tag: str) -> str:
         """The 上一篇/下一篇 links, one ``<tag>`` each (``没有了`` at either end of the column)."""

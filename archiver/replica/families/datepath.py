@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
+from archiver.replica.chrome import Chrome, calendar_box, esc, hot, latest, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -19,12 +19,16 @@ LIST_RE = re.compile(rf"^/cqzx_content/node_{NODE}(?:_(\d+))?\.htm$")
 
 
 class DatePath(Family):
-    name = "datepath"
     chrome_lines = ["copy", "icp", "ident", "copyright", "noreprint"]
     article_url = "/cqzx_content/{a.published:%Y-%m}/{a.published:%d}/content_{a.num}.htm"
     asset_url = "/cqzx_content/{folder}/{a.published:%Y-%m}/{a.published:%d}/{a.num}_{i}.{b.ext}"
     folders = {"img": "images", "att": "attachement"}
     listing_width = 30
+    listing_row = ('<li><a href="{href}" target="_blank" title="{title}">{shown}</a>'
+                   '<span class="date">{a.published:%Y-%m-%d}</span></li>\n')
+
+    def listing_href(self, a: Article) -> str:
+        return self.article_path(a).removeprefix("/cqzx_content/")  # relative to the node page
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -64,10 +68,7 @@ class DatePath(Family):
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        items, last = self.listing_rows(n, day, lambda a: (
-            f'<li><a href="{self.article_path(a).removeprefix("/cqzx_content/")}" target="_blank" '
-            f'title="{attr(a.title)}">{esc(self.listing_title(a))}</a>'
-            f'<span class="date">{a.published:%Y-%m-%d}</span></li>\n'))
+        items, last = self.listing_rows(n, day)
 
         def href(k: int) -> str:
             return f"node_{NODE}.htm" if k == 1 else f"node_{NODE}_{k}.htm"

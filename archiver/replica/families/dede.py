@@ -25,7 +25,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -36,7 +36,6 @@ MAX_OPTIONS = 200  # a real Dede select lists every page; past this the replica 
 
 
 class Dede(Platform):
-    name = "dede"
     article_url = "/a/{dir}/{a.published:%Y/%m%d}/{a.num}.html"
     asset_url = "/uploads/{folder}/{a.published:%y%m%d}/{a.num}_{i}.{b.ext}"
     dirs, folders = DIRS, {"img": "allimg", "att": "soft"}
@@ -45,10 +44,8 @@ class Dede(Platform):
     chrome_lines = ["copy", "addr", "icp", "ident"]
     art_cls, info_cls = "viewbox", "info"
     body_open, body_close = "<div class=\"content\"><table width='100%'><tr><td>", "</td></tr></table></div>"
-
-    @property
-    def tid(self) -> int:
-        return self.spec.extra["tid"]
+    id_key = "tid"
+    title_sep = "_"
 
     def col_path(self, column: str = "main") -> str:
         return f"/a/{DIRS[column]}/"
@@ -64,7 +61,7 @@ class Dede(Platform):
         if m and m.group(1) == "zxyw":
             return self.html(self.second_listing(day)) if not m.group(2) else None
         if m:
-            if m.group(2) and int(m.group(2)) != self.tid:
+            if m.group(2) and int(m.group(2)) != self.column_id:
                 return None
             return self.listing_at(req, int(m.group(3) or 1), day)
         return self.route_rest(req, day, ART_RE.match(p))
@@ -74,7 +71,7 @@ class Dede(Platform):
         last, total = self.stated(req, day)
         prefix = self.host(req) + f"/a/{DIRS['main']}/" if self.host(req) else ""
         pages = list(range(1, min(last, MAX_OPTIONS) + 1)) + ([last] if last > MAX_OPTIONS else [])
-        opts = "".join(f"<option value='{prefix}list_{self.tid}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
+        opts = "".join(f"<option value='{prefix}list_{self.column_id}_{k}.html'{' selected' if k == n else ''}>{k}</option>\r\n"
                        for k in pages)
         pager = ('<div class="dede_pages"><ul class="pagelist">\r\n'
                  f"<li><select name='sldd' style='width:36px' onchange='location.href=this.options[this.selectedIndex].value;'>\r\n"
@@ -84,14 +81,14 @@ class Dede(Platform):
         items = "".join(f'<li><a href="{self.article_path(a)}" class="title">{esc(self.listing_title(a))}</a>'
                         f'<span class="info"><small>日期：</small>{a.published:%Y-%m-%d}</span></li>\n'
                         for a in self.store.page(day, n - 1, self.spec.per_page))
-        inner = self.crumb(ch, "main", False) + f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
-        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+        inner = f'<div class="listbox"><ul class="e2">\n{items}</ul></div>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- dedeapi: $.get JSONP ---------------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
         script = f"""<script language="javascript" type="text/javascript">
-var tid = {self.tid}, PageNo = 1, pagesize = {self.spec.per_page};
+var tid = {self.column_id}, PageNo = 1, pagesize = {self.spec.per_page};
 function loadArc() {{
   $.get("{AJAX}", {{tid: tid, PageNo: PageNo, pagesize: pagesize}}, function (data) {{
     var s = "";
@@ -105,18 +102,14 @@ function loadArc() {{
 }}
 $(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc(); }}); }});
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<div class="listbox"><ul class="e2" id="arclist"></ul></div>\n'
-                 + f'<div class="dede_pages"><a href="javascript:;" id="more">{ch.t("点击加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name}_{self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, '<div class="listbox"><ul class="e2" id="arclist"></ul></div>\n'
+                                + self.more_button(ch, "dede_pages", "more", "点击加载更多") + script)
 
     def ajax_list(self, req: Req, day: int) -> Response:
         q = req.query
-        try:
-            no, size = max(1, int(q.get("PageNo") or 1)), min(50, max(1, int(q.get("pagesize") or 10)))
-            tid = int(q.get("tid") or 0)
-        except ValueError:
-            no, size, tid = 1, 10, 0
-        total = self.store.count(day) if tid == self.tid else 0
+        no, size, tid = int_fields(q, PageNo=1, pagesize=10, tid=0) or (1, 10, 0)
+        no, size = max(1, no), min(50, max(1, size))
+        total = self.store.count(day) if tid == self.column_id else 0
         no, pages, claimed = self.api_window(req, no, size, total)
         rows = [{"aid": a.num, "typeid": tid, "title": a.title, "arcurl": self.article_path(a),
                  "pubdate": int(a.published.timestamp())} for a in self.store.page(day, no - 1, size)] if total else []
@@ -135,8 +128,7 @@ $(function () {{ loadArc(); $("#more").click(function () {{ PageNo++; loadArc();
             ch.t(f"来源:{a.source}")
         parts.append(f'<small>点击:</small><script src="/plus/count.php?view=yes&aid={a.num}&mid=1" '
                      "type='text/javascript' language=\"javascript\"></script>次")
-        for label in ("时间:", "来源:", "点击:", "次"):
-            ch.t(label)
+        ch.note("时间:", "来源:", "点击:", "次")
         return " ".join(parts)
 
     def paragraph(self, text: str) -> str:

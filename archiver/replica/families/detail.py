@@ -12,7 +12,8 @@ import hashlib
 import re
 
 from archiver.replica import corpus
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
+from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, hot, latest, meta_tags, share, side_list,
+                                     site_metas)
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -25,10 +26,11 @@ def hex_id(num: int) -> str:
 
 
 class Detail(Family):
-    name = "detail"
     chrome_lines = ["copy", "addr", "icp", "ident", "online"]
     listing_width = 25
     counter_paths = ("/content/hits",)
+    listing_row = ('<li><a href="{href}" target="_blank" title="{title}">{shown}</a>'
+                   '<span class="right date">{a.published:%Y-%m-%d}</span></li>\n')
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"/content/detail/{hex_id(a.num)}.html"
@@ -58,10 +60,7 @@ class Detail(Family):
 
     def head(self, title: str) -> str:
         return ('<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
-                f'<meta name="SiteName" content="{attr(self.spec.name)}">\n'
-                f'<meta name="SiteDomain" content="{self.spec.domain}">\n'
-                f'<meta name="SiteIDCode" content="{self.spec.site_code}">\n'
-                f"<title>{esc(title)}</title>\n</head>\n<body>\n")
+                f"{meta_tags(site_metas(self.spec))}<title>{esc(title)}</title>\n</head>\n<body>\n")
 
     def top(self, ch: Chrome) -> str:
         nav = "".join(f'<a href="{h}">{ch.t(t)}</a>' for h, t in
@@ -72,9 +71,7 @@ class Detail(Family):
 
     def listing(self, n: int, day: int) -> str:
         ch = Chrome()
-        items, last = self.listing_rows(n, day, lambda a: (
-            f'<li><a href="{self.article_path(a)}" target="_blank" title="{attr(a.title)}">'
-            f'{esc(self.listing_title(a))}</a><span class="right date">{a.published:%Y-%m-%d}</span></li>\n'))
+        items, last = self.listing_rows(n, day)
         links = []
         if n > 1:
             links.append(f'<a href="?pageIndex=1">首页</a> <a href="?pageIndex={n - 1}">上一页</a>')

@@ -24,7 +24,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -36,7 +36,6 @@ MAX_OPTIONS = 200
 
 
 class Empire(Platform):
-    name = "empire"
     article_url = "/{dir}/{a.published:%Y-%m-%d}/{a.num}.html"
     asset_url = "/d/file/{dir}/{a.published:%Y-%m-%d}/{a.num}_{i}.{b.ext}"
     dirs = DIRS
@@ -44,15 +43,12 @@ class Empire(Platform):
     chrome_lines = ["copy", "addr_cn", "icp", "ident", "browser"]
     art_cls, info_cls = "box_content", "info"
     body_open, body_close = '<div id="text">', "</div>"
-
-    @property
-    def classid(self) -> int:
-        return self.spec.extra["classid"]
+    id_key = "classid"
 
     def col_path(self, column: str = "main") -> str:
         if column == "main" and self.spec.extra.get("api"):
             return f"/{DIRS[column]}/"
-        return f"{LIST}?classid={self.classid if column == 'main' else self.classid + 1}"
+        return f"{LIST}?classid={self.column_id if column == 'main' else self.column_id + 1}"
 
     def route(self, req: Req, day: int) -> Response | None:
         p = req.path
@@ -68,9 +64,9 @@ class Empire(Platform):
                 cid, page = int(req.query.get("classid") or 0), int(req.query.get("page") or 0)
             except ValueError:
                 return None
-            if cid == self.classid + 1:
+            if cid == self.column_id + 1:
                 return self.html(self.second_listing(day)) if page == 0 else None
-            return self.listing_at(req, page + 1, day) if cid == self.classid and page >= 0 else None
+            return self.listing_at(req, page + 1, day) if cid == self.column_id and page >= 0 else None
         return self.route_rest(req, day, ART_RE.match(p))
 
     def listing(self, req: Req, n: int, day: int) -> str:
@@ -81,19 +77,19 @@ class Empire(Platform):
         action = self.host(req) + LIST
         pager = (f'<div class="epages">共{total}条 每页{per}条 页次：{n}/{last}\n'
                  f'<form name="jumppage" method="get" action="{action}">'
-                 f'<input type="hidden" name="classid" value="{self.classid}">'
+                 f'<input type="hidden" name="classid" value="{self.column_id}">'
                  f'跳转到第 <select name="page">{opts}</select> 页 <input type="submit" value="GO"></form></div>')
         items = "".join(f'<li><span>{a.published:%Y-%m-%d}</span><a href="{self.article_path(a)}" target="_blank">'
                         f"{esc(self.listing_title(a))}</a></li>\n"
                         for a in self.store.page(day, n - 1, per))
-        inner = self.crumb(ch, "main", False) + f'<ul class="news_list">\n{items}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        inner = f'<ul class="news_list">\n{items}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- empireapi: $.post "load more" ------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
         script = f"""<script type="text/javascript">
-var classid = {self.classid}, page = 0, line = {self.spec.per_page};
+var classid = {self.column_id}, page = 0, line = {self.spec.per_page};
 function getList() {{
   $.post("{EXTEND}", {{classid: classid, page: page, line: line}}, function (res) {{
     var html = "";
@@ -110,20 +106,18 @@ $(function () {{
   $("#loadmore").click(function () {{ page++; getList(); }});
 }});
 </script>"""
-        inner = (self.crumb(ch, "main", False) + '<ul class="news_list" id="newslist"></ul>\n'
-                 + f'<div class="loadmore"><a href="javascript:;" id="loadmore">{ch.t("加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, '<ul class="news_list" id="newslist"></ul>\n'
+                                + self.more_button(ch, "loadmore", "loadmore", "加载更多") + script)
 
     def extend_list(self, req: Req, day: int) -> Response:
         f = req.form
         if req.method != "POST":
             return self.html(ERROR_URL)
-        try:
-            cid, page, line = int(f.get("classid") or 0), max(0, int(f.get("page") or 0)), int(f.get("line") or 10)
-        except ValueError:
+        got = int_fields(f, classid=0, page=0, line=10)
+        if got is None:
             return self.html(ERROR_URL)
-        line = min(50, max(1, line))
-        total = self.store.count(day) if cid == self.classid else 0
+        cid, page, line = got[0], max(0, got[1]), min(50, max(1, got[2]))
+        total = self.store.count(day) if cid == self.column_id else 0
         no, pages, claimed = self.api_window(req, page + 1, line, total)
         rows = [{"id": a.num, "classid": cid, "title": a.title, "titleurl": self.article_path(a),
                  "newstime": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in self.store.page(day, no - 1, line)] if total else []
@@ -133,8 +127,6 @@ $(function () {{
 
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else "来源：本站原创"
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
-        ch.t(src)
-        ch.t("点击：")
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}", src, "点击：")
         return (f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}&nbsp;&nbsp;{esc(src)}&nbsp;&nbsp;点击："
-                f"<script src=/e/public/ViewClick/?classid={self.classid}&id={a.num}&addclick=1></script>")
+                f"<script src=/e/public/ViewClick/?classid={self.column_id}&id={a.num}&addclick=1></script>")

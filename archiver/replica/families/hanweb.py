@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, side_list
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, meta_tags, side_list, site_metas
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -25,7 +25,6 @@ PRODUCED = "<!-- Produced By 大汉网络 大汉版通发布系统 -->"
 
 
 class Hanweb(Family):
-    name = "hanweb"
     asset_url = "/{folder}/art{a.num}_{i}.{b.ext}"
     folders = {"img": "picture/0", "att": "attach/0"}
     listing_width = 24
@@ -114,16 +113,14 @@ class Hanweb(Family):
     # ----- shared chrome ----------------------------------------------------------------
     def head(self, title: str, a: Article | None) -> str:
         sp = self.spec
-        metas = {"SiteName": sp.name, "SiteDomain": sp.domain, "SiteIDCode": sp.site_code,
-                 "ColumnName": sp.column_name, "ColumnType": sp.column_name}
+        metas = {**site_metas(sp), "ColumnName": sp.column_name, "ColumnType": sp.column_name}
         if a is not None:
             metas.update({"ArticleTitle": a.title, "PubDate": f"{a.published:%Y-%m-%d %H:%M}",
                           "ContentSource": a.source or ""})
-        tags = "".join(f'<meta name="{k}" content="{attr(v)}">\n' for k, v in metas.items())
         return ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
                 '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html><head>\n'
                 '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
-                f"{tags}<title>{esc(title)}</title>\n"
+                f"{meta_tags(metas)}<title>{esc(title)}</title>\n"
                 '<script src="/module/jslib/jquery/jquery.js"></script>\n'
                 '<script src="/module/jslib/jquery/jpage/jquery.page.min.js"></script>\n'
                 f"</head>\n<body>\n{PRODUCED}\n")

@@ -29,7 +29,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -40,7 +40,6 @@ DYN = "/ldjh/index.jspx"
 
 
 class Jeecms(Platform):
-    name = "jeecms"
     article_url = "/{dir}/{a.num}.jhtml"
     asset_url = "/u/cms/www/{a.published:%Y%m}/{a.num}_{i}.{b.ext}"
     dirs = DIRS
@@ -48,6 +47,7 @@ class Jeecms(Platform):
     counter_paths = ("/content_view.jspx",)
     art_cls, info_cls = "article-content", "msgbar"
     body_open, body_close = '<div class="content" id="text">', "</div>"
+    id_key = "channel"
 
     def col_path(self, column: str = "main") -> str:
         if column == "main" and self.spec.extra.get("dynamic"):
@@ -96,9 +96,9 @@ class Jeecms(Platform):
                  '\t\tvar page=$("#pageNo").val();\n\t\tif(page!=""){\n'
                  f"\t\t\tlocation.href=encodeURI('{stem}_'+page+'.jhtml');\n\t\t}}\n\t}}\n</script>\n"
                  '<input id="pageNo" size="2"/><input type="button" value="go" onclick="goPage()" /></div>')
-        inner = (self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
+        inner = (f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n'
                  + pager)
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, inner)
 
     # ----- dynamic pager (jeecmsdyn) ---------------------------------------------------
     def dyn_listing(self, req: Req, n: int, day: int) -> str:
@@ -117,13 +117,13 @@ function toPage(n) {{
 function prevPage() {{ toPage(pageNo - 1); }}
 function nextPage() {{ toPage(pageNo + 1); }}
 </script>""")
-        inner = self.crumb(ch, "main", False) + f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        inner = f'<ul class="list">\n{self.items(day, n, "%Y-%m-%d")}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     # ----- API list (jeecmsapi) ---------------------------------------------------------
     def shell(self, day: int) -> str:
         ch = Chrome()
-        ch_id, per = self.spec.extra["channel"], self.spec.per_page
+        ch_id, per = self.column_id, self.spec.per_page
         script = f"""<script type="text/javascript">
 var listParams = {{count: {per}, format: 0, orderBy: 4}};
 var first = 0;
@@ -146,20 +146,18 @@ function loadList() {{
 }}
 $(function () {{ loadList(); $("#more").click(function () {{ first += listParams.count; loadList(); }}); }});
 </script>"""
-        inner = (self.crumb(ch, "main", False)
-                 + f'<ul class="list" id="newsList" data-channel-ids="{ch_id}"></ul>\n'
-                 + f'<div class="more"><a href="javascript:void(0);" id="more">{ch.t("加载更多")}</a></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, f'<ul class="list" id="newsList" data-channel-ids="{ch_id}"></ul>\n'
+                                + self.more_button(ch, "more", "more", "加载更多", "javascript:void(0);") + script)
 
     def api(self, req: Req, day: int) -> Response:
         q = {**req.form, **req.query}
-        try:
-            first, count = max(0, int(q.get("first") or 0)), min(100, max(1, int(q.get("count") or 10)))
-        except ValueError:
+        got = int_fields(q, first=0, count=10)
+        if got is None:
             return Response(body=b'{"body":"","message":"param error","code":202}',
                             content_type="application/json;charset=UTF-8", cacheable=False)
+        first, count = max(0, got[0]), min(100, max(1, got[1]))
         total = self.store.count(day)
-        if str(q.get("channelIds", "")) != str(self.spec.extra.get("channel")):
+        if str(q.get("channelIds", "")) != str(self.column_id):
             rows = []
         else:
             if "repeat_pages" in req.options and first >= total:
@@ -177,9 +175,7 @@ $(function () {{ loadList(); $("#more").click(function () {{ first += listParams
     # ----- article ----------------------------------------------------------------------
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else "来源：本站"
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")
-        ch.t(src)
-        ch.t("浏览次数：")
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}", src, "浏览次数：")
         return (f'<span>{ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M:%S}")}</span>&nbsp;<span>{ch.t(src)}</span>'
                 f'&nbsp;<span>{ch.t("浏览次数：")}<span id="views"></span></span>'
                 f'<script>$.getJSON("/content_view.jspx",{{contentId:{a.num}}},function(d){{$("#views").text(d.hits)}});'

@@ -18,10 +18,11 @@ COLUMN_ID = "12"
 
 
 class Legacy(Family):
-    name = "legacy"
     asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 20
     counter_paths = ("/count.php",)
+    listing_row = ('<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">{shown}</a></td>'
+                   '<td width="90" align="right">{a.published:%Y-%m-%d}</td></tr>\n')
 
     def article_path(self, a: Article, page: int = 0) -> str:
         return f"/news_view.php?id={a.num}" + (f"&page={page + 1}" if page else "")
@@ -83,8 +84,7 @@ class Legacy(Family):
         lines = [f"版权所有：{sp.name}　地址：{sp.address}　邮编：{sp.postcode}",
                  f"{sp.icp}　{sp.gongan}　政府网站标识码：{sp.site_code}",
                  "建议使用1024*768分辨率IE6.0或更高版本浏览器浏览本站", f"网站在线人数：{online(sp, day)}人"]
-        for piece in (sp.icp, sp.gongan, f"政府网站标识码：{sp.site_code}"):
-            ch.t(piece)
+        ch.note(sp.icp, sp.gongan, f"政府网站标识码：{sp.site_code}")
         inner = "<br/>".join(ch.t(t) for t in lines)
         return f'<tr><td colspan="2" class="footer" align="center">{inner}</td></tr>\n</table>\n</body>\n</html>'
 
@@ -96,10 +96,7 @@ class Legacy(Family):
     # ----- listing ----------------------------------------------------------------------
     def listing(self, page: int, day: int) -> str:
         ch = Chrome()
-        rows, last = self.listing_rows(page, day, lambda a: (
-            f'<tr><td height="26">·<a href="news_view.php?id={a.num}" target="_blank">'
-            f'{esc(self.listing_title(a))}</a></td><td width="90" align="right">'
-            f"{a.published:%Y-%m-%d}</td></tr>\n"))
+        rows, last = self.listing_rows(page, day)
 
         def link(label: str, target: int, enabled: bool) -> str:
             return (f'<a href="news_list.php?id={COLUMN_ID}&page={target}">{label}</a>' if enabled else label)

@@ -22,7 +22,7 @@ import re
 
 from archiver.replica.chrome import Chrome, esc
 from archiver.replica.families.base import Req
-from archiver.replica.families.platform import Platform
+from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
@@ -31,19 +31,19 @@ STATIC_ART_RE = re.compile(r"^/html/(ldjh|zxyw)/\d{4}/\d{4}/(?P<id>\d+)\.html$")
 
 
 class Phpcms(Platform):
-    name = "phpcms"
     asset_url = "/uploadfile/{a.published:%Y/%m%d}/{a.num}_{i}.{b.ext}"
     listing_width = 32
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "noreprint"]
     art_cls, info_cls = "article", "source"
     body_open, body_close = '<div class="content" id="Article">', "</div>"
+    id_key = "catid"
 
     @property
     def api_mode(self) -> bool:
         return bool(self.spec.extra.get("api"))
 
     def catid(self, column: str = "main") -> int:
-        return self.spec.extra["catid"] + (0 if column == "main" else 1)
+        return self.column_id + (0 if column == "main" else 1)
 
     def col_path(self, column: str = "main") -> str:
         if self.api_mode:
@@ -99,10 +99,10 @@ laypage({{
   }}
 }});
 </script>"""
-        inner = (self.crumb(ch, "main", False) + f'<ul class="list lh24 f14">\n{self.items(day, n)}</ul>\n'
+        inner = (f'<ul class="list lh24 f14">\n{self.items(day, n)}</ul>\n'
                  + f'<div id="pages" class="text-c"></div><noscript>共{total}条</noscript>\n'
                  + '<script src="/statics/js/laypage/laypage.js"></script>\n' + script)
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, inner)
 
     # ----- phpcmsapi: fetch shell -------------------------------------------------------
     def shell(self, day: int) -> str:
@@ -125,17 +125,15 @@ function loadPage(n) {{
 loadPage(1);
 </script>"""
         meta = f'<meta name="catid" content="{self.catid()}">\n'
-        inner = (self.crumb(ch, "main", False) + '<ul class="list lh24 f14" id="list"></ul>\n'
+        inner = ('<ul class="list lh24 f14" id="list"></ul>\n'
                  + f'<div id="pages" class="text-c"></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} - {self.spec.name}", ch, day, inner, meta)
+        return self.column_page(ch, day, inner, meta)
 
     def api(self, req: Req, day: int) -> Response:
-        q = req.query
-        try:
-            no, size = max(1, int(q.get("pageNo") or 1)), min(50, max(1, int(q.get("pageSize") or 10)))
-            catid = int(q.get("catid") or 0)
-        except ValueError:
+        got = int_fields(req.query, pageNo=1, pageSize=10, catid=0)
+        if got is None:
             return Response(body=b'{"status":0,"msg":"\\u53c2\\u6570\\u9519\\u8bef"}', content_type="application/json")
+        no, size, catid = max(1, got[0]), min(50, max(1, got[1])), got[2]
         total = self.store.count(day) if catid == self.catid() else 0
         no, pages, claimed = self.api_window(req, no, size, total)
         rows = [{"id": a.num, "title": a.title, "url": self.article_path(a).lstrip("/"),
@@ -147,9 +145,6 @@ loadPage(1);
     # ----- article ----------------------------------------------------------------------
     def info_row(self, a: Article, ch: Chrome) -> str:
         src = f"来源：{a.source}" if a.source else ""
-        ch.t(f"{a.published:%Y-%m-%d %H:%M}")
-        if src:
-            ch.t(src)
-        ch.t("点击：")
+        ch.note(f"{a.published:%Y-%m-%d %H:%M}", src, "点击：")
         return (f'{a.published:%Y-%m-%d %H:%M}&nbsp;&nbsp;&nbsp;{esc(src)}&nbsp;&nbsp;&nbsp;点击：<span id="hits"></span>'
                 f'<script src="/api.php?op=count&id={a.num}&modelid=1"></script>')

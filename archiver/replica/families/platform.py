@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, footer, hot, latest, side_list
+from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, footer, hot, latest, meta_tags, side_list,
+                                     site_metas)
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Response
 
@@ -22,11 +23,22 @@ FRIENDS = [("中国政协网", "http://www.cppcc.gov.cn/"), ("人民政协网", 
            ("市人大常委会", "http://www.npc.gov.cn/")]
 
 
+def int_fields(fields: dict, **defaults: int) -> list[int] | None:
+    """A list API request's ``fields`` as ints, in the order named (absent or empty: the default);
+    None when one is not a whole number (each API answers that in its own way)."""
+    try:
+        return [int(fields.get(name) or default) for name, default in defaults.items()]
+    except ValueError:
+        return None
+
+
 class Platform(Family):
     second_name = "政协要闻"
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident"]
     art_cls, info_cls = "article", "info"
     body_open, body_close = '<div class="content" id="zoom">', "</div>"
+    title_sep = " - "  # between the column's and the site's name in the column page's <title>
+    id_key = ""  # the ``extra`` key of the site's column id, in the platform's own term (Dede's ``tid``)
 
     # ----- to implement -----------------------------------------------------------------
     def col_path(self, column: str = "main") -> str:
@@ -36,6 +48,11 @@ class Platform(Family):
         raise NotImplementedError
 
     # ----- helpers ----------------------------------------------------------------------
+    @property
+    def column_id(self) -> int:
+        """The speech column's id in the platform's own numbering (``extra[id_key]``)."""
+        return self.spec.extra[self.id_key]
+
     def column_name(self, a: Article) -> str:
         return self.spec.column_name if a.column == "main" else self.second_name
 
@@ -85,8 +102,7 @@ class Platform(Family):
         sp = self.spec
         return ('<!DOCTYPE html>\n<html>\n<head>\n'
                 f'<meta http-equiv="Content-Type" content="text/html; charset={sp.declared}">\n'
-                f'<meta name="SiteName" content="{attr(sp.name)}">\n<meta name="SiteDomain" content="{sp.domain}">\n'
-                f'<meta name="SiteIDCode" content="{sp.site_code}">\n{extra}<title>{esc(title)}</title>\n'
+                f'{meta_tags(site_metas(sp))}{extra}<title>{esc(title)}</title>\n'
                 '<script src="/js/jquery.min.js"></script>\n</head>\n<body>\n')
 
     def top(self, ch: Chrome) -> str:
@@ -108,6 +124,16 @@ class Platform(Family):
     def frame(self, title: str, ch: Chrome, day: int, inner: str, extra_head: str = "") -> str:
         return (self.head(title, extra_head) + self.top(ch) + '<div class="main">' + inner
                 + f'<div class="side">{calendar_box(ch, day)}</div></div>\n' + self.foot(ch, day))
+
+    def column_page(self, ch: Chrome, day: int, inner: str, extra_head: str = "") -> str:
+        """A page of the speech column: its title, its crumb, then ``inner`` (list, pager, script)."""
+        return self.frame(f"{self.spec.column_name}{self.title_sep}{self.spec.name}", ch, day,
+                          self.crumb(ch, "main", False) + inner, extra_head)
+
+    @staticmethod
+    def more_button(ch: Chrome, cls: str, button_id: str, label: str, href: str = "javascript:;") -> str:
+        """The 加载更多 link under a list a script fills (the script finds it by ``button_id``)."""
+        return f'<div class="{cls}"><a href="{href}" id="{button_id}">{ch.t(label)}</a></div>\n'
 
     def second_listing(self, day: int) -> str:
         """政协要闻: one page of plain links (its cross-posted copy must not be archived twice)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, share, side_list
+from archiver.replica.chrome import Chrome, attr, calendar_box, esc, hot, latest, meta_tags, share, side_list
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -24,7 +24,6 @@ LIST_RE = re.compile(rf"^{COL}/(?:index(?:_(\d+))?\.html)?$")
 
 
 class Post(Family):
-    name = "post"
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "browser"]
     article_url = COL + "/content/post_{a.num}.html"
     listing_width = 0
@@ -64,9 +63,8 @@ class Post(Family):
     # ----- chrome -----------------------------------------------------------------------
     def head(self, title: str) -> str:
         return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="UTF-8">\n'
-                f'<meta name="SiteName" content="{attr(self.spec.name)}">\n'
-                f'<meta name="SiteIDCode" content="{self.spec.site_code}">\n'
-                f"<title>{esc(title)}</title>\n"
+                + meta_tags({"SiteName": self.spec.name, "SiteIDCode": self.spec.site_code})
+                + f"<title>{esc(title)}</title>\n"
                 '<script src="/szzx/common/js/jquery.min.js"></script>\n</head>\n<body>\n')
 
     def top(self, ch: Chrome) -> str:

@@ -76,7 +76,6 @@ def to36(n: int) -> str:
 
 
 class Rendered(Family):
-    name = "rendered"
     asset_url = "/uploads/{a.num}_{i}.{b.ext}"
 
     def article_path(self, a: Article, page: int = 0) -> str:

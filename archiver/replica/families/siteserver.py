@@ -40,13 +40,13 @@ POST_API = "/api/v1/stl/contents/list"
 
 
 class SiteServer(Platform):
-    name = "siteserver"
     article_url = "/contents/{dir}/{a.num}.html"
     asset_url = "/upload/{folder}/{a.published.year}/{a.published.month}/{a.num}_{i}.{b.ext}"
     dirs, folders = CHANNELS, {"img": "images", "att": "files"}
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "detail", "property"
     body_open, body_close = '<div class="detail-content" id="fontzoom">', "</div>"
+    title_sep = "-"
 
     def col_path(self, column: str = "main") -> str:
         return f"/channels/{CHANNELS[column]}.html"
@@ -92,14 +92,14 @@ class SiteServer(Platform):
                  "eval(targ+\".location='\"+selObj.options[selObj.selectedIndex].value+\"'\");"
                  f"if (restore) selObj.selectedIndex=0;}}</script>"
                  f'<select id="{uid}" onChange="{uid}_jumpMenu(\'self\',this,0)">{opts}</select></div>')
-        inner = self.crumb(ch, "main", False) + f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
-        return self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        inner = f'<ul class="list-news">\n{self.items(day, n)}</ul>\n' + pager
+        return self.column_page(ch, day, inner)
 
     def shell_page(self, ch: Chrome, day: int, script: str) -> str:
         """A channel page that is an empty list for ``script`` to fill (the channel id on <body>)."""
-        inner = (self.crumb(ch, "main", False) + '<ul class="list-news" id="contents"></ul>\n'
+        inner = ('<ul class="list-news" id="contents"></ul>\n'
                  + f'<div class="pages" id="pager"></div>\n{script}')
-        page = self.frame(f"{self.spec.column_name}-{self.spec.name}", ch, day, inner)
+        page = self.column_page(ch, day, inner)
         return page.replace("<body>", f'<body data-channel-id="{CHANNELS["main"]}">', 1)
 
     # ----- siteserverjs: axios shell ----------------------------------------------------
@@ -183,10 +183,8 @@ loadContents(1);
                         cacheable=False)
 
     def info_row(self, a: Article, ch: Chrome) -> str:
-        ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")
         src = f"来源：{a.source}" if a.source else ""
-        if src:
-            ch.t(src)
+        ch.note(f"发布时间：{a.published:%Y-%m-%d %H:%M}", src)
         return (f'<span>{ch.t(f"发布时间：{a.published:%Y-%m-%d %H:%M}")}</span> <span>{esc(src)}</span> '
                 f'<span>{ch.t("字号：")}<a href="javascript:;" onclick="fontZoom(16)">大</a> '
                 '<a href="javascript:;" onclick="fontZoom(14)">中</a></span>')

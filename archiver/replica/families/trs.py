@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, hot, latest, paged_script,
-                                     side_list)
+from archiver.replica.chrome import (Chrome, attr, calendar_box, esc, hot, latest, meta_tags, paged_script,
+                                     side_list, site_metas)
 from archiver.replica.families.base import Family, Req
 from archiver.replica.model import Article, Block, Response
 
@@ -37,7 +37,6 @@ LIST_RE = re.compile(r"^/(ldjh|zxdt)/(?:index(?:_(\d+))?\.shtml)?$")
 
 
 class TRS(Family):
-    name = "trs"
     listing_width = 26
     asset_re = re.compile(r"/[WP]0\d{8}(\d+)_(\d+)\.(jpg|png|pdf|doc|docx|wps|xls)$")
 
@@ -78,12 +77,11 @@ class TRS(Family):
 
     # ----- pages ------------------------------------------------------------------------
     def head(self, title: str, metas: dict[str, str] | None) -> str:
-        tags = "".join(f'<meta name="{k}" content="{attr(v)}">\n' for k, v in (metas or {}).items())
         return ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
                 '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
                 '<html xmlns="http://www.w3.org/1999/xhtml"><head>\n'
                 '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
-                f"{tags}<title>{esc(title)}</title>\n"
+                f"{meta_tags(metas or {})}<title>{esc(title)}</title>\n"
                 '<link href="/images/style.css" rel="stylesheet" type="text/css" />\n</head>\n<body>\n')
 
     def top(self, ch: Chrome) -> str:
@@ -107,8 +105,7 @@ class TRS(Family):
                 "</body></html>")
 
     def metas(self, a: Article | None, column: str) -> dict[str, str]:
-        m = {"SiteName": self.spec.name, "SiteDomain": self.spec.domain, "SiteIDCode": self.spec.site_code,
-             "ColumnName": COLUMNS[column][1], "ColumnType": COLUMNS[column][1]}
+        m = {**site_metas(self.spec), "ColumnName": COLUMNS[column][1], "ColumnType": COLUMNS[column][1]}
         if a is not None:
             pub = a.published.strftime("%Y-%m-%d %H:%M" if "seedmeta" in a.flags else "%Y-%m-%d %H:%M:%S")
             m.update({"ArticleTitle": a.title, "PubDate": pub, "ContentSource": a.source or "",

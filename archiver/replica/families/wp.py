@@ -45,16 +45,13 @@ JSON = "application/json; charset=UTF-8"
 
 
 class WordPress(Platform):
-    name = "wp"
     article_url = "/archives/{a.num}"
     asset_url = "/wp-content/uploads/{a.published:%Y/%m}/{a.num}_{i}.{b.ext}"
     chrome_lines = ["copy_cn", "addr_cn", "icp", "ident", "copyright"]
     art_cls, info_cls = "post type-post status-publish format-standard hentry", "entry-meta"
     body_open, body_close = '<div class="entry-content">', "</div>"
-
-    @property
-    def cat(self) -> int:
-        return self.spec.extra["cat"]
+    id_key = "cat"
+    title_sep = " – "
 
     def nonce(self, day: int) -> str:
         return hashlib.md5(f"{self.spec.slug}:{day}".encode()).hexdigest()[:10]
@@ -90,7 +87,7 @@ class WordPress(Platform):
         items = "".join(f'<article class="post"><h2 class="entry-title"><a href="{self.article_path(a)}" rel="bookmark">'
                         f'{esc(a.title)}</a></h2><time class="entry-date">{a.published:%Y-%m-%d}</time></article>\n'
                         for a in self.store.page(day, n - 1, self.spec.per_page))
-        params = json.dumps({"ajaxurl": AJAX, "cat": str(self.cat), "maxPage": str(last),
+        params = json.dumps({"ajaxurl": AJAX, "cat": str(self.column_id), "maxPage": str(last),
                              "nonce": self.nonce(day)}, separators=(",", ":")).replace("/", "\\/")
         script = f"""<script type='text/javascript'>
 /* <![CDATA[ */
@@ -122,12 +119,12 @@ jQuery(function ($) {{
         if self.spec.extra.get("feed"):
             return self.feed_shell(req, day)
         if self.spec.extra.get("pagenavi"):
-            inner = self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n' + self.pagenavi(n, last)
-            return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+            inner = f'<div id="posts" class="posts">\n{items}</div>\n' + self.pagenavi(n, last)
+            return self.column_page(ch, day, inner)
         more = (f'<a href="javascript:;" id="load-more" class="load-more" data-page="{n}" data-max="{last}" '
-                f'data-cat="{self.cat}">{ch.t("加载更多")}</a>' if n < last else "")
-        inner = (self.crumb(ch, "main", False) + f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}')
-        return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+                f'data-cat="{self.column_id}">{ch.t("加载更多")}</a>' if n < last else "")
+        inner = f'<div id="posts" class="posts">\n{items}</div>\n{more}\n{script}'
+        return self.column_page(ch, day, inner)
 
     def pagenavi(self, n: int, last: int) -> str:
         """WP-PageNavi's default markup (Chinese strings), at most five numbers around the current."""
@@ -166,9 +163,9 @@ function loadFeed(paged) {{
 }}
 loadFeed(1);
 </script>"""
-        inner = (self.crumb(ch, "main", False) + f'<div class="cat-count">{ch.t(f"共 {total} 篇文章")}</div>\n'
+        inner = (f'<div class="cat-count">{ch.t(f"共 {total} 篇文章")}</div>\n'
                  + f'<div id="posts" class="posts"></div>\n{script}')
-        return self.frame(f"{self.spec.column_name} – {self.spec.name}", ch, day, inner)
+        return self.column_page(ch, day, inner)
 
     def feed(self, req: Req, day: int) -> Response:
         try:
@@ -212,7 +209,7 @@ loadFeed(1);
             paged = max(1, int(f.get("paged") or 1))
         except ValueError:
             paged = 1
-        arts, total, pages = self.posts(req, day, paged, self.spec.per_page) if f.get("cat") == str(self.cat) else ([], 0, 0)
+        arts, total, pages = self.posts(req, day, paged, self.spec.per_page) if f.get("cat") == str(self.column_id) else ([], 0, 0)
         rows = [{"ID": a.num, "post_title": a.title, "permalink": f"http://{req.host}{self.article_path(a)}",
                  "post_date": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in arts]
         data = {"success": True, "data": {"posts": rows, "found_posts": total, "max_num_pages": pages, "paged": paged}}
@@ -224,10 +221,10 @@ loadFeed(1);
         except ValueError:
             return Response(400, b'{"code":"rest_invalid_param"}', JSON)
         arts, total, pages = self.posts(req, day, page, per)
-        if req.query.get("categories") not in (None, str(self.cat)):
+        if req.query.get("categories") not in (None, str(self.column_id)):
             arts, total, pages = [], 0, 0
         rows = [{"id": a.num, "date": f"{a.published:%Y-%m-%dT%H:%M:%S}", "link": f"http://{req.host}{self.article_path(a)}",
-                 "title": {"rendered": esc(a.title)}, "categories": [self.cat]} for a in arts]
+                 "title": {"rendered": esc(a.title)}, "categories": [self.column_id]} for a in arts]
         return Response(body=json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), content_type=JSON,
                         headers=[("X-WP-Total", str(total)), ("X-WP-TotalPages", str(pages))])
 
