@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -73,6 +75,11 @@ _YM_NUMERIC_RE = re.compile(r"^[\[【(（]?\s*(?P<y>(?:19|20)\d{2})\s*[-/.]\s*(?
 # A raw string worth handing to dateparser: short and containing a digit or a month word.
 _SLOW_PATH_RE = re.compile(r"\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
 _SLOW_PATH_MAX_LEN = 40
+# `Thu, 10 Apr 2025 00:06:09 +0000` with a numeric offset (`-0000`, "offset unknown", excluded).
+_RFC2822_RE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d{2}:\d{2}:\d{2} (?!-0000)[+-]\d{4}$"
+)
 
 
 def chinese_numeral_to_int(s: str) -> int | None:
@@ -197,6 +204,20 @@ def _slow_path(raw: str, now: datetime, tz: ZoneInfo) -> ParsedDate | None:
     """dateparser for what the regexes do not know (English month names, odd layouts)."""
     if len(raw) > _SLOW_PATH_MAX_LEN or not _SLOW_PATH_RE.search(raw):
         return None
+    if _RFC2822_RE.match(raw):  # RSS and API dates: what dateparser makes of them, 1,000x sooner
+        try:
+            dt = parsedate_to_datetime(raw).astimezone(tz)
+        except (ValueError, TypeError, OverflowError):  # `31 Feb`: dateparser has the last word
+            pass
+        else:
+            return _make(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, raw, now, tz)
+    return _dateparser(raw, now, tz)
+
+
+# An article's date candidates are parsed twice (picked, then the rejected ones listed) with the
+# same `now`: dateparser takes ~10 ms a string.
+@lru_cache(maxsize=64)
+def _dateparser(raw: str, now: datetime, tz: ZoneInfo) -> ParsedDate | None:
     import dateparser  # lazy: importing it costs ~0.5 s and most crawls never need it
 
     base = now.astimezone(tz).replace(tzinfo=None) if now.tzinfo else now

@@ -42,13 +42,17 @@ def normalize_text(s: str) -> str:
     if not s:
         return ""
     s = unicodedata.normalize("NFC", s)
-    s = _WS_ENTITY_RE.sub(_entity_to_char, s)
+    # Run on every line of every page: the tests below skip work that would change nothing.
+    if "&" in s:
+        s = _WS_ENTITY_RE.sub(_entity_to_char, s)
     s = _ZERO_WIDTH_RE.sub("", s)
     s = _SPACE_LIKE_RE.sub(" ", s)
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     lines = []
     for line in s.split("\n"):
-        line = _ASCII_WS_RUN_RE.sub(" ", line).strip(_EDGE_WS)
+        if "  " in line or "\t" in line or "\f" in line or "\v" in line:  # else each run is one space
+            line = _ASCII_WS_RUN_RE.sub(" ", line)
+        line = line.strip(_EDGE_WS)
         if line:
             lines.append(line)
     return "\n".join(lines)

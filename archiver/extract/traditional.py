@@ -30,7 +30,8 @@ _COMMON_TRADITIONAL = frozenset(
 
 
 def _may_be_traditional(text: str) -> bool:
-    return any(ch in _COMMON_TRADITIONAL for ch in text)
+    # A set operation, not a generator over the characters: run on every title and paragraph.
+    return not _COMMON_TRADITIONAL.isdisjoint(text)
 
 
 def to_simplified(text: str) -> str:

@@ -176,3 +176,27 @@ def test_no_clock_reads(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dates, "datetime", NoClock)
     assert parse_published("昨天", now=NOW) is not None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Thu, 10 Apr 2025 00:06:09 +0000", "Sun, 31 Dec 2023 18:30:00 +0000", "Mon, 1 Jan 2024 23:59:59 -0500",
+     "Fri, 05 Jul 2024 12:00:00 +0800", "Tue, 05 Dec 2026 03:00:00 +0000",  # in the future: none
+     "Sat, 31 Feb 2024 10:00:00 +0800"],  # no such day: none
+)
+def test_rfc2822_dates_skip_dateparser_with_its_answer(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RSS and API listings date every entry this way: the fast path must say what dateparser says.
+    expected = dates._dateparser.__wrapped__(raw, NOW, dates.SHANGHAI)
+    assert (expected is None) == ("2026" in raw or "31 Feb" in raw)
+    import dateparser
+
+    real = dateparser.parse
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    calls: list[str] = []
+    monkeypatch.setattr(dateparser, "parse", counted)
+    assert parse_published(raw, now=NOW) == expected
+    assert calls == ([] if "31 Feb" not in raw else [raw])  # an impossible date is dateparser's call

@@ -53,3 +53,13 @@ def test_full_width_punctuation_never_becomes_ascii() -> None:
 )
 def test_normalize_name(raw: str, expected: str) -> None:
     assert normalize_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("a\tb", "a b"), ("a\fb", "a b"), ("a\vb", "a b"), ("a  b", "a b"), ("a\t\t b", "a b"),
+     ("政协&NBSP;工作", "政协 工作"), ("政协 工作 报告", "政协 工作 报告"), ("a & b", "a & b")],
+)
+def test_normalize_text_each_whitespace_alone(raw: str, expected: str) -> None:
+    # normalize_text skips its substitutions when a line cannot need them: each trigger alone.
+    assert normalize_text(raw) == expected
