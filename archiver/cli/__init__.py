@@ -13,6 +13,7 @@ import signal
 import sys
 
 from archiver import __version__
+from archiver.cli.commands import PROGRAM, texts
 
 # Modules that add sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
@@ -29,11 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cppcc-archiver",
-        description="Crawl CPPCC (政协) committee websites, archive their leadership speeches "
-        "with full provenance, and query or export the archive.",
-    )
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=texts()[PROGRAM]["description"])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
