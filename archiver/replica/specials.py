@@ -48,8 +48,11 @@ def _generated(part: dict) -> list[str]:
         return corpus.speech_paragraphs(rng, part["topic"], part["occasion"], part["chars"])
     if "news" in part:
         return corpus.news_paragraphs(corpus.rng_for(part["news"]), part["topic"], part["people"], part["held_on"])
-    rng = corpus.rng_for(part["paragraphs"])  # one stream: each paragraph continues the last
-    return [corpus.paragraph(rng, part["topic"], part["sentences"]) for _ in range(part["count"])]
+    if "paragraphs" in part:
+        rng = corpus.rng_for(part["paragraphs"])  # one stream: each paragraph continues the last
+        return [corpus.paragraph(rng, part["topic"], part["sentences"]) for _ in range(part["count"])]
+    # A misspelt kind would otherwise fail as a KeyError far from the entry that has it.
+    raise ValueError(f"data/specials.toml: a body part of no known kind: {part}")
 
 
 def _blocks(part: str | dict) -> list[Block]:
