@@ -1,7 +1,8 @@
 """The `cppcc-archiver` command.
 
-Each command group lives in its own module exposing ``register(subparsers)``; this module only
-assembles them. Names and meanings of commands and options are a contract with users' scripts
+Each command group lives in its own module exposing ``register(subparsers)``, which declares
+the options; what each command says about itself (its help line and description) is in one
+table, commands.toml. This module only assembles them. Names and meanings of commands and options are a contract with users' scripts
 and cron jobs: extend them, never rename them.
 """
 
