@@ -1,7 +1,8 @@
 """The `cppcc-archiver` command.
 
-Each command group lives in its own module exposing ``register(subparsers)``; this module only
-assembles them. Names and meanings of commands and options are a contract with users' scripts
+Each command group lives in its own module exposing ``register(subparsers)``, which declares
+the options; what each command says about itself (its help line and description) is in one
+table, commands.toml. This module only assembles them. Names and meanings of commands and options are a contract with users' scripts
 and cron jobs: extend them, never rename them.
 """
 
@@ -13,6 +14,7 @@ import signal
 import sys
 
 from archiver import __version__
+from archiver.cli.commands import PROGRAM, texts
 
 # Modules that add sub-commands, in the order they appear in --help.
 COMMAND_MODULES = (
@@ -29,11 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cppcc-archiver",
-        description="Crawl CPPCC (政协) committee websites, archive their leadership speeches "
-        "with full provenance, and query or export the archive.",
-    )
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=texts()[PROGRAM]["description"])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -26,6 +26,7 @@ from archiver.cli.webarchive import (
 )
 from archiver.terminal import inert  # issue #15: bidi controls and line separators too
 from archiver.cli import lookup, options
+from archiver.cli.commands import add_command
 from archiver.cli.options import ArchiveError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -69,21 +70,17 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
 # --- registration ----------------------------------------------------------------------------
 
 
-def _command(subparsers: argparse._SubParsersAction, name: str, handler: Any,  # type: ignore[type-arg]
-             **texts: str) -> argparse.ArgumentParser:
-    """A subcommand that works on an archive: its parser, with ``--db`` first, and its handler."""
-    p = subparsers.add_parser(name, **texts)
+def _command(subparsers: argparse._SubParsersAction, name: str, handler: Any) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """A subcommand that works on an archive: its parser (texts from commands.toml, ``name`` in
+    full: "db upgrade"), with ``--db`` first, and its handler."""
+    p = add_command(subparsers, name)
     _db_option(p)
     p.set_defaults(handler=handler)
     return p
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = _command(
-        subparsers, "export", cmd_export, help="export the archive as JSON Lines or WARC",
-        description="Stream archived articles as JSON Lines (one record per article, or per "
-        "version with --all-versions) or every stored HTTP exchange as a WARC 1.1 file.",
-    )
+    p = _command(subparsers, "export", cmd_export)
     p.add_argument("--format", choices=("jsonl", "warc", *WEBARCHIVE_FORMATS), default="jsonl",
                    help="jsonl: one JSON record per line (default); warc: gzipped WARC 1.1; "
                    "wacz: a WACZ 1.1 package for replay tools (every version of the selected "
@@ -100,42 +97,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    "ISO 8601 time (UTC when no zone is given); for WARC: fetches made since")
     webarchive_options(p)
 
-    _command(
-        subparsers, "verify", cmd_verify, help="re-hash every stored body (fixity check)",
-        description="Check an SQLite archive file with PRAGMA integrity_check (exit 1 listing each "
-        "problem as 'DAMAGED sqlite: …'), then decompress and re-hash every stored raw body; exit 1 "
-        "naming each body (and the fetches using it) whose bytes no longer match their SHA-256.",
-    )
+    _command(subparsers, "verify", cmd_verify)
 
-    p = _command(
-        subparsers, "reprocess", cmd_reprocess, help="re-extract stored raw pages with the current extractor",
-        description="Run the current extractor over the raw pages behind each article's "
-        "latest version; add a version (reason reextract) only where the result differs.",
-    )
+    p = _command(subparsers, "reprocess", cmd_reprocess)
     p.add_argument("--site", metavar="SLUG", help="only this site")
     p.add_argument("--registry", metavar="FILE", default=None,
                    help="the site registry whose overrides apply (default: the bundled one)")
     p.add_argument("--families", metavar="NAMES", default=None,
                    help="CMS family modules allowed (default $ARCHIVER_FAMILIES, else all)")
 
-    p = _command(
-        subparsers, "show", cmd_show, help="show one article with its history",
-        description="An archived article: its versions, fetches and removals; --diff shows "
-        "what changed between consecutive versions (by sentence and character).",
-    )
+    p = _command(subparsers, "show", cmd_show)
     p.add_argument("url", metavar="URL", help="the article's URL (any of its pages; scheme "
                    "optional, #fragment ignored)")
     p.add_argument("--versions", action="store_true", help="print every version's fields in full")
     p.add_argument("--diff", action="store_true", help="show differences between consecutive versions")
 
-    p = _command(
-        subparsers, "search", cmd_search, help="full-text search of titles and bodies",
-        description="Ranked search over the latest version of every article; works for Chinese "
-        "without word segmentation. Title matches rank first. Every term must "
-        "match (give them as separate arguments or in one quoted string); %, _ and quotes are "
-        "matched literally. Attachment texts are searched too: their hits follow the page hits "
-        "and say which file (found in …).",
-    )
+    p = _command(subparsers, "search", cmd_search)
     # nargs="*": `search 政协 委员` is two terms (issue #17), like `search '政协 委员'`.
     p.add_argument("query", metavar="TERM", nargs="*", default=[],
                    help="text to find (none with --speaker lists a speaker's speeches)")
@@ -146,28 +123,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--pages-only", action="store_true",
                    help="search the pages only, not the text of their attachments (issue #19)")
 
-    p = _command(
-        subparsers, "stats", cmd_stats, help="counts per site, year and speaker; storage size",
-        description="What the archive holds: articles per site, per publication year and per "
-        "speaker, and bytes fetched vs stored (raw vs zstd-compressed).",
-    )
+    p = _command(subparsers, "stats", cmd_stats)
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
-    p = _command(
-        subparsers, "runs", cmd_runs, help="list crawl runs with their outcome and stats",
-        description="Crawl runs, newest first: when, with what arguments and software "
-        "version, how they ended, and their statistics.",
-    )
+    p = _command(subparsers, "runs", cmd_runs)
     _limit_option(p, "runs")
     p.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
 
-    p = subparsers.add_parser("db", help="database schema management",
-                              description="Manage the archive database schema (alembic migrations).")
+    p = add_command(subparsers, "db")
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION")
-    _command(dbsub, "upgrade", cmd_db_upgrade, help="create or upgrade the schema to the newest version",
-             description="Run the migrations up to the newest revision.")
-    _command(dbsub, "current", cmd_db_current, help="print the schema revision of the database",
-             description="Print the database's current schema revision.")
+    _command(dbsub, "db upgrade", cmd_db_upgrade)
+    _command(dbsub, "db current", cmd_db_current)
     p.set_defaults(handler=lambda args: (p.print_help(), EXIT_USAGE)[1])
 
 

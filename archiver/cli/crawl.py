@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from urllib.parse import urlsplit
 
+from archiver.cli.commands import add_command
 from archiver.cli.options import (add_db_option, check_archive, database_url, redis_url, setting,
                                   writable_log_file)
 from archiver.logfile import default_log_file
@@ -16,14 +17,7 @@ REVISIT_CHOICES = ("due", "all", "none")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "crawl",
-        help="crawl registered sites or listing URLs into the archive",
-        description="Crawl speech columns into the archive. Give --all, one or more --site SLUG, "
-        "or listing URLs of unregistered sites (the CMS family is detected). Exit status: 0 when "
-        "every site was fine, 1 when any site failed or looks unhealthy, 2 on a usage or "
-        "configuration error or when another crawl holds the archive.",
-    )
+    parser = add_command(subparsers, "crawl")
     add_db_option(parser)
     parser.add_argument("--site", action="append", default=[], metavar="SLUG",
                         help="a registered site to crawl (repeatable); see `cppcc-archiver sites`")

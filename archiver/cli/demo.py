@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from archiver.logfile import default_log_file
+from archiver.cli.commands import add_command
 from archiver.cli.options import add_db_option, check_archive, database_url
 
 DEMO_DB = "data/demo.sqlite3"
@@ -14,14 +15,7 @@ DEMO_PORT_BASE = 8751
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "demo", help="serve the replica sites on 127.0.0.1 and crawl them (offline)",
-        description="Start the bundled replica sites (all six CMS families) on free 127.0.0.1 "
-        "ports, crawl every one of them into data/demo.sqlite3 without politeness delays (they "
-        "are our own servers), print the crawl summary and what to try next. The sites keep "
-        "the replica's slugs (trs, hanweb, legacy, datepath, post, detail), so a second demo "
-        "updates the same sites. Exit status as for crawl.",
-    )
+    parser = add_command(subparsers, "demo")
     add_db_option(parser, default=DEMO_DB)
     parser.add_argument("--scale", type=int, default=None, metavar="N",
                         help="articles per replica site (default: the replica's own default)")

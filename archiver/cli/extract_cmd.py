@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import __version__
+from archiver.cli.commands import add_command
 from archiver.items import FetchedPage
 
 USER_AGENT = f"cppcc-archiver/{__version__} (+https://github.com/cppcc-archiver/cppcc-archiver)"
@@ -45,12 +46,7 @@ class _FamilyNames:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "extract",
-        help="extract article fields from saved pages or URLs (JSONL on stdout)",
-        description="Extract title, dates, source, body, images, attachments and speech fields "
-        "from article pages without a database; prints one JSON object per input.",
-    )
+    parser = add_command(subparsers, "extract")
     parser.add_argument("inputs", nargs="+", metavar="FILE|URL", help="saved HTML files or http(s) URLs")
     parser.add_argument("--url", help="the page URL of a local file (resolves links, URL dates)")
     parser.add_argument(

@@ -13,18 +13,13 @@ import sys
 import time
 
 from archiver.cli import options
+from archiver.cli.commands import add_command
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser(
-        "reindex", help="rebuild the full-text search index (SQLite) from the stored versions",
-        description="Rebuild the SQLite search index (character unigrams and bigrams of every "
-        "version's title and body) from the stored versions. New versions are indexed as they "
-        "are stored; this is for repairs. Refuses to run while a crawl holds the archive. "
-        "PostgreSQL archives need no index rebuild (pg_trgm indexes follow the table).",
-    )
+    p = add_command(subparsers, "reindex")
     options.add_db_option(p)
     p.set_defaults(handler=cmd_reindex)
 

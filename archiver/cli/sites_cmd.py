@@ -7,6 +7,7 @@ import urllib.request
 
 from archiver import __version__
 from archiver.cli import discover_cmd
+from archiver.cli.commands import add_command
 from archiver.settings import USER_AGENT
 from archiver.sites import RegistryError, load_registry
 
@@ -15,14 +16,7 @@ CHECK_TIMEOUT = 30
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "sites", help="list registered sites, or check one",
-        description="Without arguments, list the registered sites (slug, family, verified, name, "
-        "columns, region: tab-separated). `sites check SLUG` fetches the site's columns and reports what a crawl would "
-        "find there (family, articles on the first page, further listing pages). `sites discover "
-        "HOMEPAGE` proposes the columns where a committee's speeches live; `sites add HOMEPAGE` "
-        "checks them and writes the entry to your own registry (issue #22).",
-    )
+    parser = add_command(subparsers, "sites")
     parser.add_argument("--registry", metavar="FILE", default=None,
                         help="a site registry TOML file instead of the bundled one and yours")
     parser.add_argument("action", nargs="?", choices=["list", "check", "discover", "add"], default="list",

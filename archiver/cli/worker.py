@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from archiver.cli.commands import add_command
 from archiver.cli.crawl import check_settings
 from archiver.cli.options import add_db_option, check_archive, database_url, redis_url, setting
 
@@ -11,16 +12,7 @@ EXIT_USAGE = 2
 
 
 def register(subparsers) -> None:  # type: ignore[no-untyped-def]
-    parser = subparsers.add_parser(
-        "worker",
-        help="join a distributed crawl started with `crawl --redis`",
-        description="Join the crawl run that `cppcc-archiver crawl --redis URL` started: its "
-        "targets, revisit policy, delay and settings are read from Redis, requests are taken from "
-        "the shared frontier and articles stored in the archive given with --db (the "
-        "coordinator's). Politeness holds per host across all workers. Stops when the frontier "
-        "has been empty for --idle-exit seconds. Exit status: 0 when the worker finished (or "
-        "found no run to join), 1 when it was interrupted, 2 on a usage or configuration error.",
-    )
+    parser = add_command(subparsers, "worker")
     add_db_option(parser)
     parser.add_argument("--redis", metavar="URL", required=True, type=redis_url,
                         help="the Redis the coordinator shares the frontier through, e.g. redis://host:6379/0")

@@ -28,8 +28,9 @@ Entry points:
 - control endpoints: :mod:`archiver.replica.control`; fault modes: :mod:`archiver.replica.faults`
 
 Layout: ``model`` (Article/Block/Response), ``corpus`` (phrase banks, seed text), ``specials``
-(hand-written articles: speech forms, date formats, data traps), ``store`` (listing order, day
-changes, scale), ``chrome`` (sidebars, footers, widgets), ``families/`` (one renderer per CMS),
-``server`` / ``control`` (HTTP), ``gold``, ``faults``, ``assets`` (images, PDF, DOC).
+(hand-written articles: speech forms, date formats, data traps; the articles themselves are data,
+``data/specials.toml``), ``store`` (listing order, day changes, scale), ``chrome`` (sidebars,
+footers, widgets), ``families/`` (one renderer per CMS), ``server`` / ``control`` (HTTP), ``gold``,
+``faults``, ``assets`` (images, PDF, DOC).
 Everything is deterministic: the same ``--scale`` and day give byte-identical pages.
 """

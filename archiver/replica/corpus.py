@@ -157,12 +157,6 @@ def news_paragraphs(rng: random.Random, topic: str, names: list[str], when: str)
     ]
 
 
-def cn_numeral_date(y: int, m: int) -> str:
-    digits = "〇一二三四五六七八九"
-    months = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-    return "".join(digits[int(c)] for c in str(y)) + "年" + months[m] + "月"
-
-
 @lru_cache(maxsize=1)
 def seed_paragraphs() -> tuple[str, ...]:
     """The body of the real Jingzhou speech (2023-05-22), one paragraph per line, verbatim."""

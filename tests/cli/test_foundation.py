@@ -15,6 +15,7 @@ from pathlib import Path
 import zstandard
 
 from archiver.cli import build_parser
+from archiver.cli.commands import PROGRAM, texts
 from tests.clirun import crawl, export_jsonl, run_cli, speech_gold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,6 +138,16 @@ def test_the_help_walk_sees_an_undocumented_option():
     commands = list(_commands(parser))
     dict(commands)[("reindex",)].add_argument("--undocumented-option")
     assert _undocumented(commands) == [("reindex", ["--undocumented-option"])]
+
+
+def test_the_commands_table_holds_every_command_and_nothing_else():
+    """archiver/cli/commands.toml is the one place of the commands' prose: an entry for every
+    command of the real parser (each parser takes its description from it), and none left over
+    from a command that is gone."""
+    paths = {" ".join(path) for path, _ in _commands(build_parser())}
+    assert set(texts()) == paths | {PROGRAM}
+    for path, sub in _commands(build_parser()):
+        assert sub.description == texts()[" ".join(path)]["description"]
 
 
 def test_crawl_without_targets_is_a_usage_error(tmp_path):

@@ -2,7 +2,7 @@
 
     python -m tests.cms.make_fixtures trs:seed hanweb:sub14 "trs:listing:2:/ldjh/index_2.shtml"
 
-An article case is `family:key` (keys from archiver/replica/specials.py or `gN`); a listing case
+An article case is `family:key` (keys from archiver/replica/data/specials.toml or `gN`); a listing case
 is `family:listing:INDEX:PATH` (INDEX = the 0-based screen page PATH shows). Each case gets the
 bytes the replica serves (`input.html`) and an `expected.json` computed from the replica's own
 article objects and gold records (never from our extractor), readable and editable by a person.
