@@ -5,7 +5,9 @@ and shrinks some time after ``request_left_downloader``)."""
 
 from __future__ import annotations
 
+import json
 import random
+import sqlite3
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +19,9 @@ from scrapy.squeues import FifoMemoryQueue, PickleFifoDiskQueue
 from scrapy.utils.test import get_crawler
 
 from archiver import settings as archiver_settings
+from archiver.replica.testing import ReplicaProcess
 from archiver.slotqueue import SlotIndexedPriorityQueue
+from tests.clirun import crawl
 
 
 class Name(str):
@@ -175,3 +179,16 @@ def test_the_scrapy_internals_it_relies_on_still_exist():
 
 def test_it_is_the_crawls_queue():
     assert archiver_settings.SCHEDULER_PRIORITY_QUEUE == "archiver.slotqueue.SlotIndexedPriorityQueue"
+
+
+def test_a_real_crawl_chooses_what_scrapys_queue_would(tmp_path):
+    """Over real HTTP, several sites at once at ``--delay 0``: at every pop, the slot Scrapy's own
+    scan would choose from the live downloader (tests/runner/slotcheck.py)."""
+    sites = ["trs", "hanweb", "legacy", "datepath"]
+    with ReplicaProcess(scale=20, sites=sites) as rp:
+        db = tmp_path / "a.sqlite3"
+        crawl(f"sqlite:///{db}", *[rp.sites[s]["listing"] for s in sites], cwd=tmp_path,
+              extra=("-s", "SCHEDULER_PRIORITY_QUEUE=tests.runner.slotcheck.CheckedQueue"))
+    stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM crawl_runs").fetchone()[0])
+    assert stats["slotcheck/pops"] > 50, stats["slotcheck/pops"]
+    assert stats.get("slotcheck/mismatches", 0) == 0, (stats.get("slotcheck/mismatches"), stats["slotcheck/pops"])
