@@ -13,8 +13,12 @@ types kept, by prefix, as the bytes say). Text is read in a child process
 (``archiver.extract.filetext`` through a ``ProcessLane``) with a page and time budget, so a
 hostile file ends as a per-file status and the reactor goes on downloading.
 
+A file's text is read once per run however many articles link it (``archiver.pipelines.textcache``,
+issue #21): ``ARCHIVER_FILE_TEXT_CACHE_ENTRIES`` / ``_CHARS`` bound it, 0 entries turns it off.
+
 Statistics: ``archiver/files/<role>/<status>``, ``archiver/files/text/<status>``, bytes under
-``archiver/files/bytes``.
+``archiver/files/bytes``; ``archiver/files/text/reads`` (files sent to the child) and
+``archiver/files/text/cache_hits`` (links whose text was already read or being read).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 
 from archiver.extract.filetext import FileText, Limits, extract_text, sniff
 from archiver.extract.files import FileResult, apply_files
 from archiver.items import ArticleItem
 from archiver.pipelines.lanes import ProcessLane, lane_deadlines
+from archiver.pipelines.textcache import TextCache
 from archiver.spiders.column import _describe_failure, is_redirect_home, to_page
 
 logger = logging.getLogger(__name__)
@@ -105,6 +111,9 @@ class FilesPipeline:
         self.limits = Limits(max_pages=settings.getint("ARCHIVER_FILE_TEXT_MAX_PAGES", 300),
                              seconds=settings.getfloat("ARCHIVER_FILE_TEXT_SECONDS", 30.0))
         self.lane: ProcessLane | None = None
+        self.texts = TextCache(settings.getint("ARCHIVER_FILE_TEXT_CACHE_ENTRIES", 2000),
+                               settings.getint("ARCHIVER_FILE_TEXT_CACHE_CHARS", 20_000_000))
+        self.reading: dict[tuple[str, str], list[defer.Deferred]] = {}  # key -> articles waiting for it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "FilesPipeline":
@@ -190,22 +199,49 @@ class FilesPipeline:
         result.sha256 = sha256_hex(data)
         self.stats.inc_value("archiver/files/bytes", len(data))
         if role == "attachment":
-            text = await self.read(data, url, declared)
+            text = await self.read(data, url, declared, key=(result.sha256, media_type))
             result.media_type = text.media_type
             result.text_status, result.text, result.text_reason, result.pages = (
                 text.status, text.text, text.reason, text.pages)
             self.stats.inc_value(f"archiver/files/text/{text.status}")
         return result, page
 
-    async def read(self, data: bytes, url: str, declared: str | None) -> FileText:
+    async def read(self, data: bytes, url: str, declared: str | None, key: tuple[str, str] | None = None) -> FileText:
+        """``key``: (sha256, sniffed media type), all ``extract_text`` depends on with the limits."""
+        if self.texts.max_entries <= 0:  # off: every link is read, as before issue #21
+            key = None
+        if key is not None:
+            cached = self.texts.get(key)
+            if cached is not None or key in self.reading:
+                self.stats.inc_value("archiver/files/text/cache_hits")
+                if cached is not None:
+                    return cached
+                waiter: defer.Deferred = defer.Deferred()  # the same file, being read for another article
+                self.reading[key].append(waiter)
+                return await maybe_deferred_to_future(waiter)
+            self.reading[key] = []
+        text = None
+        try:
+            self.stats.inc_value("archiver/files/text/reads")
+            text, returned = await self.ask_child(data, url, declared)
+            if returned and key is not None:  # never a crash: another read may succeed
+                self.texts.put(key, text)
+            return text
+        finally:
+            for waiter in self.reading.pop(key, []) if key is not None else []:
+                waiter.callback(text or FileText(sniff(data, url=url, declared=declared), "failed",
+                                                 "text extraction cancelled"))
+
+    async def ask_child(self, data: bytes, url: str, declared: str | None) -> tuple[FileText, bool]:
+        """The text and whether the child returned it (False: it crashed or was killed)."""
         try:
             if self.lane is None:
-                return read_file(data, url, declared, self.limits)
-            return await maybe_deferred_to_future(self.lane.submit(read_file, data, url, declared, self.limits))
+                return read_file(data, url, declared, self.limits), True
+            return await maybe_deferred_to_future(self.lane.submit(read_file, data, url, declared, self.limits)), True
         except Exception as exc:  # the child died (memory): the file is kept, its text is not
             logger.error("text extraction failed for %s: %s", url, exc)
             return FileText(sniff(data, url=url, declared=declared), "failed",
-                            f"text extraction crashed: {type(exc).__name__}")
+                            f"text extraction crashed: {type(exc).__name__}"), False
 
 
 def _bodiless(page):  # type: ignore[no-untyped-def]

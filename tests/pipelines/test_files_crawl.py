@@ -149,3 +149,33 @@ def test_revisit_notices_a_changed_and_a_removed_file_and_reprocess_rereads(tmp_
     assert "attachment texts re-read" in again.stderr and " 0 changed" in again.stderr
     reread = sqlite3.connect(db).execute("SELECT count(*) FROM file_texts").fetchone()[0]
     assert reread >= 5
+
+
+TEXT_COLUMNS = "sha256, media_type, status, reason, text, chars, pages, extractor"
+
+
+def test_a_file_linked_by_many_sites_is_read_once(tmp_path):
+    """Issue #21: every site links the same speech files; their texts go to the child once per
+    distinct file (sha256 and media type), and the archive holds the same texts as without the cache."""
+    sites = ["trs", "hanweb", "legacy"]
+    runs = {}
+    with ReplicaProcess(scale=5, sites=sites) as rp:
+        listings = [rp.sites[s]["listing"] for s in sites]
+        for name, extra in (("cached", ()), ("off", ("-s", "ARCHIVER_FILE_TEXT_CACHE_ENTRIES=0"))):
+            db = tmp_path / f"{name}.sqlite3"
+            crawl(f"sqlite:///{db}", *listings, cwd=tmp_path, extra=extra)
+            links = [(e["sha256"], e["media_type"]) for r in export_jsonl(f"sqlite:///{db}", cwd=tmp_path)
+                     for e in r.get("attachments") or [] if e.get("status") == "stored"]
+            texts = sqlite3.connect(db).execute(f"SELECT {TEXT_COLUMNS} FROM file_texts ORDER BY sha256").fetchall()
+            runs[name] = (_stats(db), links, texts)
+    (cached, links, texts), (off, links_off, texts_off) = runs["cached"], runs["off"]
+    assert sorted(links) == sorted(links_off) and len(set(links)) < len(links)  # the same files, shared
+    assert cached["archiver/files/text/reads"] == len(set(links))
+    assert cached["archiver/files/text/cache_hits"] == len(links) - len(set(links))
+    assert off["archiver/files/text/reads"] == len(links) and "archiver/files/text/cache_hits" not in off
+    # Bytes linked under two media types (an OLE2 file named .doc here, .wps there) are read
+    # twice, and the archive keeps whichever text was stored first (one row per sha256).
+    both = {sha for sha, kind in set(links) if sum(sha == other for other, _ in set(links)) > 1}
+    assert len(texts) >= 5
+    assert [row if row[0] not in both else row[:1] + row[4:] for row in texts] == \
+        [row if row[0] not in both else row[:1] + row[4:] for row in texts_off]
