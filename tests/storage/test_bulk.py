@@ -223,28 +223,25 @@ def test_a_url_stored_meanwhile_sends_the_batch_one_by_one(db_url: str, monkeypa
 
 
 
-def test_the_writer_looks_sites_up_once_and_forgets_a_site_its_rollback_undid(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_writer_looks_sites_up_once_and_forgets_a_site_its_rollback_undid(db_url: str) -> None:  # type: ignore[no-untyped-def]
     """Issue #21: the writer remembers site ids across batches, but only committed ones. The
     first batch creates the site and rolls back as a whole: the next must create it again
     (a remembered id would name no row)."""
-    import archiver.pipelines.work as work
-
-    real_record, calls = work.record_batch, []
-
-    def fails_once(*args):  # type: ignore[no-untyped-def]
-        calls.append(args)
-        if len(calls) == 1:
-            raise RuntimeError("injected failure after the site was created")
-        return real_record(*args)
-
-    monkeypatch.setattr(work, "record_batch", fails_once)
     writer = Writer(db_url)
-    (failed,) = writer.write_batch([article(1)], "k1")
+    calls = []
+
+    def fails_once(session):  # type: ignore[no-untyped-def]
+        calls.append(session)  # the site row is in the transaction by now
+        if len(calls) == 1:
+            raise RuntimeError("injected failure at the first commit")
+
+    event.listen(writer.sessions, "before_commit", fails_once)
+    (failed,) = writer.write_batch([article(1)])
     assert isinstance(failed, WriteFailure)
-    assert writer.write_batch([article(2)], "k2")[0].report == {"new": 1}
+    assert writer.write_batch([article(2)])[0].report == {"new": 1}
     statements: list[str] = []
     event.listen(writer.engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
-    assert writer.write_batch([article(3)], "k3")[0].report == {"new": 1}
+    assert writer.write_batch([article(3)])[0].report == {"new": 1}
     writer.close()
-    assert not [sql for sql in statements if "FROM sites" in sql]  # remembered from batch k2
+    assert not [sql for sql in statements if "FROM sites" in sql]  # remembered from the second batch
     assert [a[0] for a in contents(db_url)["articles"]] == [article(n).url for n in (2, 3)]
