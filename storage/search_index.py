@@ -24,9 +24,12 @@ same transaction. Versions are never updated or deleted by the application; ``re
 
 from __future__ import annotations
 
+import codecs
 import operator
 import re
+import sys
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from typing import IO
 
@@ -63,22 +66,39 @@ def grams(value: str | None) -> tuple[str, str]:
     if not value:
         return "", ""
     runs = term_runs(value)
-    chars = _spaced("".join(runs))
-    pair_groups = [_pair_text(run) for run in runs if len(run) > 1]
-    return chars, f" {SEPARATOR} ".join(pair_groups)
+    # The runs that have pairs, BREAK between two: all their pairs are made at once, by C code,
+    # then the two pairs around each BREAK become one SEPARATOR.
+    joined = BREAK.join([run for run in runs if len(run) > 1])
+    return _windows("".join(runs), 1), _AROUND_BREAK.sub(f"{SEPARATOR} ", _windows(joined, 2))
 
 
 # Grams are made CHUNK characters at a time (same text): one string object per gram of a 5 M
-# character body was ~700 MB in the writer (issue #15, a 15 MB article page).
+# character body was ~700 MB in the writer (issue #15, a 15 MB article page); the buffers of
+# _interleave hold 12 bytes per character of what they are given.
 CHUNK = 1 << 16
+BREAK = "\x00"  # never a letter or digit, so never in a run
+_AROUND_BREAK = re.compile(f"[^ ]{BREAK} {BREAK}[^ ] ")  # "x\0 \0y ": the pairs across a BREAK
+_CODE = "I" if array("I").itemsize == 4 else "L"  # 4-byte items: one UTF-32 code unit each
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # the array's byte order
+_SPACE = array(_CODE, [ord(" ")])
 
 
-def _spaced(text: str) -> str:
-    return " ".join(" ".join(text[i:i + CHUNK]) for i in range(0, len(text), CHUNK))
+def _windows(text: str, width: int) -> str:
+    """Every ``width``-character window of ``text``, space-separated, CHUNK windows at a time."""
+    return " ".join(_interleave(text[i:i + CHUNK + width - 1], width)
+                    for i in range(0, len(text) - width + 1, CHUNK))
 
 
-def _pair_text(run: str) -> str:
-    return " ".join(" ".join(pairs(run[i:i + CHUNK + 1])) for i in range(0, len(run) - 1, CHUNK))
+def _interleave(text: str, width: int) -> str:
+    """``("abc", 1)`` -> ``"a b c"``, ``("abc", 2)`` -> ``"ab bc"``: built in one array by strided
+    slice assignments instead of one string object per gram (about four times faster)."""
+    count = len(text) - width + 1
+    codes = array(_CODE)
+    codes.frombytes(text.encode(_UTF32))
+    out = _SPACE * ((width + 1) * count)
+    for offset in range(width):
+        out[offset::width + 1] = codes[offset:offset + count]
+    return codecs.decode(out, _UTF32)[:-1]  # without the last window's space
 
 
 def snapshot_row(snapshot_id: int, title: str | None, body: str | None) -> dict[str, object]:

@@ -66,13 +66,20 @@ class Writer:
             # long as SQLite would, then fail the items (their column stays incomplete).
             _set_lock_timeout(self.engine, busy_timeout if busy_timeout is not None else BUSY_TIMEOUT_MS / 1000)
         self.sessions = make_session_factory(self.engine)
+        # Site ids of committed transactions: each batch would otherwise look up every site it
+        # names again (an ORM query and a flush per site per batch, ~2.5% of a crawl's CPU).
+        # Only what committed is kept: a rolled-back batch may have created the site row.
+        self.site_ids: dict[str, int] = {}
 
     def write_batch(self, items: list) -> list[Tally | WriteFailure]:
         """Store ``items`` in one transaction; what storing each did, in order. (Each batch is
         written once: the writer is a thread of the crawl, nothing resends a batch.)"""
         try:
             with self.sessions.begin() as session:
-                return self._write_all(session, items)
+                session.info[repository.SITE_IDS] = dict(self.site_ids)
+                results = self._write_all(session, items)
+            self.site_ids.update(session.info.get(repository.SITE_IDS, {}))  # committed
+            return results
         except Exception as exc:  # the batch rolled back as a whole (full disk, lock timeout)
             if len(items) > 1:
                 return self._write_one_by_one(items)

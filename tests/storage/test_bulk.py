@@ -221,3 +221,27 @@ def test_a_url_stored_meanwhile_sends_the_batch_one_by_one(db_url: str, monkeypa
     assert len(stored["snapshots"]) == 3
     assert len(stored["fetches"]) == 4  # article 2 fetched twice, stored once
 
+
+
+def test_the_writer_looks_sites_up_once_and_forgets_a_site_its_rollback_undid(db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue #21: the writer remembers site ids across batches, but only committed ones. The
+    first batch creates the site and rolls back as a whole: the next must create it again
+    (a remembered id would name no row)."""
+    writer = Writer(db_url)
+    calls = []
+
+    def fails_once(session):  # type: ignore[no-untyped-def]
+        calls.append(session)  # the site row is in the transaction by now
+        if len(calls) == 1:
+            raise RuntimeError("injected failure at the first commit")
+
+    event.listen(writer.sessions, "before_commit", fails_once)
+    (failed,) = writer.write_batch([article(1)])
+    assert isinstance(failed, WriteFailure)
+    assert writer.write_batch([article(2)])[0].report == {"new": 1}
+    statements: list[str] = []
+    event.listen(writer.engine, "before_cursor_execute", lambda conn, cursor, sql, *a: statements.append(sql))
+    assert writer.write_batch([article(3)])[0].report == {"new": 1}
+    writer.close()
+    assert not [sql for sql in statements if "FROM sites" in sql]  # remembered from the second batch
+    assert [a[0] for a in contents(db_url)["articles"]] == [article(n).url for n in (2, 3)]

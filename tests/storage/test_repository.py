@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import timedelta
+
+import zstandard
 
 from sqlalchemy import func, select
 
 from archiver.settings import ARCHIVER_REVISIT_INTERVALS
 from archiver.state import load_known
 from storage import repository
-from storage.blobs import get_body, sha256_hex
+from storage.blobs import ZSTD_LEVEL, compress, get_body, sha256_hex
 from storage.models import Article, ArticleEvent, Body, CrawlRun, Fetch, Snapshot, SnapshotFetch
 from tests.storage.helpers import T0, fields, page, store
 
@@ -148,6 +151,24 @@ def test_bodies_are_compressed(session) -> None:  # type: ignore[no-untyped-def]
     store(session, URL, raw=raw)
     body = session.get(Body, sha256_hex(raw))
     assert body.compressed_size < body.size // 10 and len(body.data) == body.compressed_size
+
+
+def test_the_reused_compressor_writes_what_a_new_one_writes() -> None:
+    """Issue #21: each thread reuses one compressor; frames compressed one after another, on
+    two threads at once, are byte for byte those of a compressor made for each."""
+    bodies = [("<p>各位委员：</p>" * n).encode("utf-8") for n in (2000, 1, 300, 0, 5000)] + [os.urandom(5000)]
+    fresh = [zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).compress(b) for b in bodies]
+    made: dict[int, list[bytes]] = {}
+
+    def run(n: int) -> None:
+        made[n] = [compress(b) for b in bodies * 20][-len(bodies):]
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == {0: fresh, 1: fresh}
 
 
 def test_etag_and_last_modified_from_first_page(session) -> None:  # type: ignore[no-untyped-def]

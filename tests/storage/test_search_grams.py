@@ -3,12 +3,14 @@ and archives indexed by migration 0002 (issue #7)."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import text
 
-from storage import db, search as search_module
+from storage import db, search as search_module, search_index
 from storage.search import search
-from storage.search_index import grams, rebuild_search_index, term_runs
+from storage.search_index import SEPARATOR, grams, pairs, rebuild_search_index, term_runs
 from tests.storage.helpers import fields, store
 
 BASE = "http://www.example.gov.cn/ldjh/"
@@ -23,6 +25,28 @@ def test_grams_break_at_every_non_alphanumeric_character() -> None:
     assert grams("") == grams(None) == ("", "")
     assert grams("乡") == ("乡", "")
     assert term_runs("100%的a_b") == ["100", "的a", "b"]
+
+
+def reference_grams(value: str) -> tuple[str, str]:
+    """The grams as the docstring defines them, one string per gram (what ``grams`` makes in
+    bulk, issue #21)."""
+    runs = term_runs(value)
+    return (" ".join("".join(runs)),
+            f" {SEPARATOR} ".join(" ".join(pairs(run)) for run in runs if len(run) > 1))
+
+
+def _texts() -> list[str]:
+    rnd = random.Random(21)
+    alphabet = "ab政协委员，。 \n_1İ🀄\x00"  # İ lower-cases to two characters; \x00 is grams' BREAK
+    return ["a", "ab", "a，b", "ab，c", "a，bc", "，，ab，，", "𠀀𠀁 🀄🀄", "乡村振兴" * 50 + "。" + "a" * 70] + [
+        "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 60))) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, search_index.CHUNK])
+def test_grams_made_in_bulk_and_in_chunks_are_the_grams_one_by_one(monkeypatch, chunk) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(search_index, "CHUNK", chunk)  # every seam between chunks is crossed
+    texts = _texts()
+    assert [grams(t) for t in texts] == [reference_grams(t) for t in texts]
 
 
 # The unigram + bigram index is SQLite's (PostgreSQL searches with pg_trgm): these tests run on
