@@ -7,9 +7,15 @@ of active downloads, each group a list sorted by slot name, and updates a slot's
 downloader's signals say one of its downloads started or ended. A pop is then a ``bisect`` in the
 least busy group: O(log n) comparisons, no per-slot Python work.
 
-The choice rule is Scrapy's, exactly (tests/runner/test_slotqueue.py compares both pop by pop):
-the slots with the fewest active downloads, and among them the first slot name after the last
-one chosen, wrapping to the first name. Persistence (``close()`` returns {slot: priorities},
+The choice rule is Scrapy's (tests/runner/test_slotqueue.py compares both pop by pop): the
+slots with the fewest active downloads, and among them the first slot name after the last one
+chosen, wrapping to the first name; with one addition, *walking slots first*. A slot holding the
+next listing page of a column still being walked (a request with ``meta[WALKING]``, set by the
+column spider for pages 2..N) comes before the others among the least busy: its host's own
+delay is the crawl's critical path (a 30-page column needs 180 requests one delay apart), and
+plain round robin over 3,000 sites served it once per rotation, so the deep site finished alone,
+minutes after the rest (national simulation: 420 s for a 221 s bound). Slots with nothing to
+walk are chosen exactly as Scrapy chooses them. Persistence (``close()`` returns {slot: priorities},
 resumed through ``slot_startprios``) is the parent class's, so a JOBDIR written by either
 queue resumes with either.
 
@@ -30,36 +36,72 @@ from scrapy import signals
 from scrapy.pqueues import DownloaderAwarePriorityQueue, _path_safe
 
 
+WALKING = "walking"  # request.meta key: the next listing page of a column still being walked
+
+
+def _insert(groups: dict[int, list[str]], level: int, slot: str) -> None:
+    insort(groups.setdefault(level, []), slot)
+
+
+def _remove(groups: dict[int, list[str]], level: int, slot: str) -> None:
+    group = groups[level]
+    del group[bisect_left(group, slot)]
+    if not group:
+        del groups[level]
+
+
 class SlotLevels:
-    """Slot names grouped by active downloads; each group sorted by name."""
+    """Slot names grouped by active downloads, each group sorted by name; the walking slots
+    (``walking``) are also kept in groups of their own."""
 
     def __init__(self) -> None:
         self.groups: dict[int, list[str]] = {}
+        self.walking_groups: dict[int, list[str]] = {}
         self.level: dict[str, int] = {}  # slot -> its group
+        self.walking: set[str] = set()
 
     def put(self, slot: str, level: int) -> None:
         old = self.level.get(slot)
         if old == level:
             return
         if old is not None:
-            self.discard(slot)
+            self._unindex(slot, old)
         self.level[slot] = level
-        insort(self.groups.setdefault(level, []), slot)
+        _insert(self.groups, level, slot)
+        if slot in self.walking:
+            _insert(self.walking_groups, level, slot)
+
+    def _unindex(self, slot: str, level: int) -> None:
+        _remove(self.groups, level, slot)
+        if slot in self.walking:
+            _remove(self.walking_groups, level, slot)
 
     def discard(self, slot: str) -> None:
         level = self.level.pop(slot, None)
-        if level is None:
+        if level is not None:
+            self._unindex(slot, level)
+        self.walking.discard(slot)
+
+    def set_walking(self, slot: str, walking: bool) -> None:
+        if walking == (slot in self.walking):
             return
-        group = self.groups[level]
-        del group[bisect_left(group, slot)]
-        if not group:
-            del self.groups[level]
+        level = self.level.get(slot)
+        if walking:
+            self.walking.add(slot)
+            if level is not None:
+                _insert(self.walking_groups, level, slot)
+        else:
+            if level is not None:
+                _remove(self.walking_groups, level, slot)
+            self.walking.discard(slot)
 
     def choose(self, last: str | None) -> str | None:
-        """Scrapy's ``_next_slot``: least busy group, first name after ``last``, else the first."""
+        """Scrapy's ``_next_slot`` (least busy group, first name after ``last``, else the first),
+        taken among that group's walking slots when it has any."""
         if not self.groups:
             return None
-        group = self.groups[min(self.groups)]  # a handful of levels (0, 1, rarely more)
+        level = min(self.groups)  # a handful of levels (0, 1, rarely more)
+        group = self.walking_groups.get(level) or self.groups[level]
         index = 0 if last is None else bisect_right(group, last)
         return group[index] if index < len(group) else group[0]
 
@@ -74,6 +116,7 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
         self.last: str | None = None  # the slot chosen last: round robin goes on after it
         # Requests whose download ended but which may still be in their slot's ``active`` set.
         self.leaving: dict[str, set] = {}
+        self.walks: dict[str, int] = {}  # slot -> its pending WALKING requests
         for slot in self.pqueues:  # resumed from a JOBDIR
             self.levels.put(slot, self.active(slot))
         crawler.signals.connect(self.reached, signals.request_reached_downloader)
@@ -109,6 +152,16 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
             self.pqueues[slot] = self.pqfactory(slot)
             self.levels.put(slot, self.active(slot))
         self.pqueues[slot].push(request)
+        if request.meta.get(WALKING):
+            self._count_walk(slot, +1)
+
+    def _count_walk(self, slot: str, step: int) -> None:
+        count = self.walks.get(slot, 0) + step
+        if count > 0:
+            self.walks[slot] = count
+        else:
+            self.walks.pop(slot, None)
+        self.levels.set_walking(slot, count > 0)
 
     def pop(self):
         self.settle()
@@ -118,7 +171,10 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
         self.last = slot
         queue = self.pqueues[slot]
         request = queue.pop()
+        if request is not None and request.meta.get(WALKING):
+            self._count_walk(slot, -1)
         if len(queue) == 0:
+            self.walks.pop(slot, None)
             self.levels.discard(slot)
             del self.pqueues[slot]
             queue.close()
@@ -135,4 +191,5 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
     def close(self):
         self.levels = SlotLevels()
         self.leaving.clear()
+        self.walks.clear()
         return super().close()

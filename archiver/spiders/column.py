@@ -36,6 +36,7 @@ import archiver.report as site_reports
 from archiver.report import SiteReport
 from archiver.spiders import walkcount
 from archiver.spiders.completeness import ColumnLedger
+from archiver.slotqueue import WALKING
 from archiver.spiders.walkcount import WALK
 from archiver.targets import CrawlTarget, KnownArticle  # noqa: F401 - importers' old home
 
@@ -369,6 +370,7 @@ class ColumnSpider(scrapy.Spider):
         if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
+            request.meta[WALKING] = True  # its host comes first when idle (archiver/slotqueue.py)
             yield request
             return
         ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"

@@ -20,7 +20,7 @@ from scrapy.utils.test import get_crawler
 
 from archiver import settings as archiver_settings
 from archiver.replica.testing import ReplicaProcess
-from archiver.slotqueue import SlotIndexedPriorityQueue
+from archiver.slotqueue import WALKING, SlotIndexedPriorityQueue
 from tests.clirun import crawl
 
 
@@ -119,6 +119,46 @@ def test_the_choice_rule_least_busy_first_then_round_robin_by_name():
     assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["b", "c"]
 
 
+def walking(slot: str, n: int) -> Request:
+    got = request(slot, n)
+    got.meta[WALKING] = True
+    return got
+
+
+def test_a_slot_walking_a_column_comes_first_whenever_it_is_idle():
+    """The deep column's host is served each time its download ends, not once per rotation of
+    every site; once its walk's last listing page has gone out it waits its turn again."""
+    crawler, downloader = crawler_with_downloader()
+    queue = SlotIndexedPriorityQueue(crawler, FifoMemoryQueue, "")
+    for slot in ("a", "b", "c", "d"):
+        for n in range(3):
+            queue.push(request(slot, n))
+    queue.push(walking("c", 3))  # c's next listing page, behind its three articles
+    order = []
+    for _ in range(4):
+        got = queue.pop()
+        order.append(got.url)
+        downloader.reach(got)
+        downloader.leave(got)
+        downloader.forget(got)
+    # c first, three times; its listing page (the fourth) ends its walk
+    assert order == ["http://c/0", "http://c/1", "http://c/2", "http://c/3"], order
+    # nothing walking any more: Scrapy's round robin from the last slot chosen (c)
+    assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["d", "a"]
+
+
+def test_a_busy_walking_slot_waits_and_scrapys_order_holds_for_the_rest():
+    crawler, downloader = crawler_with_downloader()
+    queue = SlotIndexedPriorityQueue(crawler, FifoMemoryQueue, "")
+    for slot in ("a", "b", "c"):
+        queue.push(request(slot, 0))
+    queue.push(walking("b", 1))
+    first = queue.pop()
+    assert first.meta["download_slot"] == "b"
+    downloader.reach(first)  # b busy (its delay, its download): the idle ones in Scrapy's order
+    assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["c", "a"]
+
+
 def pop_comparisons(cls, n_slots: int, pops: int = 50) -> float:
     crawler, downloader = crawler_with_downloader()
     queue = cls(crawler, FifoMemoryQueue, "")
@@ -191,4 +231,5 @@ def test_a_real_crawl_chooses_what_scrapys_queue_would(tmp_path):
               extra=("-s", "SCHEDULER_PRIORITY_QUEUE=tests.runner.slotcheck.CheckedQueue"))
     stats = json.loads(sqlite3.connect(db).execute("SELECT stats FROM crawl_runs").fetchone()[0])
     assert stats["slotcheck/pops"] > 50, stats["slotcheck/pops"]
+    assert stats.get("slotcheck/walking_pops", 0) > 0, stats  # the walking tier was exercised
     assert stats.get("slotcheck/mismatches", 0) == 0, (stats.get("slotcheck/mismatches"), stats["slotcheck/pops"])
