@@ -201,6 +201,7 @@ class ColumnSpider(scrapy.Spider):
         meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
                           api=bool(getattr(spec, "api", False)),
                           render=target.render)  # only listings carry render: archiver/render.py
+        meta[WALKING] = True  # its host comes first among the idle ones (archiver/slotqueue.py)
         if formdata is not None and getattr(spec, "json", False):  # a list API taking JSON (issue #14)
             return scrapy.http.JsonRequest(
                 url, data=formdata, method=method, callback=self.parse_listing,
@@ -370,7 +371,6 @@ class ColumnSpider(scrapy.Spider):
         if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
-            request.meta[WALKING] = True  # its host comes first when idle (archiver/slotqueue.py)
             yield request
             return
         ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"
