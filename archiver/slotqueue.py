@@ -9,16 +9,16 @@ least busy group: O(log n) comparisons, no per-slot Python work.
 
 The choice rule is Scrapy's (tests/runner/test_slotqueue.py compares both pop by pop): the
 slots with the fewest active downloads, and among them the first slot name after the last one
-chosen, wrapping to the first name; with one addition, *walking slots first*. A slot holding a
-listing page of a column being walked (a request with ``meta[WALKING]``, set by the column
-spider on every listing request) comes before the others among the least busy. A column still
-being walked has work nobody has seen yet, so its host's own delay is the crawl's critical path
-(a 30-page column needs 180 requests one delay apart): plain round robin over 3,000 sites served
-it once per rotation and the deep site finished alone, minutes after the rest (national
-simulation: 420 s for a 221 s bound). First pages count too: marking only pages 2..N let the
-deep columns' hosts hold the engine while the last-named sites' first pages waited, and three
-hanging sites started their timeouts three minutes late. Slots holding only articles are chosen
-exactly as Scrapy chooses them. Persistence (``close()`` returns {slot: priorities},
+chosen, wrapping to the first name; with one addition, *walking slots first*. A slot holding the
+next listing page of a deep column (a request with ``meta[WALKING]``: the column spider sets it
+when the pager states more than ``DEEP_COLUMN_PAGES`` pages still to walk) comes before the
+others among the least busy. Such a host's own delay is the crawl's critical path (a 30-page
+column needs 180 requests one delay apart): plain round robin over 3,000 sites served it once
+per rotation and the deep site finished alone, minutes after the rest (national simulation: 420 s
+for a 221 s bound). Marking every listing page instead put all 3,000 first pages in the tier
+beside it (5-10 s gaps for the deep host in the first minute); marking every page 2..N let the
+many two-page columns hold the engine while the last-named sites' first pages waited. Slots
+without a deep column's page are chosen exactly as Scrapy chooses them. Persistence (``close()`` returns {slot: priorities},
 resumed through ``slot_startprios``) is the parent class's, so a JOBDIR written by either
 queue resumes with either.
 

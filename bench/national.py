@@ -213,6 +213,9 @@ def main() -> int:
     ap.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                     help="extra crawl setting (A/B of execution modes)")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
+    ap.add_argument("--access-log", default=None, metavar="PREFIX",
+                    help="write each phase's replica access log (one JSON line a request: time, site, path, "
+                         "status) to PREFIX-PHASE.jsonl, to read one site's schedule")
     args = ap.parse_args()
     if args.db and args.database_url:
         ap.error("--db (SQLite) and --database-url (PostgreSQL): give one")
@@ -267,6 +270,10 @@ def run_phases(args, sites, state, port, urls, tmp, archive) -> int:  # type: ig
         replica_cpu = time.process_time() - bench_cpu - run.sampler_cpu
         stats, summary = archive.last_run()
         sched = schedule(list(state.log), by_slug, args.delay, concurrency, t0)
+        if args.access_log:
+            with open(f"{args.access_log}-{phase}.jsonl", "w") as out:
+                out.writelines(json.dumps({k: e.get(k) for k in ("t", "site", "method", "path", "status")}) + "\n"
+                               for e in state.log)
         archived = sum(r.get("new", 0) + r.get("updated", 0) for r in summary.values())
         not_ok = {k: v.get("outcome") for k, v in summary.items() if v.get("outcome") != "ok"}
         size, size_note = archive.size()

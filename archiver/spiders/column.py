@@ -44,6 +44,9 @@ from archiver.targets import CrawlTarget, KnownArticle  # noqa: F401 - importers
 # memory), then the articles listed, then the next listing page. Listing pages first (Scrapy's
 # LIFO queue did that) queued a whole column's article requests: 30 MB at 1,000 per column.
 ARTICLE_PRIORITY, CONTINUATION_PRIORITY = 1, 2
+# Listing pages still to walk (as the pager states them) that make a column deep: at 6-20 articles a
+# page, 3 pages are 20-60 requests a delay apart, more than most columns' whole walk.
+DEEP_COLUMN_PAGES = 3
 # Statuses handed to our callbacks instead of being dropped; 3xx stay with the redirect
 # middleware so that a redirect to the home page can be seen in `redirect_urls`.
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 504, 521]
@@ -201,7 +204,6 @@ class ColumnSpider(scrapy.Spider):
         meta = self._meta(target.site, url, target=target.listing_url, pending=pending, page_no=page_no,
                           api=bool(getattr(spec, "api", False)),
                           render=target.render)  # only listings carry render: archiver/render.py
-        meta[WALKING] = True  # its host comes first among the idle ones (archiver/slotqueue.py)
         if formdata is not None and getattr(spec, "json", False):  # a list API taking JSON (issue #14)
             return scrapy.http.JsonRequest(
                 url, data=formdata, method=method, callback=self.parse_listing,
@@ -371,6 +373,11 @@ class ColumnSpider(scrapy.Spider):
         if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
+            # A column whose pager states many pages still to walk: its host comes first among the
+            # idle ones (archiver/slotqueue.py), as its delay is the run's critical path.
+            stated = walk.get("stated_pages")
+            if stated and stated - page_no > DEEP_COLUMN_PAGES:
+                request.meta[WALKING] = True
             yield request
             return
         ended = ("incremental" if incremental_stop else stop or "cut") if pending else "last-page"

@@ -225,7 +225,7 @@ def test_a_real_crawl_chooses_what_scrapys_queue_would(tmp_path):
     """Over real HTTP, several sites at once at ``--delay 0``: at every pop, the slot Scrapy's own
     scan would choose from the live downloader (tests/runner/slotcheck.py)."""
     sites = ["trs", "hanweb", "legacy", "datepath"]
-    with ReplicaProcess(scale=20, sites=sites) as rp:
+    with ReplicaProcess(scale=60, sites=sites) as rp:
         db = tmp_path / "a.sqlite3"
         crawl(f"sqlite:///{db}", *[rp.sites[s]["listing"] for s in sites], cwd=tmp_path,
               extra=("-s", "SCHEDULER_PRIORITY_QUEUE=tests.runner.slotcheck.CheckedQueue"))
