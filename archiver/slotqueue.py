@@ -39,7 +39,7 @@ from scrapy import signals
 from scrapy.pqueues import DownloaderAwarePriorityQueue, _path_safe
 
 
-WALKING = "walking"  # request.meta key: the next listing page of a column still being walked
+WALKING = "walking"  # request.meta key: the next listing page of a deep column (spiders/column.py)
 
 
 def _insert(groups: dict[int, list[str]], level: int, slot: str) -> None:
@@ -54,14 +54,14 @@ def _remove(groups: dict[int, list[str]], level: int, slot: str) -> None:
 
 
 class SlotLevels:
-    """Slot names grouped by active downloads, each group sorted by name; the walking slots
-    (``walking``) are also kept in groups of their own."""
+    """Slot names grouped by active downloads, each group sorted by name; the walking slots (those
+    with pending ``WALKING`` requests, counted in ``walks``) are also kept in groups of their own."""
 
     def __init__(self) -> None:
         self.groups: dict[int, list[str]] = {}
         self.walking_groups: dict[int, list[str]] = {}
         self.level: dict[str, int] = {}  # slot -> its group
-        self.walking: set[str] = set()
+        self.walks: dict[str, int] = {}  # walking slot -> its pending WALKING requests
 
     def put(self, slot: str, level: int) -> None:
         old = self.level.get(slot)
@@ -71,32 +71,35 @@ class SlotLevels:
             self._unindex(slot, old)
         self.level[slot] = level
         _insert(self.groups, level, slot)
-        if slot in self.walking:
+        if slot in self.walks:
             _insert(self.walking_groups, level, slot)
 
     def _unindex(self, slot: str, level: int) -> None:
         _remove(self.groups, level, slot)
-        if slot in self.walking:
+        if slot in self.walks:
             _remove(self.walking_groups, level, slot)
 
     def discard(self, slot: str) -> None:
         level = self.level.pop(slot, None)
         if level is not None:
             self._unindex(slot, level)
-        self.walking.discard(slot)
+        self.walks.pop(slot, None)
 
-    def set_walking(self, slot: str, walking: bool) -> None:
-        if walking == (slot in self.walking):
-            return
-        level = self.level.get(slot)
-        if walking:
-            self.walking.add(slot)
-            if level is not None:
-                _insert(self.walking_groups, level, slot)
+    def count_walk(self, slot: str, step: int) -> None:
+        """A ``WALKING`` request of ``slot`` pushed (+1) or popped (-1)."""
+        was = slot in self.walks
+        count = self.walks.get(slot, 0) + step
+        if count > 0:
+            self.walks[slot] = count
         else:
-            if level is not None:
-                _remove(self.walking_groups, level, slot)
-            self.walking.discard(slot)
+            self.walks.pop(slot, None)
+        level = self.level.get(slot)
+        if level is None or was == (count > 0):
+            return
+        if was:
+            _remove(self.walking_groups, level, slot)
+        else:
+            _insert(self.walking_groups, level, slot)
 
     def choose(self, last: str | None) -> str | None:
         """Scrapy's ``_next_slot`` (least busy group, first name after ``last``, else the first),
@@ -119,7 +122,6 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
         self.last: str | None = None  # the slot chosen last: round robin goes on after it
         # Requests whose download ended but which may still be in their slot's ``active`` set.
         self.leaving: dict[str, set] = {}
-        self.walks: dict[str, int] = {}  # slot -> its pending WALKING requests
         for slot in self.pqueues:  # resumed from a JOBDIR
             self.levels.put(slot, self.active(slot))
         crawler.signals.connect(self.reached, signals.request_reached_downloader)
@@ -156,15 +158,7 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
             self.levels.put(slot, self.active(slot))
         self.pqueues[slot].push(request)
         if request.meta.get(WALKING):
-            self._count_walk(slot, +1)
-
-    def _count_walk(self, slot: str, step: int) -> None:
-        count = self.walks.get(slot, 0) + step
-        if count > 0:
-            self.walks[slot] = count
-        else:
-            self.walks.pop(slot, None)
-        self.levels.set_walking(slot, count > 0)
+            self.levels.count_walk(slot, +1)
 
     def pop(self):
         self.settle()
@@ -175,9 +169,8 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
         queue = self.pqueues[slot]
         request = queue.pop()
         if request is not None and request.meta.get(WALKING):
-            self._count_walk(slot, -1)
+            self.levels.count_walk(slot, -1)
         if len(queue) == 0:
-            self.walks.pop(slot, None)
             self.levels.discard(slot)
             del self.pqueues[slot]
             queue.close()
@@ -194,5 +187,4 @@ class SlotIndexedPriorityQueue(DownloaderAwarePriorityQueue):
     def close(self):
         self.levels = SlotLevels()
         self.leaving.clear()
-        self.walks.clear()
         return super().close()

@@ -20,7 +20,7 @@ class CheckedQueue(SlotIndexedPriorityQueue):
             # Walking slots first (archiver/slotqueue.py): Scrapy's scan over the least busy
             # walking slots when there are any, else over every slot.
             least = min(active for active, _ in stats)
-            walking = [(a, s) for a, s in stats if a == least and self.walks.get(s)]
+            walking = [(a, s) for a, s in stats if a == least and s in self.levels.walks]
             stats = walking or stats
             theirs = DownloaderAwarePriorityQueue._next_slot(
                 SimpleNamespace(_last_selected_slot=self.last), stats, update_state=False)
