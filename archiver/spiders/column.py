@@ -45,7 +45,10 @@ from archiver.targets import CrawlTarget, KnownArticle  # noqa: F401 - importers
 # LIFO queue did that) queued a whole column's article requests: 30 MB at 1,000 per column.
 ARTICLE_PRIORITY, CONTINUATION_PRIORITY = 1, 2
 # Listing pages still to walk (as the pager states them) that make a column deep: at 6-20 articles a
-# page, 3 pages are 20-60 requests a delay apart, more than most columns' whole walk.
+# page, 3 pages are 20-60 requests a delay apart, more than most columns' whole walk. Every request
+# of a deep column's walk from then on (listing pages, the articles they list, their next pages)
+# carries meta[WALKING]: its host comes first among the idle ones (archiver/slotqueue.py), as its
+# delay is the run's critical path.
 DEEP_COLUMN_PAGES = 3
 # Statuses handed to our callbacks instead of being dropped; 3xx stay with the redirect
 # middleware so that a redirect to the home page can be seen in `redirect_urls`.
@@ -53,8 +56,16 @@ HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 412, 429, 451, 500, 502, 503, 
 GONE_STATUSES = {404: "http-404", 410: "http-410"}
 # What an article's continuation requests inherit from its first page's request.
 ARTICLE_META = ("site", "article_url", "listing_url", "listing_title", "listing_date", "family",
-                "handle_httpstatus_list", "target")
+                "handle_httpstatus_list", "target", WALKING)
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.php", "/default.aspx"}
+
+
+def _deep(walk: dict[str, Any], page_no: int, meta: Mapping[str, Any]) -> bool:
+    """Whether the walk at ``page_no`` is a deep column's: its pager states more than
+    DEEP_COLUMN_PAGES pages after this one, or the page came from a walk already deep (the mark
+    stays to the walk's end: its last pages are on the critical path too)."""
+    stated = walk.get("stated_pages")
+    return bool(meta.get(WALKING)) or bool(stated and stated - page_no > DEEP_COLUMN_PAGES)
 
 
 def to_page(response: Response, *, referer: str | None = None) -> FetchedPage:
@@ -300,7 +311,8 @@ class ColumnSpider(scrapy.Spider):
             self.site_note(report.site, f"listing {response.url} answered HTTP {response.status}")
             # The column goes on past a failed page (issue #14): its later pages are still there.
             walk = walkcount.count_page(walk, failure=f"{response.url}: HTTP {response.status}")
-            yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk)
+            yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk,
+                                     walking=bool(response.meta.get(WALKING)))
             return
         self.site_count(report.site, "listing_pages")
         listing, dropped = read or self._read_listing(response, target)
@@ -320,7 +332,7 @@ class ColumnSpider(scrapy.Spider):
             walk = walkcount.count_page(walk, rows=fresh, listed=len(listing.entries),
                                         stated_pages=listing.total_pages,
                                         stated_items=listing.total_items, page=not shell)
-        new = 0
+        new, walking = 0, _deep(walk, page_no - shell, response.meta)
         entries, dropped = limits.cap(listing.entries, self.settings.getint(limits.LISTING_SETTINGS["listing_entries"]))
         self._bounded(report, target, response.url, "listing_entries", dropped)
         for entry in entries:
@@ -341,6 +353,8 @@ class ColumnSpider(scrapy.Spider):
                 title=entry.title, date=entry.date_raw, known=known,
             )
             request.meta["target"] = target.listing_url
+            if walking:
+                request.meta[WALKING] = True
             yield request
         pending = list(response.meta["pending"])
         for spec in listing.follow:
@@ -356,7 +370,8 @@ class ColumnSpider(scrapy.Spider):
         # A page listing nothing (an empty shell before its list API) says nothing about what is
         # new: only a page of known articles stops an incremental walk.
         keep_walking = target.full_walk or self.revisit == "all" or new > 0 or not listing.entries
-        yield from self._walk_on(target, report, pending, page_no - shell, walk, incremental_stop=not keep_walking)
+        yield from self._walk_on(target, report, pending, page_no - shell, walk, incremental_stop=not keep_walking,
+                                 walking=walking)
 
     def fresh_rows(self, page: Request, urls: set[str]) -> int:
         """How many of the article links of listing ``page`` no page of this run listed before
@@ -366,17 +381,14 @@ class ColumnSpider(scrapy.Spider):
         return len(fresh)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
-                 walk: dict[str, Any], *, incremental_stop: bool = False) -> Iterator[Request]:
+                 walk: dict[str, Any], *, incremental_stop: bool = False, walking: bool = False) -> Iterator[Request]:
         """The column's next listing page, or the end of its walk with what it did not cover."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
         stop = walkcount.stop_reason(walk)
         if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
-            # A column whose pager states many pages still to walk: its host comes first among the
-            # idle ones (archiver/slotqueue.py), as its delay is the run's critical path.
-            stated = walk.get("stated_pages")
-            if stated and stated - page_no > DEEP_COLUMN_PAGES:
+            if walking or _deep(walk, page_no, {}):
                 request.meta[WALKING] = True
             yield request
             return
@@ -418,7 +430,7 @@ class ColumnSpider(scrapy.Spider):
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
         walk = walkcount.count_page(request.meta.get(WALK) or walkcount.new_walk(), failure=f"{request.url}: {error}")
         yield from self._walk_on(target, report, list(request.meta.get("pending", [])),
-                                 request.meta.get("page_no", 1), walk)
+                                 request.meta.get("page_no", 1), walk, walking=bool(request.meta.get(WALKING)))
 
     # -- articles --------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:

@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 
 import archiver.settings as project_settings
 from archiver.cms import ListingEntry, PageRequest
+from archiver.slotqueue import WALKING
 from archiver.spiders.column import ColumnSpider, _form_of
 from archiver.targets import CrawlTarget
 
@@ -25,6 +26,7 @@ class Walk:
     fetched: list[PageRequest] = field(default_factory=list)
     failed: list[PageRequest] = field(default_factory=list)
     shortfalls: list[str] = field(default_factory=list)
+    walking: list[str] = field(default_factory=list)  # URLs of the requests marked meta[WALKING]
 
     @property
     def stopped_by_cap(self) -> bool:
@@ -43,6 +45,8 @@ def spider_walk(start_url: str, fetch: Fetch, *, family: str | None = None, max_
     queue = [spider.listing_request(target, start_url, pending=[])]
     while queue:
         request = queue.pop(0)
+        if request.meta.get(WALKING):
+            walk.walking.append(request.url)
         if request.callback != spider.parse_listing:  # an article the listing gave
             walk.entries.append(ListingEntry(request.url, request.meta.get("listing_title") or "",
                                              request.meta.get("listing_date")))

@@ -201,6 +201,33 @@ def test_walk_is_capped_when_every_page_is_new():
     assert len(walk.fetched) == 7 and walk.stopped_by_cap and len(walk.entries) == 21
 
 
+def _stated(pages: int):
+    """A fake column of ``pages`` pages whose pager states 共N页, three articles a page."""
+    def fetch(req):
+        n = int(req.url.rsplit("_", 1)[1].split(".")[0]) if "_" in req.url else 1
+        rows = "".join(f'<li><a href="/news/{i}.html">讲话{i}</a> 2023-01-01</li>' for i in range(n * 10, n * 10 + 3))
+        more = f"<a href='/ldjh/index_{n + 1}.html'>下一页</a>" if n < pages else ""
+        pager = f"共{pages}页 <a href='/ldjh/index.html'>首页</a> {more} <a href='/ldjh/index_{pages}.html'>尾页</a>"
+        return f"<html><body><ul>{rows}</ul><div class='page'>{pager}</div></body></html>", "text/html"
+    return fetch
+
+
+def test_a_deep_columns_walk_is_marked_to_its_end_and_a_short_one_not_at_all():
+    """The scheduler serves a deep column's host first (archiver/slotqueue.py): every request of
+    its walk once the pager states more than DEEP_COLUMN_PAGES pages after the current one, the
+    articles listed and the last pages included; a column of DEEP_COLUMN_PAGES + 1 pages is not deep."""
+    from archiver.spiders.column import DEEP_COLUMN_PAGES
+    from tests.cms.spider_walk import spider_walk
+
+    deep = DEEP_COLUMN_PAGES + 5
+    walk = spider_walk("http://g.example/ldjh/index.html", _stated(deep), family="generic")
+    assert len(walk.fetched) == deep and len(walk.entries) == 3 * deep
+    listed_after_first = [r.url for r in walk.fetched[1:]] + [e.url for e in walk.entries]
+    assert sorted(walk.walking) == sorted(listed_after_first)
+    short = spider_walk("http://g.example/ldjh/index.html", _stated(DEEP_COLUMN_PAGES + 1), family="generic")
+    assert len(short.fetched) == DEEP_COLUMN_PAGES + 1 and short.walking == []
+
+
 def test_family_falls_back_to_generic_rows_for_other_url_shapes():
     page = """<html><head><meta name="ColumnName" content="领导讲话"></head><body><ul class="list">
     <li><a href="/zxww/2023/05/22/ARTI1684741567123456.shtml" title="全国政协主席在会议上的讲话">全国政协主席在会议上...</a>

@@ -13,7 +13,7 @@ def request(hosts: int, columns_per_host: int = 1, **settings) -> CrawlRequest:
 
 
 def test_concurrency_follows_the_number_of_hosts():
-    assert build_settings(request(300)).getint("CONCURRENT_REQUESTS") == 300
+    assert build_settings(request(200)).getint("CONCURRENT_REQUESTS") == 200
     # Columns of one host share its single slot: hosts count, not columns.
     assert build_settings(request(100, columns_per_host=3)).getint("CONCURRENT_REQUESTS") == 100
     assert build_settings(request(300)).getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
@@ -22,7 +22,7 @@ def test_concurrency_follows_the_number_of_hosts():
 def test_concurrency_has_a_floor_and_a_ceiling():
     assert build_settings(request(2)).getint("CONCURRENT_REQUESTS") == 16
     settings = build_settings(request(3000))
-    assert settings.getint("CONCURRENT_REQUESTS") == settings.getint("ARCHIVER_MAX_CONCURRENT_REQUESTS") == 512
+    assert settings.getint("CONCURRENT_REQUESTS") == settings.getint("ARCHIVER_MAX_CONCURRENT_REQUESTS") == 256
     assert build_settings(request(3000, ARCHIVER_MAX_CONCURRENT_REQUESTS=1000)).getint("CONCURRENT_REQUESTS") == 1000
 
 

@@ -127,36 +127,47 @@ def walking(slot: str, n: int) -> Request:
 
 def test_a_slot_walking_a_column_comes_first_whenever_it_is_idle():
     """The deep column's host is served each time its download ends, not once per rotation of
-    every site; once its walk's last listing page has gone out it waits its turn again."""
+    every site; once its walk's last request has gone out it waits its turn again, and the
+    rotation of the others goes on where it was: serving the walking host does not send it back
+    to that host's name (the last-named of 3,000 sites started minutes late when it did)."""
     crawler, downloader = crawler_with_downloader()
     queue = SlotIndexedPriorityQueue(crawler, FifoMemoryQueue, "")
-    for slot in ("a", "b", "c", "d"):
+    for slot in ("a", "b", "c", "d", "e"):
         for n in range(3):
             queue.push(request(slot, n))
-    queue.push(walking("c", 3))  # c's next listing page, behind its three articles
-    order = []
-    for _ in range(4):
+
+    def serve() -> Request:
         got = queue.pop()
-        order.append(got.url)
         downloader.reach(got)
         downloader.leave(got)
         downloader.forget(got)
-    # c first, three times; its listing page (the fourth) ends its walk
-    assert order == ["http://c/0", "http://c/1", "http://c/2", "http://c/3"], order
-    # nothing walking any more: Scrapy's round robin from the last slot chosen (c)
-    assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["d", "a"]
+        return got
+
+    assert [serve().meta["download_slot"] for _ in range(3)] == ["a", "b", "c"]
+    queue.push(walking("b", 3))  # b's walk: its pending requests come first now
+    assert [serve().url for _ in range(2)] == ["http://b/1", "http://b/2"]
+    assert serve().url == "http://b/3"  # its walk's last request: b is an ordinary slot again
+    # nothing walking any more: Scrapy's round robin after the last slot it chose (c), not after b
+    assert [serve().meta["download_slot"] for _ in range(3)] == ["d", "e", "a"]
 
 
-def test_a_busy_walking_slot_waits_and_scrapys_order_holds_for_the_rest():
+def test_a_walking_slot_gets_one_request_ahead_then_waits_and_scrapys_order_holds_for_the_rest():
     crawler, downloader = crawler_with_downloader()
     queue = SlotIndexedPriorityQueue(crawler, FifoMemoryQueue, "")
     for slot in ("a", "b", "c"):
         queue.push(request(slot, 0))
-    queue.push(walking("b", 1))
+    for n in (1, 2, 3):
+        queue.push(walking("b", n))
     first = queue.pop()
     assert first.meta["download_slot"] == "b"
-    downloader.reach(first)  # b busy (its delay, its download): the idle ones in Scrapy's order
-    assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["c", "a"]
+    downloader.reach(first)  # b downloading (or waiting for its delay) ...
+    ahead = queue.pop()  # ... its next request waits in the downloader, ready when the delay ends
+    assert ahead.meta["download_slot"] == "b"
+    downloader.reach(ahead)  # two in the downloader: b waits; the idle ones in Scrapy's order
+    assert [queue.pop().meta["download_slot"] for _ in range(2)] == ["a", "c"]
+    downloader.leave(first)
+    downloader.forget(first)
+    assert queue.pop().url == "http://b/2"  # one left the downloader: b first again
 
 
 def pop_comparisons(cls, n_slots: int, pops: int = 50) -> float:
