@@ -311,8 +311,9 @@ class ColumnSpider(scrapy.Spider):
             self.site_note(report.site, f"listing {response.url} answered HTTP {response.status}")
             # The column goes on past a failed page (issue #14): its later pages are still there.
             walk = walkcount.count_page(walk, failure=f"{response.url}: HTTP {response.status}")
-            yield from self._walk_on(target, report, list(response.meta["pending"]), response.meta["page_no"], walk,
-                                     walking=bool(response.meta.get(WALKING)))
+            page_no = response.meta["page_no"]
+            yield from self._walk_on(target, report, list(response.meta["pending"]), page_no, walk,
+                                     walking=_deep(walk, page_no, response.meta))
             return
         self.site_count(report.site, "listing_pages")
         listing, dropped = read or self._read_listing(response, target)
@@ -381,14 +382,15 @@ class ColumnSpider(scrapy.Spider):
         return len(fresh)
 
     def _walk_on(self, target: CrawlTarget, report: SiteReport, pending: list, page_no: int,
-                 walk: dict[str, Any], *, incremental_stop: bool = False, walking: bool = False) -> Iterator[Request]:
-        """The column's next listing page, or the end of its walk with what it did not cover."""
+                 walk: dict[str, Any], *, walking: bool, incremental_stop: bool = False) -> Iterator[Request]:
+        """The column's next listing page, or the end of its walk with what it did not cover.
+        ``walking``: the walk is a deep column's (``_deep``), its next page marked for the scheduler."""
         max_pages = self.settings.getint("ARCHIVER_MAX_LISTING_PAGES")
         stop = walkcount.stop_reason(walk)
         if pending and not incremental_stop and not stop and page_no < max_pages:
             request = self.listing_request(target, pending[0], pending=pending[1:], page_no=page_no + 1)
             request.meta[WALK] = walk
-            if walking or _deep(walk, page_no, {}):
+            if walking:
                 request.meta[WALKING] = True
             yield request
             return
@@ -429,8 +431,9 @@ class ColumnSpider(scrapy.Spider):
         limits.report_refusal(report, failure.value)
         yield FetchItem(site=site, page=failed_page(request, error), run_id=self.run_id, kind="listing", error=error)
         walk = walkcount.count_page(request.meta.get(WALK) or walkcount.new_walk(), failure=f"{request.url}: {error}")
-        yield from self._walk_on(target, report, list(request.meta.get("pending", [])),
-                                 request.meta.get("page_no", 1), walk, walking=bool(request.meta.get(WALKING)))
+        page_no = request.meta.get("page_no", 1)
+        yield from self._walk_on(target, report, list(request.meta.get("pending", [])), page_no, walk,
+                                 walking=_deep(walk, page_no, request.meta))
 
     # -- articles --------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
