@@ -205,12 +205,8 @@ class CMSFamily:
         return page
 
     def read_dates_and_info(
-        self,
-        page: ArticlePage,
-        doc: html.HtmlElement,
-        title_el: etree._Element | None,
-        body: etree._Element | None,
-        overrides: dict[str, Any],
+        self, page: ArticlePage, doc: html.HtmlElement, title_el: etree._Element | None,
+        body: etree._Element | None, overrides: dict[str, Any],
     ) -> None:
         """Date candidates in priority order (a site override, the PubDate meta, the article's
         own info row, a date glued to the heading, the URL) plus source/author/editor. Only the
@@ -367,11 +363,7 @@ class CMSFamily:
         return out
 
     def attachments(
-        self,
-        url: str,
-        doc: html.HtmlElement,
-        body: etree._Element | None,
-        exclude: set[etree._Element],
+        self, url: str, doc: html.HtmlElement, body: etree._Element | None, exclude: set[etree._Element]
     ) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
         scope = doc.find("body") if doc.find("body") is not None else doc

@@ -18,8 +18,9 @@ from lxml import html
 
 PAGE = "\x00PAGE\x00"  # stands for the page number in a URL template
 
-_FUNC = re.compile(
-    r"function\s+(\w+)\s*\(([^)]*)\)\s*\{|(?:var\s+|window\.)?(\w+)\s*=\s*function\s*\(([^)]*)\)\s*\{")
+# `function goPage(n) {` or `var goPage = function(n) {`: the name, then the parameters.
+_PARAMS = r"\s*\(([^)]*)\)\s*\{"
+_FUNC = re.compile(rf"function\s+(\w+){_PARAMS}|(?:var\s+|window\.)?(\w+)\s*=\s*function{_PARAMS}")
 _VAR = re.compile(
     r"(?:\bvar|\blet|\bconst|[;{,\n])\s*(\w+)\s*=\s*(\"[^\"\n]*\"|'[^'\n]*'|-?\d+)\s*(?=[;,\n}]|$)")
 _LOCATION = re.compile(

@@ -26,7 +26,7 @@ from lxml import html
 
 from . import jsexpr
 from .dom import text_of
-from .pagination import MAX_LISTING_PAGES, NEXT_WORDS, PAGER_WORDS, _pager_context
+from .pagination import MAX_LISTING_PAGES, NEXT_WORDS, PAGER_WORDS, TOTAL_PAGES, _pager_context
 from .urls import absolute_link, canonical_url
 
 PAGE_FIELDS = ("page", "pageno", "pagenum", "pageindex", "curpage", "currentpage", "cpage", "pn", "p",
@@ -39,7 +39,7 @@ _SCRIPT_ITEMS = re.compile(
 _SCRIPT_SIZE = re.compile(
     r"\b(?:pageSize|perPage|page_size|pagesize|rowsPerPage)[\"']?\s*[:=]\s*[\"']?(\d+)", re.I)
 _TEXT_PAGES = (
-    re.compile(r"共\s*(\d+)\s*页"),
+    TOTAL_PAGES,
     re.compile(r"(?:页次|当前页?|第)\s*[:：]?\s*\d+\s*/\s*(\d+)\s*页?"),
     re.compile(r"(?<![\d/.-])\d+\s*/\s*(\d+)\s*页"),
 )

@@ -23,16 +23,14 @@ from .urls import absolute_link, canonical_url
 # limit is ARCHIVER_MAX_LISTING_PAGES; this only keeps one page from promising millions.
 MAX_LISTING_PAGES = 5000
 
-_COUNT_PAGE = re.compile(r"countPage\s*=\s*[\"']?(\d+)")
-_CURRENT_PAGE = re.compile(r"currentPage\s*=\s*[\"']?(\d+)")
-_CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*[\"']?(\w+)[\"']?\s*,\s*[\"']?(\w+)[\"']?\s*,\s*[\"']([^\"']+)[\"']\s*,"
-    r"\s*[\"']([\w.]+)[\"']"
-)
+# `createPageHTML(countPage, currentPage, "index", "shtml")`: two numbers or the variables holding
+# them (quoted or not), the page name's stem and its extension.
+_ARG = r"\s*[\"']?(\w+)[\"']?\s*"
+_CREATE_PAGE = re.compile(rf"createPageHTML\({_ARG},{_ARG},\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([\w.]+)[\"']")
 # What `document.write` builds: `href=\"index"+"_" + i + "."+"shtml\"` (or `"index_"+i+".html"`).
 _WRITE_STEM = re.compile(r"href=\\?[\"'](\w+?)_?[\"']\s*\+\s*(?:[\"']_[\"']\s*\+)?")
 _WRITE_EXT = re.compile(r"\.[\"']?\s*\+?\s*[\"']?(s?html?)\\?[\"']")
-_TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
+TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")  # `共9页`
 _PAGE_SUFFIX = re.compile(r"^(?P<stem>.+?)_(?P<n>\d+)$")
 
 PAGER_WORDS = ("下一页", "下页", "尾页", "末页", "最后一页", "上一页", "上页", "首页", "后页", "前页")
@@ -40,6 +38,7 @@ NEXT_WORDS = ("下一页", "下页", "后页", ">", "›", "»", ">>")
 
 
 def _int_or_var(token: str, text: str) -> int | None:
+    """A number as written, or the one a script assigns to that variable (`var countPage = 7`)."""
     if token.isdigit():
         return int(token)
     match = re.search(rf"\b{re.escape(token)}\s*=\s*[\"']?(\d+)", text)
@@ -55,18 +54,14 @@ def script_page_count(text: str) -> tuple[int, int] | None:
     if not has_paging_script(text):
         return None
     create = _CREATE_PAGE.search(text)
-    count = current = None
-    if create:
-        count = _int_or_var(create.group(1), text)
-        current = _int_or_var(create.group(2), text)
-    if count is None:
-        match = _COUNT_PAGE.search(text)
-        count = int(match.group(1)) if match else None
-    if current is None:
-        match = _CURRENT_PAGE.search(text)
-        current = int(match.group(1)) if match else 0
+    count = _int_or_var(create.group(1), text) if create else None
+    current = _int_or_var(create.group(2), text) if create else None
+    if count is None:  # no call, or one naming variables the page never sets
+        count = _int_or_var("countPage", text)
     if count is None:
         return None
+    if current is None:
+        current = _int_or_var("currentPage", text)
     return count, current or 0
 
 
@@ -118,7 +113,7 @@ def script_page_urls(url: str, text: str, *, article: bool = False) -> tuple[lis
 
 def total_pages_text(text: str) -> int | None:
     """`共9页` in a pager (the largest mention wins; `共86条` record counts are ignored)."""
-    counts = [int(n) for n in _TOTAL_PAGES.findall(text)]
+    counts = [int(n) for n in TOTAL_PAGES.findall(text)]
     return max(counts) if counts else None
 
 
@@ -137,7 +132,7 @@ def _pager_context(a: html.HtmlElement) -> bool:
         context = text_of(node)
         if len(context) > 300:  # a whole column, not a pager bar
             return False
-        if _TOTAL_PAGES.search(context) or sum(1 for w in PAGER_WORDS if w in context) >= 2:
+        if TOTAL_PAGES.search(context) or sum(1 for w in PAGER_WORDS if w in context) >= 2:
             return True
         node = node.getparent()
     return False

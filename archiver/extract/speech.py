@@ -46,22 +46,29 @@ _KINDS = (
 )
 # `…上的重要讲话`, `…上的常务委员会工作报告`: a closed list, so `的` inside an occasion never ends it.
 _KIND_PREFIX = "(?:重要|书面|即席|常务委员会|常委会|政协|工作|专题|总结|动员|辅导)*"
+# `[post]name[同志]`: who spoke, as a title or an intro names them.
+_SPEAKER = rf"(?:(?P<post>{_POST})[ \u3000]*)?(?P<name>{_NAME})(?:同志)?"
+# `…会议上`: the occasion, ended by `上`/`时`/`中` or by what follows.
+_OCCASION = r"(?P<occ>[^。！？；]{2,60}?)(?:上|时|中)?"
+# `在occasion上的讲话`: how both title forms below end.
+_AT_OCCASION = rf"在{_OCCASION}的{_KIND_PREFIX}(?:{_KINDS})"
+
+# --- title forms
 # `[post]name在occasion上的讲话`, starting at the line start or after punctuation/dashes.
-TITLE_FORM_RE = re.compile(
-    rf"(?:^|(?<=[\s—\-－–:：，,。“”\"《》（）()【】]))(?:(?P<post>{_POST})[ \u3000]*)?(?P<name>{_NAME})(?:同志)?"
-    rf"\s*在(?P<occ>[^。！？；]{{2,60}}?)(?:上|时|中)?的{_KIND_PREFIX}(?:{_KINDS})"
-)
+TITLE_FORM_RE = re.compile(rf"(?:^|(?<=[\s—\-－–:：，,。“”\"《》（）()【】])){_SPEAKER}\s*{_AT_OCCASION}")
+# An occasion without a speaker in the title: `在全市政协工作会议上的讲话`.
+TITLE_OCCASION_RE = re.compile(rf"(?:^|(?<=[\s—\-－–])){_AT_OCCASION}")
 # `市政协主席梁振华：以高质量履职服务先行示范区建设` — a post, a name, a colon, the theme. The post is
 # required: a bare `王伟：…` headline is as often a quote in a news report.
 TITLE_COLON_RE = re.compile(rf"^(?P<post>{_POST})[ \u3000]*(?P<name>{_NAME})\s*[:：]")
-# The speech's own opening names the occasion: `今天召开全市县市区政协主席座谈会,主要任务是…` (seed).
-OPENING_RE = re.compile(r"^今天(?:上午|下午|晚上)?[，,]?(?:我们)?(?:在这里)?(?:召开|举行|隆重召开)(?P<occ>[^，,。；;]{4,40}?)[，,。]")
-# An occasion without a speaker in the title: `在全市政协工作会议上的讲话`.
-TITLE_OCCASION_RE = re.compile(rf"(?:^|(?<=[\s—\-－–]))在(?P<occ>[^。！？；]{{2,60}}?)(?:上|时|中)?的{_KIND_PREFIX}(?:{_KINDS})")
-SPEECH_TITLE_RE = re.compile(r"讲话|报告|致辞|发言|贺词|献词|主持词|开幕词|闭幕词|讲稿|党课|演讲")
+# A title naming any kind of speech (only searched for: `总结讲话` holds `讲话`).
+SPEECH_TITLE_RE = re.compile(_KINDS)
 # News about a meeting: `…会议胜利闭幕`, `市政协召开…`. Only when the title is not speech-like.
 NEWS_TITLE_RE = re.compile(r"闭幕|开幕|召开|举行|胜利|隆重|调研|视察|会见|走访|督导|检查|出席|参加|座谈|综述|侧记")
 
+# --- lines of the body
+# The speech's own opening names the occasion: `今天召开全市县市区政协主席座谈会,主要任务是…` (seed).
+OPENING_RE = re.compile(r"^今天(?:上午|下午|晚上)?[，,]?(?:我们)?(?:在这里)?(?:召开|举行|隆重召开)(?P<occ>[^，,。；;]{4,40}?)[，,。]")
 _NUM_DATE = r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _CN_DATE = r"[〇○零Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十廿卅]{1,3}[日号])?"
 _DATE = rf"(?:{_NUM_DATE}|{_CN_DATE})"
@@ -69,8 +76,7 @@ _DATE = rf"(?:{_NUM_DATE}|{_CN_DATE})"
 # `——2024年12月22日在政协岳阳市…会议上的报告`, `—在3月2日政协常宁市…会议上`, `(2024年12月)`.
 SUBTITLE_RE = re.compile(
     rf"^[(（【\[]?\s*[—\-－–]*\s*(?P<date>{_DATE})?\s*"
-    rf"(?:在\s*(?P<md>\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)?\s*(?P<occ>[^。！？；]{{2,60}}?)(?:上|时|中)?(?:的(?:{_KINDS}))?)?"
-    rf"\s*[)）】\]]?$"
+    rf"(?:在\s*(?P<md>\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)?\s*{_OCCASION}(?:的(?:{_KINDS}))?)?\s*[)）】\]]?$"
 )
 # A name line, optionally after a post: `民进中央主席 蔡达峰`, `杨松`, `段  鸣`, `□粟增林` (byline).
 NAME_LINE_RE = re.compile(rf"^(?P<byline>[□■])?\s*(?:(?P<post>{_POST})[ \u3000]+)?(?P<name>{_NAME})$")
@@ -81,7 +87,7 @@ NAME_DATE_SALUTE_RE = re.compile(
 # `2024年4月18日，市政协主席张国华在…会议上发表讲话。讲话全文见附件。`: the intro of a speech
 # whose text is an attachment; only read on bodies this short, never in a long report.
 INTRO_RE = re.compile(
-    rf"^(?:(?P<date>{_NUM_DATE})[，,\s]*)?(?:(?P<post>{_POST})[ \u3000]*)?(?P<name>{_NAME})(?:同志)?"
+    rf"^(?:(?P<date>{_NUM_DATE})[，,\s]*)?{_SPEAKER}"
     rf"\s*在(?P<occ>[^。！？；，,]{{2,60}}?)(?:上|时|中)?(?:发表|作了|作)(?:了)?(?:重要|书面)?(?:讲话|报告|致辞)"
 )
 _INTRO_MAX_PARAS = 3

@@ -19,9 +19,10 @@ Every request path is logged in ``requests``.
 from __future__ import annotations
 
 import gzip
-import threading
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from archiver.replica.testing import InProcessSite
 
 MB = 1024 * 1024
 LONG = "/long/t20240301_5001"
@@ -54,7 +55,7 @@ def big_listing(links: int) -> bytes:
     return listing([(f"/big/{i}.html", f"市政协领导讲话第{i}篇") for i in range(links)])
 
 
-class HostileSite:
+class HostileSite(InProcessSite):
     def __init__(self, *, flood_mb: int = 300, flood_fields: int = 100_000, fold_kb: int = 100,
                  long_pages: int = 30, long_page_mb: float = 15, listing_links: int = 100_000) -> None:
         self.flood_mb, self.flood_fields, self.fold_kb = flood_mb, flood_fields, fold_kb
@@ -75,13 +76,7 @@ class HostileSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up, as a bound should make it
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(Handler)
 
     def answer(self, h: BaseHTTPRequestHandler) -> None:
         path, w = h.path, h.wfile
@@ -126,11 +121,3 @@ class HostileSite:
     def _send(w, body: bytes, *, status: bool = True, extra: bytes = b"") -> None:  # type: ignore[no-untyped-def]
         head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n" if status else b""
         w.write(head + extra + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
-
-    def __enter__(self) -> "HostileSite":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -30,8 +30,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,3 +147,26 @@ class ReplicaProcess:
 
     def reset(self) -> None:
         self._call("POST", "/reset")
+
+
+class InProcessSite:
+    """An HTTP server on 127.0.0.1 in a thread of this process, for answers the replica's own
+    process does not make (``hostile.HostileSite``; the tests' ``LocalSite``). A subclass builds
+    its request handler and passes it here; ``with`` starts and stops the server."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

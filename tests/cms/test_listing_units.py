@@ -247,3 +247,17 @@ var countPage = 3//共多少页
 document.write("<a href=\\"index"+"_" + nextPage + "."+"html\\">下一页</a>&nbsp;");</script>"""
     assert script_page_urls("http://h.example/ldjh/", script) == (
         ["http://h.example/ldjh/index_1.html", "http://h.example/ldjh/index_2.html"], 3)
+
+
+def test_trs_script_count_is_read_from_the_variable_the_call_names_or_countpage_itself():
+    from archiver.cms.pagination import script_page_count
+
+    # The call's arguments are variables: their values, not another variable ending in the name.
+    called = """<script>var maxcountPage = 99; var total = 6; var cur = 2;
+createPageHTML(total, cur, "index", "shtml");</script>"""
+    assert script_page_count(called) == (6, 2)
+    # No call, or one naming variables never set: `countPage`/`currentPage` themselves.
+    plain = "<script>var allcountPage = 40; var countPage = 5; var currentPage = 1;</script>"
+    assert script_page_count(plain) == (5, 1)
+    unset = '<script>var countPage = 4; createPageHTML(n, c, "index", "html");</script>'
+    assert script_page_count(unset) == (4, 0)

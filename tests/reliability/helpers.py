@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from archiver.replica.testing import InProcessSite
 from tests.clirun import ROOT
 
 # Parametrize a test over both backends (the ``archive`` fixture, conftest.py):
@@ -191,7 +192,7 @@ def paths_requested(log: list[dict], path: str) -> list[dict]:
 
 # --- a tiny local site for what the replica cannot serve ---------------------------------------
 
-class LocalSite:
+class LocalSite(InProcessSite):
     """An HTTP server on 127.0.0.1 in a thread of the test process, for responses the replica
     does not make (oversized bodies, offsite redirects, bytes that decode to nothing).
 
@@ -201,7 +202,7 @@ class LocalSite:
     """
 
     def __init__(self, routes: dict | None = None) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         site = self
         self.routes: dict = dict(routes or {})
@@ -229,21 +230,7 @@ class LocalSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up: what an oversized body should get
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> "LocalSite":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]

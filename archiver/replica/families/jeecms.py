@@ -33,10 +33,11 @@ from archiver.replica.families.platform import Platform, int_fields
 from archiver.replica.model import Article, Response
 
 DIRS = {"main": "ldjh", "zxyw": "zxyw"}
-LIST_RE = re.compile(r"^/(ldjh|zxyw)/(?:index(?:_(\d+))?\.jhtml)?$")
-ART_RE = re.compile(r"^/(ldjh|zxyw)/(?P<id>\d+)\.jhtml$")
+_DIR = "|".join(DIRS.values())
+LIST_RE = re.compile(rf"^/({_DIR})/(?:index(?:_(\d+))?\.jhtml)?$")
+ART_RE = re.compile(rf"^/({_DIR})/(?P<id>\d+)\.jhtml$")
 API = "/api/content/list.jspx"
-DYN = "/ldjh/index.jspx"
+DYN = f"/{DIRS['main']}/index.jspx"  # the main column served dynamically (jeecmsdyn)
 
 
 class Jeecms(Platform):
@@ -66,9 +67,9 @@ class Jeecms(Platform):
                 return None
             return self.html(self.dyn_listing(req, n, day)) if n else None
         m = LIST_RE.match(p)
-        if m and dynamic and m.group(1) == "ldjh":
+        if m and dynamic and m.group(1) == DIRS["main"]:
             return None
-        if m and m.group(1) == "zxyw":
+        if m and m.group(1) == DIRS["zxyw"]:
             return self.html(self.second_listing(day)) if (m.group(2) or "1") == "1" else None
         if m:
             n = self.real_page(req, int(m.group(2) or 1), day)
@@ -81,7 +82,7 @@ class Jeecms(Platform):
     def listing(self, req: Req, n: int, day: int) -> str:
         ch = Chrome()
         per, (last, total) = self.spec.per_page, self.stated(req, day)
-        stem = self.host(req) + "/ldjh/index"
+        stem = f"{self.host(req)}/{DIRS['main']}/index"
 
         def link(k: int, text: str, cls: str = "Num") -> str:
             target = f"{stem}_{k}.jhtml" if k > 1 else f"{stem}.jhtml"
