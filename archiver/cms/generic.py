@@ -38,7 +38,8 @@ class GenericFamily(CMSFamily):
         script_urls, count = script_page_urls(url, text)
         pages = find_pages(url, text, doc, entries=len(entries), expand=not script_urls, guess=not apis)
         links = [u for u in pager_links(url, doc) if u in pages.urls or not is_first_page(u)]
-        follow = [PageRequest(u) for u in [*script_urls, *pages.urls, *links]]
+        guessed = [PageRequest(u, guessed=pages.guessed and u not in links) for u in pages.urls]
+        follow = [*(PageRequest(u) for u in script_urls), *guessed, *(PageRequest(u) for u in links)]
         listing = Listing(self.name, entries, dedup_requests([*follow, *apis], url),
                           count or pages.total_pages, pages.total_items)
         listing.problems = pages.problems

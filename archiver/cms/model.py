@@ -19,6 +19,10 @@ class PageRequest:
     formdata: dict[str, str] | None = None
     api: bool = False  # a list API's page: an HTML answer is a fault, not a listing (issue #14)
     json: bool = False  # the fields go as a JSON body (`axios.post(url, {…})`, JSON.stringify)
+    # Built from a platform's usual page names alone (a count stated, no page URL seen): only a
+    # column's first page seeds these; a later page's own numbered URL (`index_8.html`) would
+    # give `index_8_2.html`.
+    guessed: bool = False
 
 
 @dataclass

@@ -68,6 +68,7 @@ class Pages:
     total_items: int | None = None
     per_page: int | None = None
     problems: list[str] = field(default_factory=list)
+    guessed: bool = False  # the urls were built from the platforms' conventions alone
 
 
 def find_pages(url: str, text: str, doc: html.HtmlElement, *, entries: int = 0, expand: bool = True,
@@ -289,6 +290,7 @@ def _expand(url: str, out: Pages, current: int | None, seen: list[tuple[int | No
         template = _fit(resolved) or _from_templates(url, templates)
         if template is None and guess and total and total > 1 and not resolved:
             template = _convention(url, text)
+            out.guessed = True
     # The current page under another name (`list_5_1.html` for `list_5.html`) is not asked again,
     # nor page 1 from a later page: a walk starts at the column's first page.
     resolved = [(n, link) for n, link in resolved if n is None or n not in (current, 1)]

@@ -359,6 +359,9 @@ class ColumnSpider(scrapy.Spider):
             yield request
         pending = list(response.meta["pending"])
         for spec in listing.follow:
+            if getattr(spec, "guessed", False) and page_no - shell > 1:  # see PageRequest.guessed
+                self.crawler.stats.inc_value("archiver/listing/guessed_pages_ignored")
+                continue
             url, method, formdata = _request_spec(spec)
             key = _listing_key(url, method, formdata)
             if key not in self.seen_listings and _same_site(url, target.listing_url):

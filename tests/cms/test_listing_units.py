@@ -228,6 +228,28 @@ def test_a_deep_columns_walk_is_marked_to_its_end_and_a_short_one_not_at_all():
     assert len(short.fetched) == DEEP_COLUMN_PAGES + 1 and short.walking == []
 
 
+def test_pages_guessed_from_a_later_pages_own_url_are_not_asked():
+    """A column whose pager is a script the crawler cannot read: every page states 共N页 and links
+    no page. Page 1's URL gives the platform's usual names (index_2 … index_N); page 8's own
+    `index_8.html` would give `index_8_2.html` …, pages that do not exist, and a false shortfall."""
+    from tests.cms.spider_walk import spider_walk
+
+    pages = 8
+
+    def fetch(req):
+        n = 1 if req.url.endswith("/index.html") else int(req.url.rsplit("index_", 1)[1].split(".")[0])
+        if "_" in req.url.rsplit("index_", 1)[-1] or not 1 <= n <= pages:
+            return None
+        rows = "".join(f'<li><a href="/news/{i}.html">讲话{i}</a> 2023-01-01</li>' for i in range(n * 10, n * 10 + 3))
+        return f"<html><body><ul>{rows}</ul><div class='page'>共{pages}页</div></body></html>", "text/html"
+
+    walk = spider_walk("http://g.example/ldjh/index.html", fetch, family="generic")
+    assert [r.url for r in walk.fetched] == ["http://g.example/ldjh/index.html"] + [
+        f"http://g.example/ldjh/index_{n}.html" for n in range(2, pages + 1)]
+    assert walk.failed == [] and walk.shortfalls == []
+    assert len(walk.entries) == 3 * pages
+
+
 def test_family_falls_back_to_generic_rows_for_other_url_shapes():
     page = """<html><head><meta name="ColumnName" content="领导讲话"></head><body><ul class="list">
     <li><a href="/zxww/2023/05/22/ARTI1684741567123456.shtml" title="全国政协主席在会议上的讲话">全国政协主席在会议上...</a>
