@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .base import CMSFamily
+from .pagination import TOTAL_PAGES
 
 
 class LegacyFamily(CMSFamily):
@@ -24,7 +25,7 @@ class LegacyFamily(CMSFamily):
         (4, re.compile(r"(?:ShowArticle|ShowClass|List)\.asp", re.I)),
         (4, re.compile(r"/Article/(?:show|index)/", re.I)),
     )
-    TEXT_CLUES = ((2, r"共\s*\d+\s*页"),)
+    TEXT_CLUES = ((2, TOTAL_PAGES),)
     LITERAL_CLUES = (
         (3, ("count.php", "news_view.php", "showarticle.asp"), True),
         (3, ("文章点击数",), False),

@@ -17,6 +17,7 @@ from . import dom
 from .dom import clean_title
 from .headline import TITLE_SPLIT
 from .info import info_run
+from .pagination import TRS_PAGE
 from .urls import absolute_link, canonical_url
 
 
@@ -210,7 +211,6 @@ def attachment_holder(a: etree._Element) -> etree._Element:
     return a
 
 
-_TRS_PAGE = re.compile(r"^(t\d{8}_\d+)_\d+$")
 _CONT_NUM = re.compile(r"^\[?\s*(\d{1,3})\s*\]?$")
 
 
@@ -219,7 +219,7 @@ def _article_key(here: str) -> tuple[str, str, list[str]]:
     path = here.split("?", 1)[0]
     folder, _, name = path.rpartition("/")
     stem = name.rsplit(".", 1)[0]
-    trs_page = _TRS_PAGE.match(stem)
+    trs_page = TRS_PAGE.match(stem)
     if trs_page:  # called on a continuation page itself
         stem = trs_page.group(1)
     return folder, stem, re.findall(r"(?:id|ID|ArticleID)=(\d+)", here)

@@ -32,6 +32,10 @@ _WRITE_STEM = re.compile(r"href=\\?[\"'](\w+?)_?[\"']\s*\+\s*(?:[\"']_[\"']\s*\+
 _WRITE_EXT = re.compile(r"\.[\"']?\s*\+?\s*[\"']?(s?html?)\\?[\"']")
 TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")  # `共9页`
 _PAGE_SUFFIX = re.compile(r"^(?P<stem>.+?)_(?P<n>\d+)$")
+# A TRS document's file name: `t`, the day it was published, its id (`t20230522_123`); page N+1
+# of a long one is `t20230522_123_N` (TRS_PAGE).
+TRS_DOC = r"t\d{8}_\d+"
+TRS_PAGE = re.compile(rf"^({TRS_DOC})_\d+$")
 
 PAGER_WORDS = ("下一页", "下页", "尾页", "末页", "最后一页", "上一页", "上页", "首页", "后页", "前页")
 NEXT_WORDS = ("下一页", "下页", "后页", ">", "›", "»", ">>")
@@ -84,8 +88,8 @@ def script_page_urls(url: str, text: str, *, article: bool = False) -> tuple[lis
     written = _WRITE_EXT.search(text)
     if article:
         # t20230522_123_2.shtml -> t20230522_123
-        match = re.match(r"^(t\d{8}_\d+)_\d+$", stem) or _PAGE_SUFFIX.match(stem)
-        if match and re.match(r"^t\d{8}_\d+$", match.group(1)):
+        match = TRS_PAGE.match(stem) or _PAGE_SUFFIX.match(stem)
+        if match and re.fullmatch(TRS_DOC, match.group(1)):
             stem = match.group(1)
         if not ext and create:
             ext = create.group(4).lstrip(".")

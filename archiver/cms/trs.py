@@ -13,29 +13,25 @@ from lxml import html
 
 from .base import CMSFamily
 from .page import script_or_numbered_continuations
-from .pagination import script_or_pager_pages
-
-
-# A document's file name: `t`, the day it was published, its id (`t20230522_123`).
-_DOC = r"t\d{8}_\d+"
+from .pagination import TRS_DOC, script_or_pager_pages
 
 
 class TRSFamily(CMSFamily):
     name = "trs"
-    ARTICLE_URL = re.compile("/" + _DOC + r"\.s?html?$")
+    ARTICLE_URL = re.compile("/" + TRS_DOC + r"\.s?html?$")
     # Detection (base.CMSFamily). Not ARTICLE_URL_WEIGHT/ARTICLE_LINK_WEIGHT: the URL clue also
     # takes an article's continuation pages (`_1`), and links to articles are relative
     # (`./202305/t20230522_1.shtml`, `t20230522_1.shtml`). In the text: the body class, the
     # paging script and its variables, the channel class, a link to an article.
     URL_CLUES = (
-        (5, "/" + _DOC + r"(?:_\d+)?\.s?html?$"),  # an article or its continuation `_1`
+        (5, "/" + TRS_DOC + r"(?:_\d+)?\.s?html?$"),  # an article or its continuation `_1`
         (2, r"/index(?:_\d+)?\.shtml$"),
     )
     TEXT_CLUES = (
         (5, r"class=[\"'][^\"']*TRS_(?:Editor|UEDITOR)"),
         (4, r"createPageHTML\s*\("),
         (3, r"countPage\s*="),
-        (2, r"href=[\"'][^\"']*" + _DOC + r"\.s?html?[\"']"),
+        (2, r"href=[\"'][^\"']*" + TRS_DOC + r"\.s?html?[\"']"),
     )
     LITERAL_CLUES = ((3, ("CurrChnlCls",), False),)
     TITLE_XPATHS = (
