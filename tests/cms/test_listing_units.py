@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from archiver.cms import canonical_url, detect_family, parse_listing
 
@@ -201,13 +202,19 @@ def test_walk_is_capped_when_every_page_is_new():
     assert len(walk.fetched) == 7 and walk.stopped_by_cap and len(walk.entries) == 21
 
 
-def _stated(pages: int):
-    """A fake column of ``pages`` pages whose pager states 共N页, three articles a page."""
+def _stated(pages: int, *, links: bool = True):
+    """A fake column of ``pages`` pages whose pager states 共N页, three articles a page.
+    ``links=False``: a pager script the crawler cannot read (the count, no link). Other URLs: 404."""
     def fetch(req):
-        n = int(req.url.rsplit("_", 1)[1].split(".")[0]) if "_" in req.url else 1
+        name = req.url.rsplit("/", 1)[1]
+        numbered = re.fullmatch(r"index_(\d+)\.html", name)
+        n = 1 if name == "index.html" else int(numbered.group(1)) if numbered else 0
+        if not 1 <= n <= pages:
+            return None
         rows = "".join(f'<li><a href="/news/{i}.html">讲话{i}</a> 2023-01-01</li>' for i in range(n * 10, n * 10 + 3))
         more = f"<a href='/ldjh/index_{n + 1}.html'>下一页</a>" if n < pages else ""
-        pager = f"共{pages}页 <a href='/ldjh/index.html'>首页</a> {more} <a href='/ldjh/index_{pages}.html'>尾页</a>"
+        pager = f"共{pages}页" + (f" <a href='/ldjh/index.html'>首页</a> {more} <a href='/ldjh/index_{pages}.html'>尾页</a>"
+                                 if links else "")
         return f"<html><body><ul>{rows}</ul><div class='page'>{pager}</div></body></html>", "text/html"
     return fetch
 
@@ -235,15 +242,7 @@ def test_pages_guessed_from_a_later_pages_own_url_are_not_asked():
     from tests.cms.spider_walk import spider_walk
 
     pages = 8
-
-    def fetch(req):
-        n = 1 if req.url.endswith("/index.html") else int(req.url.rsplit("index_", 1)[1].split(".")[0])
-        if "_" in req.url.rsplit("index_", 1)[-1] or not 1 <= n <= pages:
-            return None
-        rows = "".join(f'<li><a href="/news/{i}.html">讲话{i}</a> 2023-01-01</li>' for i in range(n * 10, n * 10 + 3))
-        return f"<html><body><ul>{rows}</ul><div class='page'>共{pages}页</div></body></html>", "text/html"
-
-    walk = spider_walk("http://g.example/ldjh/index.html", fetch, family="generic")
+    walk = spider_walk("http://g.example/ldjh/index.html", _stated(pages, links=False), family="generic")
     assert [r.url for r in walk.fetched] == ["http://g.example/ldjh/index.html"] + [
         f"http://g.example/ldjh/index_{n}.html" for n in range(2, pages + 1)]
     assert walk.failed == [] and walk.shortfalls == []
